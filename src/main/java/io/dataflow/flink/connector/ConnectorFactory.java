@@ -1,0 +1,66 @@
+package io.dataflow.flink.connector;
+
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+
+import java.util.List;
+
+/**
+ * One connector {@code type} (kafka, postgresql, …): its typed options per role, its cross-field rules, and the
+ * connectors it builds. A type that is not a source (or not a sink) answers {@code false} from
+ * {@link #isSource()} ({@link #isSink()}). Registered through {@code META-INF/services}.
+ */
+public interface ConnectorFactory {
+
+    String type();
+
+    String description();
+
+    default boolean isSource() {
+        return false;
+    }
+
+    default boolean isSink() {
+        return false;
+    }
+
+    default List<ConfigOption<?>> sourceOptions() {
+        return List.of();
+    }
+
+    default List<ConfigOption<?>> sinkOptions() {
+        return List.of();
+    }
+
+    /** Cross-field rules for the source role; report with {@code config.pathOf(option)}. */
+    default void validateSource(Config config, ValidationErrors errors) {
+    }
+
+    /** Cross-field rules for the sink role. */
+    default void validateSink(Config config, ValidationErrors errors) {
+    }
+
+    /** A polling source re-reads by cursor; with {@code strictIdempotency} it needs an idempotent sink. */
+    default boolean isPollingSource() {
+        return false;
+    }
+
+    /** Whether writes with this config are idempotent (upsert on a key), for {@code strictIdempotency}. */
+    default boolean isIdempotentSink(Config config) {
+        return false;
+    }
+
+    /** Whether this source, with this config, may run with parallelism above 1. */
+    default boolean isParallelSource(Config config) {
+        return false;
+    }
+
+    default SourceConnector createSource(Config config, ConnectorContext context) {
+        throw new IllegalStateException(type() + " is not a source");
+    }
+
+    default SinkConnector createSink(Config config, ConnectorContext context) {
+        throw new IllegalStateException(type() + " is not a sink");
+    }
+}

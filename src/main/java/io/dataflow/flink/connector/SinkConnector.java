@@ -1,0 +1,28 @@
+package io.dataflow.flink.connector;
+
+import io.dataflow.flink.message.Message;
+
+/**
+ * A batching sink. {@link #write} buffers (and may flush when a batch is full), {@link #flush()} makes everything
+ * written so far durable before it returns; the runtime calls it on every checkpoint, on the flush timer and on
+ * close, which gives at-least-once delivery.
+ */
+public interface SinkConnector extends AutoCloseable {
+
+    /** Opens clients. Fails with {@link ConnectorClosedException} after {@link #close()}. */
+    void connect() throws Exception;
+
+    void write(Message message) throws Exception;
+
+    /** Everything written before this call is durable when it returns. */
+    void flush() throws Exception;
+
+    /** How often the runtime should call {@link #flush()} when records trickle in; 0 disables the timer. */
+    default long flushIntervalMillis() {
+        return 0;
+    }
+
+    /** Releases everything without flushing. Idempotent, safe without connect and after a failed connect. */
+    @Override
+    void close();
+}

@@ -1,0 +1,7 @@
+package io.dataflow.flink.manifest;
+
+import java.io.Serializable;
+
+/** A validated {@code {type, config}} of a source or sink. */
+public record ConnectorSpec(String type, Config config) implements Serializable {
+}

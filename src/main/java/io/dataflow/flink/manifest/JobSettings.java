@@ -1,0 +1,18 @@
+package io.dataflow.flink.manifest;
+
+import java.time.Duration;
+
+/**
+ * What the original's top-level {@code spec} fields mean for a Flink job.
+ *
+ * @param parallelism        from {@code replicas} (default 1); the source and every operator run this wide
+ * @param checkpointInterval from {@code checkpointSaveInterval}, or null to use the cluster's / CLI's setting
+ * @param checkpointReset    start without restoring a checkpoint (local mode)
+ * @param strictIdempotency  polling sources need idempotent sinks
+ */
+public record JobSettings(int parallelism, Duration checkpointInterval, boolean checkpointReset, boolean strictIdempotency) {
+
+    public static JobSettings defaults() {
+        return new JobSettings(1, null, false, false);
+    }
+}

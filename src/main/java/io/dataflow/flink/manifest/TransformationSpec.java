@@ -1,0 +1,7 @@
+package io.dataflow.flink.manifest;
+
+import java.io.Serializable;
+
+/** A validated {@code {type, when?, config}} step; {@code index} is its position in the chain. */
+public record TransformationSpec(int index, String type, String when, Config config) implements Serializable {
+}

@@ -1,0 +1,49 @@
+package io.dataflow.flink.manifest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects every problem found in a manifest, each with the JSON path of the field it is about. */
+public final class ValidationErrors {
+
+    /** One problem: {@code source.config.brokers: required}. */
+    public record Error(String path, String message) {
+        @Override
+        public String toString() {
+            return path.isEmpty() ? message : path + ": " + message;
+        }
+    }
+
+    private final List<Error> errors = new ArrayList<>();
+
+    public void add(String path, String message) {
+        errors.add(new Error(path, message));
+    }
+
+    public boolean isEmpty() {
+        return errors.isEmpty();
+    }
+
+    public List<Error> list() {
+        return List.copyOf(errors);
+    }
+
+    public int size() {
+        return errors.size();
+    }
+
+    /** Throws a {@link ManifestException} carrying every error so far, if there is any. */
+    public void throwIfAny() {
+        if (!errors.isEmpty()) {
+            throw new ManifestException(list());
+        }
+    }
+
+    public static String child(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    public static String index(String path, int i) {
+        return path + "[" + i + "]";
+    }
+}

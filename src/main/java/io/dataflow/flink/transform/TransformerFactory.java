@@ -1,0 +1,24 @@
+package io.dataflow.flink.transform;
+
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+
+import java.util.List;
+
+/** Creates one transformation {@code type} and declares its typed {@code config} options. */
+public interface TransformerFactory {
+
+    /** The manifest's {@code type}, e.g. {@code mask}. */
+    String type();
+
+    String description();
+
+    List<ConfigOption<?>> options();
+
+    /** Cross-field rules beyond what the options declare; report with {@code config.pathOf(option)}. */
+    default void validate(Config config, ValidationErrors errors) {
+    }
+
+    Transformer create(Config config);
+}
