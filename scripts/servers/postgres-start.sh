@@ -4,7 +4,7 @@
 # PostgreSQL refuses to run as root, so as root the cluster is owned by and run as PG_OS_USER (postgres).
 # Idempotent: when the recorded postmaster is alive it only prints its port.
 # Env: PG_PORT (55432, away from a system cluster on 5432), PG_DIR ($SERVERS_BASE/postgres,
-#      SERVERS_BASE defaults to ~/.cache/dataflow-servers), PG_BINDIR (newest /usr/lib/postgresql/*/bin),
+#      SERVERS_BASE: see lib.sh), PG_BINDIR (newest /usr/lib/postgresql/*/bin),
 #      PG_OS_USER (postgres, used only when running as root), PG_DB (test), PG_START_TIMEOUT (60),
 #      PG_EXTRA_OPTS (more "-c name=value" server settings; wal_level=logical is on for CDC)
 # Prints: the port on stdout. Connect: jdbc:postgresql://127.0.0.1:PORT/test user postgres, no password (trust).

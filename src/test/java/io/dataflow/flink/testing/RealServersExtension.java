@@ -47,7 +47,12 @@ public final class RealServersExtension implements BeforeAllCallback {
 
     public static Path serversBase() {
         String base = System.getenv("SERVERS_BASE");
-        return base != null ? Path.of(base) : Path.of(System.getProperty("user.home"), ".cache", "dataflow-servers");
+        if (base != null && !base.isBlank()) {
+            return Path.of(base);
+        }
+        // Same default as scripts/servers/lib.sh: root keeps server state where the postgres OS user can reach it.
+        return "root".equals(System.getProperty("user.name")) ? Path.of("/var/tmp/dataflow-servers")
+                : Path.of(System.getProperty("user.home"), ".cache", "dataflow-servers");
     }
 
     private static StartedServer start(Server server) {
