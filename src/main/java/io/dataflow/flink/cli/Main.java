@@ -1,0 +1,53 @@
+package io.dataflow.flink.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Entry point of {@code dataflow-flink.jar}: {@code validate}, {@code plan} and {@code run [--local]}. A bare
+ * manifest path means {@code run}, which is what {@code flink run dataflow-flink.jar manifest.yaml} passes.
+ *
+ * <p>Exit codes: 0 success, 2 invalid manifest or usage, 1 the job failed.
+ */
+@Command(name = "dataflow-flink", mixinStandardHelpOptions = true, version = "dataflow-flink 0.1.0",
+        description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
+        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class})
+public final class Main {
+
+    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "help", "-h", "--help", "-V", "--version");
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (for tests and for {@link #main}). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return 2;
+        });
+        return cli.execute(withDefaultCommand(args));
+    }
+
+    /** {@code manifest.yaml [flags]} → {@code run manifest.yaml [flags]}. */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length == 0 || COMMANDS.contains(args[0])) {
+            return args;
+        }
+        List<String> out = new ArrayList<>();
+        out.add("run");
+        out.addAll(Arrays.asList(args));
+        return out.toArray(new String[0]);
+    }
+}
