@@ -1,0 +1,56 @@
+package io.dataflow.flink.manifest;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Every file under {@code manifests/invalid/} must be rejected; its {@code # expect: <path>: <message start>}
+ * lines name the errors the parser must report (among possibly others).
+ */
+class InvalidManifestCorpusTest {
+
+    static Stream<Path> invalidManifests() throws IOException, URISyntaxException {
+        Path dir = Path.of(InvalidManifestCorpusTest.class.getResource("/manifests/invalid").toURI());
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(30);
+        return files.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidManifests")
+    void isRejectedWithTheExpectedErrors(Path file) throws IOException {
+        List<String> expected = Files.readAllLines(file).stream()
+                .filter(l -> l.startsWith("# expect: "))
+                .map(l -> l.substring("# expect: ".length()))
+                .toList();
+        assertThat(expected).as("the file names its expected errors").isNotEmpty();
+        ManifestParser parser = ManifestParser.forEnvironment(file.getParent().resolve("no-secrets-here"));
+        ManifestException e = catchThrowableOfType(ManifestException.class, () -> parser.parse(file));
+        assertThat(e).as("rejected").isNotNull();
+        List<String> reported = e.errors().stream().map(ValidationErrors.Error::toString).toList();
+        for (String want : expected) {
+            String normalized = want.startsWith(": ") ? want.substring(2) : want;
+            assertThat(reported).as("errors of %s", file.getFileName()).anySatisfy(r -> assertThat(r).startsWith(normalized));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aManifestThatIsNotAnObjectIsRejected() {
+        assertThatThrownBy(() -> ManifestParser.forEnvironment(Path.of("/nonexistent")).parse("- just\n- a list\n", "x"))
+                .isInstanceOf(ManifestException.class).hasMessageContaining("must be an object");
+    }
+}

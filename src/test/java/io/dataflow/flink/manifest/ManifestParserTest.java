@@ -1,0 +1,117 @@
+package io.dataflow.flink.manifest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ManifestParserTest {
+
+    private static final String SPEC = """
+            source:
+              type: kafka
+              config:
+                brokers: ["localhost:9092"]
+                topic: orders
+                consumerGroup: orders-to-pg
+            sink:
+              type: postgresql
+              config:
+                connectionString: "postgres://app:pw@localhost:5432/shop?sslmode=disable"
+                table: sales.orders
+                upsertMode: true
+                conflictKey: order_id
+                batchSize: 200
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ManifestParser parser() {
+        return ManifestParser.forEnvironment(dir.resolve("secrets"));
+    }
+
+    @Test
+    void bareSpecAndDataFlowResourceGiveTheSameManifest() {
+        Manifest bare = parser().parse(SPEC, "orders-to-pg");
+        String resource = "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata:\n  name: orders-to-pg\n  namespace: etl\nspec:\n"
+                + SPEC.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+        Manifest fromResource = parser().parse(resource, "ignored-file-name");
+        assertThat(fromResource.name()).isEqualTo("orders-to-pg");
+        assertThat(fromResource.source()).isEqualTo(bare.source());
+        assertThat(fromResource.sink()).isEqualTo(bare.sink());
+        assertThat(fromResource.transformations()).isEqualTo(bare.transformations());
+        assertThat(fromResource.settings()).isEqualTo(bare.settings());
+    }
+
+    @Test
+    void jsonIsAcceptedToo() {
+        String json = "{\"source\":{\"type\":\"kafka\",\"config\":{\"brokers\":[\"b:9092\"],\"topic\":\"t\"}},"
+                + "\"sink\":{\"type\":\"kafka\",\"config\":{\"brokers\":\"b:9092\",\"topic\":\"u\"}}}";
+        Manifest m = parser().parse(json, "copy");
+        assertThat(m.source().type()).isEqualTo("kafka");
+        assertThat(m.sink().config().raw("topic")).isEqualTo("u");
+        assertThat(m.sink().config().raw("brokers")).isEqualTo(List.of("b:9092"));
+    }
+
+    @Test
+    void nameComesFromTheFileWhenBare() throws Exception {
+        Path file = dir.resolve("clicks-raw.yaml");
+        Files.writeString(file, SPEC);
+        assertThat(parser().parse(file).name()).isEqualTo("clicks-raw");
+    }
+
+    @Test
+    void topLevelFieldsOfTheOriginalAreMappedOrWarnedAbout() {
+        String spec = "replicas: 3\ncheckpointSaveInterval: 5s\ncheckpointReset: true\nstrictIdempotency: true\n"
+                + "ackGranularity: message\nchannelBufferSize: 200\ntransformWorkers: 4\ncheckpointPersistence: false\n"
+                + "resources: {requests: {cpu: 500m}}\nmaintenance: {suspended: false}\n" + SPEC;
+        Manifest m = parser().parse(spec, "x");
+        assertThat(m.settings()).isEqualTo(new JobSettings(3, Duration.ofSeconds(5), true, true));
+        assertThat(m.warnings()).hasSize(6).anySatisfy(w -> assertThat(w).startsWith("ackGranularity:"))
+                .anySatisfy(w -> assertThat(w).startsWith("channelBufferSize:"))
+                .anySatisfy(w -> assertThat(w).startsWith("transformWorkers:"))
+                .anySatisfy(w -> assertThat(w).startsWith("checkpointPersistence:"))
+                .anySatisfy(w -> assertThat(w).startsWith("resources:"))
+                .anySatisfy(w -> assertThat(w).startsWith("maintenance:"));
+    }
+
+    @Test
+    void secretsResolvedFromRefsAreMaskedEverywhere() throws Exception {
+        Files.createDirectories(dir.resolve("secrets/pg-conn"));
+        Files.writeString(dir.resolve("secrets/pg-conn/dsn"), "host=localhost dbname=shop user=app password=Tr0ub4dor&3\n");
+        String spec = SPEC.replace("connectionString: \"postgres://app:pw@localhost:5432/shop?sslmode=disable\"",
+                "connectionStringSecretRef: {name: pg-conn, key: dsn}");
+        Manifest m = parser().parse(spec, "x");
+        assertThat(m.sink().config().raw("connectionString")).isEqualTo("host=localhost dbname=shop user=app password=Tr0ub4dor&3");
+        assertThat(m.masker().mask("failed: host=localhost dbname=shop user=app password=Tr0ub4dor&3")).doesNotContain("Tr0ub4dor");
+    }
+
+    @Test
+    void everyExampleManifestIsValid() throws Exception {
+        Path examples = Path.of(System.getProperty("dataflow.project.dir", System.getProperty("user.dir")), "jobs", "examples");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(examples)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            Manifest m = parser().parse(f);
+            assertThat(m.source()).as(f.toString()).isNotNull();
+        }
+    }
+
+    @Test
+    void unknownFieldsAnywhereAreErrorsNotIgnored() {
+        ManifestException e = org.assertj.core.api.Assertions.catchThrowableOfType(ManifestException.class,
+                () -> parser().parse(SPEC.replace("topic: orders", "topic: orders\n    topik: typo"), "x"));
+        assertThat(e.errors()).extracting(ValidationErrors.Error::path).containsExactly("source.config.topik");
+    }
+}
