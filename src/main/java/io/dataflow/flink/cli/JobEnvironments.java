@@ -2,12 +2,15 @@ package io.dataflow.flink.cli;
 
 import io.dataflow.flink.manifest.Manifest;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -21,15 +24,19 @@ final class JobEnvironments {
     }
 
     /** An embedded MiniCluster; the web UI and REST bind to loopback only. */
-    static StreamExecutionEnvironment local(Manifest manifest, int webPort) {
-        Configuration conf = new Configuration();
+    static StreamExecutionEnvironment local(Manifest manifest, int webPort, Path flinkConfDir) {
+        Configuration conf = flinkConfDir != null && Files.isRegularFile(flinkConfDir.resolve("flink-conf.yaml"))
+                ? GlobalConfiguration.loadConfiguration(flinkConfDir.toString())
+                : new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, Math.max(webPort, 0));
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, manifest.settings().parallelism());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        if (!conf.contains(RestartStrategyOptions.RESTART_STRATEGY)) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        }
         return webPort > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(manifest.settings().parallelism(), conf);

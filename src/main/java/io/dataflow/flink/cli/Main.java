@@ -23,7 +23,22 @@ public final class Main {
     private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        String[] effective = withDefaultCommand(args);
+        int code = execute(effective);
+        if (runsInsideFlink(effective)) {
+            // Under `flink run` or in an application cluster, main() runs inside Flink's own process (the
+            // JobManager, in application mode): exiting would take it down. Failures are reported by throwing.
+            if (code != 0) {
+                throw new IllegalStateException("dataflow-flink " + String.join(" ", effective) + " failed (exit code " + code + "); see the messages above");
+            }
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** {@code run} without {@code --local}: the job goes to the environment Flink provides. */
+    static boolean runsInsideFlink(String[] args) {
+        return args.length > 0 && args[0].equals("run") && !Arrays.asList(args).contains("--local");
     }
 
     /** Runs the CLI and returns its exit code (for tests and for {@link #main}). */

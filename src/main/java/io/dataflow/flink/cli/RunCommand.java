@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -37,6 +38,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081",
             description = "Local mode: port of the Flink web UI and REST API; 0 disables the web UI (default: ${DEFAULT-VALUE}).")
     int webPort;
+
+    @Option(names = "--flink-conf", paramLabel = "DIR", defaultValue = "flink-conf",
+            description = "Local mode: directory with a flink-conf.yaml to load (default: ${DEFAULT-VALUE}, when it exists).")
+    Path flinkConf;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION",
             description = "Checkpoint interval (e.g. 10s, 500ms) when the manifest sets no checkpointSaveInterval (default: the cluster's, else 10s).")
@@ -69,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         StreamExecutionEnvironment env = local
-                ? JobEnvironments.local(manifest, webPort)
+                ? JobEnvironments.local(manifest, webPort, flinkConf)
                 : StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironments.configureCheckpointing(env, manifest, defaultInterval);
         JobCompiler.create().compile(manifest, env);

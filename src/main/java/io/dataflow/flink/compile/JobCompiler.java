@@ -41,6 +41,8 @@ public final class JobCompiler {
         // Records are handed between chained operators without copies; our operators never keep or reuse an
         // input after passing it on, which is what object reuse requires.
         env.getConfig().enableObjectReuse();
+        // Every record type has its own serializer; a Kryo fallback would be a silent slowdown, so forbid it.
+        env.getConfig().disableGenericTypes();
         env.setParallelism(manifest.settings().parallelism());
 
         OperatorPlan sourcePlan = plan.operator("source");
