@@ -26,8 +26,10 @@ public interface SourceConnector extends AutoCloseable {
     byte[] snapshotPosition(long checkpointId) throws Exception;
 
     /**
-     * Positions from the checkpoint the job restarts from, before {@link #connect()}. Every subtask receives the
-     * positions of all subtasks (union state), so a source picks those of the partitions or splits it owns.
+     * Positions from the checkpoint the job restarts from, before {@link #connect()}. With an unchanged
+     * parallelism a subtask receives exactly what it snapshotted; after a rescale Flink spreads the snapshotted
+     * entries round-robin, so a source owns the partitions or splits it restored (plus new ones by its own rule),
+     * never a fixed function of its subtask index alone.
      */
     void restorePositions(List<byte[]> positions) throws Exception;
 

@@ -22,8 +22,12 @@ import java.util.List;
 
 /**
  * Runs a {@link SourceConnector} as a Flink source. Thin on purpose: it builds the connector from its spec,
- * keeps the connector's position in union list state, emits each batch and advances the position under the
- * checkpoint lock, and hands open/close to the connector. {@code close()} is safe after cancel, after a failed
+ * keeps the connector's position in operator list state, emits each batch and advances the position under the
+ * checkpoint lock, and hands open/close to the connector.
+ *
+ * <p>Plain (not union) list state on purpose: Flink refuses checkpoints of a vertex with union state once some of
+ * its subtasks have finished, which bounded sources do at different times. With plain list state each subtask gets
+ * its own entries back when the parallelism is unchanged, and entries are spread round-robin on rescale. {@code close()} is safe after cancel, after a failed
  * open and twice (the connector's guards make it so).
  */
 public final class SourceFunctionWrapper extends RichParallelSourceFunction<Message>
@@ -46,7 +50,7 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        positions = context.getOperatorStateStore().getUnionListState(
+        positions = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("source-positions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         connector = ConnectorRegistry.source(spec.type()).createSource(spec.config(), new ConnectorContext(jobName, "source",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),

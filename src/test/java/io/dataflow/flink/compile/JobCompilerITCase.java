@@ -1,0 +1,89 @@
+package io.dataflow.flink.compile;
+
+import io.dataflow.flink.manifest.Manifest;
+import io.dataflow.flink.manifest.ManifestParser;
+import io.dataflow.flink.message.Message;
+import io.dataflow.flink.testing.FailOnceProbe;
+import io.dataflow.flink.testing.ValuesConnectorFactory;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The compiler and the runtime wrappers on a MiniCluster with the in-memory {@code values} connector. */
+class JobCompilerITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    @BeforeEach
+    void reset() {
+        ValuesConnectorFactory.COLLECTIONS.clear();
+        FailOnceProbe.reset();
+    }
+
+    private static void run(String yaml, JobCompiler compiler) throws Exception {
+        Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, "values-job");
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.enableCheckpointing(100);
+        compiler.compile(manifest, env);
+        env.execute(manifest.name());
+    }
+
+    private static Set<Long> ids(List<Message> messages) {
+        Set<Long> ids = new TreeSet<>();
+        synchronized (messages) {
+            for (Message m : messages) {
+                ids.add(m.json().get("id").asLong());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void boundedJobDeliversEverythingAndClosesEveryConnector() throws Exception {
+        run("replicas: 3\nsource: {type: values, config: {count: 3000}}\nsink: {type: values, config: {collection: out}}\n", JobCompiler.create());
+        List<Message> out = ValuesConnectorFactory.collection("out");
+        assertThat(out).hasSize(3000);
+        assertThat(ids(out)).hasSize(3000).first().isEqualTo(0L);
+        assertThat(ValuesConnectorFactory.OPEN_CONNECTORS).hasValue(0);
+    }
+
+    @Test
+    void restartResumesFromTheCheckpointedPositionWithoutLoss() throws Exception {
+        run("replicas: 2\nsource: {type: values, config: {count: 20000, batch: 10}}\nsink: {type: values, config: {collection: out}}\n",
+                JobCompiler.withProbeAfterSource(new FailOnceProbe(5000, 5)));
+        List<Message> out = ValuesConnectorFactory.collection("out");
+        assertThat(FailOnceProbe.FAILED).isTrue();
+        assertThat(ids(out)).as("nothing lost").hasSize(20000);
+        // The sink only "commits" on flush, i.e. at checkpoints and at the end: what was flushed before the failure
+        // stays, what came after the last checkpoint is replayed. Far fewer than everything is replayed.
+        assertThat(FailOnceProbe.SEEN.get()).as("restored from a checkpoint, not from the start").isLessThan(20000 + 15000);
+        assertThat(ValuesConnectorFactory.OPEN_CONNECTORS).hasValue(0);
+    }
+
+    @Test
+    void flushTimerFlushesWithoutCheckpoints() throws Exception {
+        String yaml = "source: {type: values, config: {count: 200, batch: 1, bounded: true}}\n"
+                + "sink: {type: values, config: {collection: timed, flushIntervalMs: 20}}\n";
+        run(yaml, JobCompiler.create());
+        assertThat(ValuesConnectorFactory.collection("timed")).hasSize(200);
+    }
+}
