@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Benchmark: scripts/bench.sh <scenario|all> [--records N] [--rounds R]
+# Scenarios: kafka-to-postgres, kafka-to-postgres-upsert, kafka-to-kafka. For each, the same input is loaded
+# once, then three contenders run interleaved on the same local servers at parallelism 2:
+#   dataflow  this project's job from bench/<scenario>.yaml (shaded jar, run --local)
+#   peer      the same job with the official Flink connectors (Kafka 3.4.0-1.20, JDBC 3.3.0-1.20)
+#   limit     the raw clients doing only the I/O (PgJDBC COPY / kafka-clients consume -> produce)
+# Prints a table and one RESULT line per scenario; JSON in target/bench/. Not run by CI (CI compiles it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-prerequisites.sh
+mvn -B -q package -DskipTests
+mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+export PG_PORT=$(scripts/servers/postgres-start.sh)
+export KAFKA_PORT=$(scripts/servers/kafka-start.sh)
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.dataflow.flink.bench.BenchMain "$@"
