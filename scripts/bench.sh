@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: scripts/bench.sh <scenario|all> [--records N] [--rounds R]
+# Benchmark: scripts/bench.sh <scenario|all> [--records N] [--rounds R] [--contenders dataflow,peer,limit]
 # Scenarios: kafka-to-postgres, kafka-to-postgres-upsert, kafka-to-kafka. For each, the same input is loaded
 # once, then three contenders run interleaved on the same local servers at parallelism 2:
 #   dataflow  this project's job from bench/<scenario>.yaml (shaded jar, run --local)

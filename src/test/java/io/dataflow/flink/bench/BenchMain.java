@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code scripts/bench.sh <scenario> [--records N] [--rounds R]}: loads the input once, then runs the contenders
+ * {@code scripts/bench.sh <scenario> [--records N] [--rounds R] [--contenders dataflow,peer,limit]}: loads the input once, then runs the contenders
  * interleaved (dataflow, peer, limit, dataflow, …) on the same local servers and parallelism, checks that each
  * delivered every record, and prints records/s (median, min, max), peak RSS and CPU per contender, then
  * {@code RESULT <scenario> dataflow=… peer=… limit=… peer_ratio=… limit_ratio=…}; the same goes to
@@ -76,27 +76,33 @@ public final class BenchMain {
     record Run(String contender, double recordsPerSecond, long peakRssMb, double cpuSeconds) {
     }
 
-    BenchMain(Scenario scenario, int records, int rounds) {
+    private final List<String> contenders;
+
+    BenchMain(Scenario scenario, int records, int rounds, List<String> contenders) {
         this.scenario = scenario;
         this.records = records;
         this.rounds = rounds;
+        this.contenders = contenders;
     }
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "kafka-to-postgres";
         int records = 500_000;
         int rounds = 3;
+        List<String> contenders = List.of("dataflow", "peer", "limit");
         for (int i = 1; i < args.length - 1; i++) {
             if (args[i].equals("--records")) {
                 records = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--rounds")) {
                 rounds = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--contenders")) {
+                contenders = List.of(args[i + 1].split(","));
             }
         }
         List<Scenario> scenarios = name.equals("all") ? List.of(Scenario.values()) : List.of(Scenario.of(name));
         List<String> results = new ArrayList<>();
         for (Scenario s : scenarios) {
-            results.add(new BenchMain(s, records, Math.max(1, rounds)).run());
+            results.add(new BenchMain(s, records, Math.max(1, rounds), contenders).run());
         }
         results.forEach(System.out::println);
     }
@@ -105,7 +111,7 @@ public final class BenchMain {
         String inputTopic = "bench-in-" + records;
         ensureInput(inputTopic);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
-        for (String c : List.of("dataflow", "peer", "limit")) {
+        for (String c : contenders) {
             runs.put(c, new ArrayList<>());
         }
         for (int round = 1; round <= rounds; round++) {
@@ -205,15 +211,26 @@ public final class BenchMain {
             System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f%n", e.getKey(), median, rates.get(0), rates.get(rates.size() - 1), rss, cpu);
             json.put(e.getKey(), Map.of("median", median, "min", rates.get(0), "max", rates.get(rates.size() - 1), "peakRssMb", rss, "cpuSeconds", cpu));
         }
-        double peerRatio = medians.get("dataflow") / medians.get("peer");
-        double limitRatio = medians.get("dataflow") / medians.get("limit");
+        double dataflow = medians.getOrDefault("dataflow", Double.NaN);
+        double peer = medians.getOrDefault("peer", Double.NaN);
+        double limit = medians.getOrDefault("limit", Double.NaN);
+        double peerRatio = dataflow / peer;
+        double limitRatio = dataflow / limit;
         json.put("peer_ratio", peerRatio);
         json.put("limit_ratio", limitRatio);
         Path dir = Path.of("target", "bench");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(scenario.name + ".json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-        return String.format(Locale.ROOT, "RESULT %s dataflow=%.0f peer=%.0f limit=%.0f peer_ratio=%.2f limit_ratio=%.2f",
-                scenario.name, medians.get("dataflow"), medians.get("peer"), medians.get("limit"), peerRatio, limitRatio);
+        return String.format(Locale.ROOT, "RESULT %s dataflow=%s peer=%s limit=%s peer_ratio=%s limit_ratio=%s",
+                scenario.name, rate(dataflow), rate(peer), rate(limit), ratio(peerRatio), ratio(limitRatio));
+    }
+
+    private static String rate(double v) {
+        return Double.isNaN(v) ? "na" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "na" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private void ensureInput(String topic) throws Exception {
