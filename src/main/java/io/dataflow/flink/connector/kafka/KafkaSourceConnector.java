@@ -43,6 +43,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * concurrent maps and hand the commit to the next poll. {@link #close()} may run on any thread: it wakes a blocked
  * poll first, then takes the write lock that poll holds for reading.
  *
+ * <p>Ownership is a function of the subtask index alone, so it works whether the runtime hands every subtask all
+ * snapshots (union state) or only its own (plain list state): at an unchanged parallelism a subtask finds the
+ * positions of all its partitions either way. After a rescale with plain list state, a partition whose position
+ * went to another subtask starts from the group offset committed for the last completed checkpoint, which is
+ * normally the checkpoint restored from.
+ *
  * <p>Partitions added to the topic while the job runs are picked up on the next restart.
  */
 public final class KafkaSourceConnector extends BaseConnectorRW implements SourceConnector {
