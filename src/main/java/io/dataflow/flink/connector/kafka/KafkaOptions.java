@@ -1,0 +1,126 @@
+package io.dataflow.flink.connector.kafka;
+
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The typed fields of a Kafka source and sink {@code config}, with the original's names and defaults
+ * (reference §4.1). Cross-field rules live in {@link KafkaValidation}; the mapping to client properties in
+ * {@link KafkaClientProperties}.
+ */
+public final class KafkaOptions {
+
+    private KafkaOptions() {
+    }
+
+    // ---- shared by source and sink -------------------------------------------------------------------------
+
+    public static final ConfigOption<List<String>> BROKERS = ConfigOption.stringList("brokers").required()
+            .description("Bootstrap brokers (host:port), as a list or one comma-separated string").build();
+
+    public static final ConfigOption<String> TOPIC = ConfigOption.string("topic").required()
+            .description("The single topic to read from or write to").build();
+
+    /** A STRING, not an ENUM: the original also accepts {@code sasl-ssl} or {@code sasl ssl}. */
+    public static final ConfigOption<String> SECURITY_PROTOCOL = ConfigOption.string("securityProtocol")
+            .description("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (case-insensitive, '-' or ' ' for '_'); "
+                    + "when empty, inferred from the presence of the tls and sasl sections").build();
+
+    public static final ConfigOption<Boolean> TLS_INSECURE_SKIP_VERIFY = ConfigOption.bool("insecureSkipVerify").defaultValue(false)
+            .description("Accept any broker certificate and host name; ignored when a CA is given").build();
+    public static final ConfigOption<String> TLS_CA_FILE = ConfigOption.string("caFile")
+            .description("PEM file of the CA certificate(s) that sign the brokers' certificates; none = the JVM's trust store").build();
+    public static final ConfigOption<String> TLS_CERT_FILE = ConfigOption.string("certFile")
+            .description("PEM file of the client certificate (chain), for mutual TLS; needs keyFile").build();
+    public static final ConfigOption<String> TLS_KEY_FILE = ConfigOption.string("keyFile")
+            .description("PEM file of the client's private key (PKCS#8, or PKCS#1 RSA), for mutual TLS").build();
+    /** Filled by {@code caSecretRef}: the secret resolver sets the field named before {@code SecretRef}. */
+    public static final ConfigOption<String> TLS_CA = ConfigOption.string("ca")
+            .description("PEM text of the CA certificate(s); normally set through caSecretRef. Exclusive with caFile").build();
+    public static final ConfigOption<String> TLS_CERT = ConfigOption.string("cert")
+            .description("PEM text of the client certificate; normally set through certSecretRef. Exclusive with certFile").build();
+    public static final ConfigOption<String> TLS_KEY = ConfigOption.string("key").secret()
+            .description("PEM text of the client's private key; normally set through keySecretRef. Exclusive with keyFile").build();
+
+    public static final ConfigOption<Config> TLS = ConfigOption.object("tls", TLS_INSECURE_SKIP_VERIFY,
+                    TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA, TLS_CERT, TLS_KEY)
+            .description("TLS (1.2 or newer) to the brokers; its presence turns TLS on when securityProtocol is empty").build();
+
+    public static final ConfigOption<String> SASL_MECHANISM = ConfigOption.enumOf("mechanism", "plain", "scram-sha-256", "scram-sha-512")
+            .defaultValue("plain").description("SASL mechanism").build();
+    public static final ConfigOption<String> SASL_USERNAME = ConfigOption.string("username").required()
+            .description("SASL user name").build();
+    public static final ConfigOption<String> SASL_PASSWORD = ConfigOption.string("password").required().secret()
+            .description("SASL password (normally passwordSecretRef)").build();
+
+    public static final ConfigOption<Config> SASL = ConfigOption.object("sasl", SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD)
+            .description("SASL authentication; its presence turns SASL on when securityProtocol is empty").build();
+
+    // ---- source ------------------------------------------------------------------------------------------------
+
+    public static final String DEFAULT_CONSUMER_GROUP = "dataflow-operator";
+
+    public static final ConfigOption<String> CONSUMER_GROUP = ConfigOption.string("consumerGroup").defaultValue(DEFAULT_CONSUMER_GROUP)
+            .description("Consumer group whose committed offsets are the start position of a fresh job, and to which "
+                    + "the offsets of every completed checkpoint are committed (for monitoring)").build();
+
+    public static final ConfigOption<String> FORMAT = ConfigOption.enumOf("format", "json", "avro").defaultValue("json")
+            .description("Payload format: json passes the bytes through untouched; avro arrives with the Kafka-complete issue").build();
+
+    public static final ConfigOption<Duration> CONSUMER_MAX_WAIT = ConfigOption.duration("consumerMaxWait").min(1)
+            .description("How long the broker may wait for fetchMinBytes before answering a fetch (fetch.max.wait.ms)").build();
+    public static final ConfigOption<Integer> FETCH_MIN_BYTES = ConfigOption.integer("fetchMinBytes").min(0)
+            .description("Smallest fetch response the broker waits for (fetch.min.bytes)").build();
+    public static final ConfigOption<Integer> FETCH_MAX_BYTES = ConfigOption.integer("fetchMaxBytes").min(1)
+            .description("Largest fetch response (fetch.max.bytes)").build();
+    public static final ConfigOption<Integer> MAX_PARTITION_FETCH_BYTES = ConfigOption.integer("maxPartitionFetchBytes").min(1)
+            .description("Largest amount of data per partition in one fetch (max.partition.fetch.bytes)").build();
+    public static final ConfigOption<Duration> NET_READ_TIMEOUT = ConfigOption.duration("netReadTimeout").min(1)
+            .description("How long to wait for a broker's response (request.timeout.ms); must exceed consumerMaxWait").build();
+    public static final ConfigOption<Duration> NET_WRITE_TIMEOUT = ConfigOption.duration("netWriteTimeout").min(1)
+            .description("Time allowed to send a request; the Java client bounds a whole request with one timeout, "
+                    + "so it is added to netReadTimeout (request.timeout.ms)").build();
+
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
+            .description("Read up to the end offsets seen when the source starts, then finish").build();
+
+    public static final ConfigOption<String> ISOLATION_LEVEL = ConfigOption.enumOf("isolationLevel", "read_uncommitted", "read_committed")
+            .defaultValue("read_uncommitted")
+            .description("read_committed skips records of aborted transactions and stops at the last stable offset").build();
+
+    // ---- sink --------------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> REQUIRED_ACKS = ConfigOption.enumOf("requiredAcks", "all", "local", "none").defaultValue("all")
+            .description("Acknowledgement a send waits for: all in-sync replicas, the leader only, or none (acks all/1/0)").build();
+    public static final ConfigOption<Boolean> IDEMPOTENT = ConfigOption.bool("idempotent").defaultValue(true)
+            .description("Idempotent producer: retries never duplicate or reorder records; needs requiredAcks all "
+                    + "and at most 5 maxOpenRequests").build();
+    public static final ConfigOption<Integer> MAX_OPEN_REQUESTS = ConfigOption.integer("maxOpenRequests").min(1)
+            .description("Unacknowledged requests per broker connection (max.in.flight.requests.per.connection)").build();
+    public static final ConfigOption<String> COMPRESSION = ConfigOption.enumOf("compression", "none", "gzip", "snappy", "lz4", "zstd")
+            .defaultValue("snappy").description("Compression of record batches (the newest original's default: snappy)").build();
+    public static final ConfigOption<Boolean> ASYNC = ConfigOption.bool("async").defaultValue(true)
+            .description("Accepted for manifests written for the original. Sends are always asynchronous (the producer "
+                    + "batches in the background) and are made durable on every checkpoint, when the sink flushes and "
+                    + "fails on any send error; false does not make sends synchronous").build();
+    public static final ConfigOption<Integer> FLUSH_MESSAGES = ConfigOption.integer("flushMessages").min(0)
+            .description("Accepted for manifests written for the original; the Java producer batches by bytes "
+                    + "(flushBytes) and time (flushFrequency), not by record count, so it has no effect").build();
+    public static final ConfigOption<Integer> FLUSH_BYTES = ConfigOption.integer("flushBytes").min(0)
+            .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
+    public static final ConfigOption<Duration> FLUSH_FREQUENCY = ConfigOption.duration("flushFrequency")
+            .description("How long a batch may wait to fill up before it is sent (linger.ms)").build();
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOption.enumOf("deliveryGuarantee", "at-least-once", "exactly-once")
+            .defaultValue("at-least-once")
+            .description("at-least-once: sends are flushed on every checkpoint; exactly-once (transactions) arrives with the Kafka-complete issue").build();
+
+    public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
+            CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
+            BOUNDED, ISOLATION_LEVEL);
+
+    public static final List<ConfigOption<?>> SINK = List.of(BROKERS, TOPIC, SECURITY_PROTOCOL, TLS, SASL, REQUIRED_ACKS, IDEMPOTENT,
+            MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE);
+}

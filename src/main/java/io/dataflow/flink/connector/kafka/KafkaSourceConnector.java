@@ -1,0 +1,344 @@
+package io.dataflow.flink.connector.kafka;
+
+import io.dataflow.flink.connector.BaseConnectorRW;
+import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.SourceBatch;
+import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.message.Message;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Reads one topic with a {@link KafkaConsumer} that is assigned its partitions directly (no group rebalancing):
+ * subtask {@code i} of {@code n} reads the partitions whose number modulo {@code n} is {@code i}. Flink's checkpoints
+ * hold the position; the consumer group only supplies the start position of a fresh job and receives the offsets of
+ * every completed checkpoint, so that lag shows up in the usual Kafka tools.
+ *
+ * <p>Threads: {@link #poll()} runs on the source thread and is the only user of the consumer (which is not
+ * thread-safe). {@link #snapshotPosition} and {@link #checkpointComplete} run on the task thread; they only touch
+ * concurrent maps and hand the commit to the next poll. {@link #close()} may run on any thread: it wakes a blocked
+ * poll first, then takes the write lock that poll holds for reading.
+ *
+ * <p>Ownership is a function of the subtask index alone, so it works whether the runtime hands every subtask all
+ * snapshots (union state) or only its own (plain list state): at an unchanged parallelism a subtask finds the
+ * positions of all its partitions either way. After a rescale with plain list state, a partition whose position
+ * went to another subtask starts from the group offset committed for the last completed checkpoint, which is
+ * normally the checkpoint restored from.
+ *
+ * <p>Partitions added to the topic while the job runs are picked up on the next restart.
+ */
+public final class KafkaSourceConnector extends BaseConnectorRW implements SourceConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceConnector.class);
+
+    static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** How long connect waits for the topic's metadata before it fails (a topic created just before the job). */
+    static final Duration TOPIC_WAIT = Duration.ofSeconds(10);
+    private static final Duration CLIENT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String topic;
+    private final boolean bounded;
+    private final KafkaClientProperties properties;
+    private final ConnectorContext context;
+
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private List<byte[]> restoredSnapshots = List.of();
+    private List<TopicPartition> owned = List.of();
+    private Map<TopicPartition, Long> endOffsets = Map.of();
+    private final Set<TopicPartition> finished = new HashSet<>();
+
+    /** Next offset per owned partition, as far as emitted; advanced only by {@link SourceBatch#markEmitted()}. */
+    private final Map<TopicPartition, Long> nextOffsets = new ConcurrentHashMap<>();
+    /** What each pending checkpoint snapshotted, to commit once that checkpoint is complete. */
+    private final ConcurrentSkipListMap<Long, Map<TopicPartition, OffsetAndMetadata>> snapshotted = new ConcurrentSkipListMap<>();
+    /** Offsets of the latest completed checkpoint, waiting for the poll thread to commit them. */
+    private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> commitRequest = new AtomicReference<>();
+
+    public KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context) {
+        this.topic = topic;
+        this.bounded = bounded;
+        this.properties = properties;
+        this.context = context;
+    }
+
+    @Override
+    public void restorePositions(List<byte[]> positions) {
+        // Every snapshot is decoded now so that a corrupt one fails the restore, not a later connect.
+        positions.forEach(PartitionOffsets::decode);
+        this.restoredSnapshots = List.copyOf(positions);
+    }
+
+    @Override
+    public void connect() {
+        if (!guardConnect()) {
+            throw new ConnectorClosedException();
+        }
+        try {
+            LOG.info("Connecting to Kafka: brokers={}, topic={}, group={}, subtask {}/{}, bounded={}",
+                    properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), topic, properties.get(ConsumerConfig.GROUP_ID_CONFIG),
+                    context.subtaskIndex(), context.parallelism(), bounded);
+            KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(properties.toProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = c;
+            owned = PartitionOffsets.ownedPartitions(partitionsOfTopic(c), context.subtaskIndex(), context.parallelism())
+                    .stream().map(p -> new TopicPartition(topic, p)).toList();
+            c.assign(owned);
+            Map<TopicPartition, Long> start = startOffsets(c);
+            start.forEach(c::seek);
+            nextOffsets.putAll(start);
+            if (bounded) {
+                endOffsets = c.endOffsets(owned, CLIENT_CALL_TIMEOUT);
+            }
+            LOG.info("Successfully connected to Kafka: topic={}, partitions={}, start offsets={}{}", topic,
+                    owned.stream().map(TopicPartition::partition).toList(), byPartition(start),
+                    bounded ? ", end offsets=" + byPartition(endOffsets) : "");
+        } finally {
+            unlock();
+        }
+    }
+
+    private List<Integer> partitionsOfTopic(KafkaConsumer<byte[], byte[]> c) {
+        long deadline = System.nanoTime() + TOPIC_WAIT.toNanos();
+        while (true) {
+            List<PartitionInfo> infos = c.partitionsFor(topic, CLIENT_CALL_TIMEOUT);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(PartitionInfo::partition).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka topic " + topic + " does not exist (brokers "
+                        + properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + ")");
+            }
+            sleep(Duration.ofMillis(500));
+        }
+    }
+
+    /** Restored position, else the group's committed offset, else the earliest offset (the original's "oldest"). */
+    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> c) {
+        Map<TopicPartition, Long> start = new HashMap<>();
+        SortedMap<Integer, Long> restored = PartitionOffsets.restoreOwned(restoredSnapshots, topic,
+                owned.stream().map(TopicPartition::partition).toList());
+        restored.forEach((p, offset) -> start.put(new TopicPartition(topic, p), offset));
+        Set<TopicPartition> rest = new HashSet<>(owned);
+        rest.removeAll(start.keySet());
+        if (!rest.isEmpty()) {
+            c.committed(rest, CLIENT_CALL_TIMEOUT).forEach((tp, committed) -> {
+                if (committed != null) {
+                    start.put(tp, committed.offset());
+                }
+            });
+            rest.removeAll(start.keySet());
+        }
+        if (!rest.isEmpty()) {
+            start.putAll(c.beginningOffsets(rest, CLIENT_CALL_TIMEOUT));
+        }
+        return start;
+    }
+
+    @Override
+    public SourceBatch poll() {
+        readLock();
+        try {
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (isClosed()) {
+                return SourceBatch.empty();
+            }
+            if (c == null) {
+                throw new IllegalStateException("Kafka source polled before connect");
+            }
+            commitRequestedOffsets(c);
+            if (owned.isEmpty()) {
+                // More subtasks than partitions: a bounded one has nothing to do, an unbounded one waits quietly.
+                if (bounded) {
+                    return SourceBatch.end();
+                }
+                sleep(POLL_TIMEOUT);
+                return SourceBatch.empty();
+            }
+            if (bounded && reachedEnd(c)) {
+                return SourceBatch.end();
+            }
+            return toBatch(c.poll(POLL_TIMEOUT));
+        } catch (WakeupException e) {
+            return SourceBatch.empty();
+        } finally {
+            readUnlock();
+        }
+    }
+
+    private SourceBatch toBatch(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return SourceBatch.empty();
+        }
+        List<Message> messages = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> advanced = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            Long end = endOffsets.get(tp);
+            for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                if (bounded && end != null && record.offset() >= end) {
+                    break; // written after the source started: not part of this bounded read
+                }
+                messages.add(KafkaRecordMessages.toMessage(record));
+                advanced.put(tp, record.offset() + 1);
+            }
+        }
+        return messages.isEmpty() ? SourceBatch.empty() : SourceBatch.of(messages, () -> nextOffsets.putAll(advanced));
+    }
+
+    /**
+     * A partition is done once what was emitted, or the consumer's position, reaches its end offset. The position
+     * counts too because transaction markers and compacted-away records occupy offsets that no record reports.
+     * Finished partitions are paused so that the consumer stops fetching them.
+     */
+    private boolean reachedEnd(KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> newlyFinished = new ArrayList<>();
+        for (TopicPartition tp : owned) {
+            if (finished.contains(tp)) {
+                continue;
+            }
+            long end = endOffsets.getOrDefault(tp, 0L);
+            if (nextOffsets.getOrDefault(tp, 0L) >= end || c.position(tp, CLIENT_CALL_TIMEOUT) >= end) {
+                newlyFinished.add(tp);
+            }
+        }
+        if (!newlyFinished.isEmpty()) {
+            c.pause(newlyFinished);
+            finished.addAll(newlyFinished);
+            LOG.info("Kafka source reached the end offsets of {} partition(s) {} of topic {}", newlyFinished.size(),
+                    newlyFinished.stream().map(TopicPartition::partition).toList(), topic);
+        }
+        return finished.size() == owned.size();
+    }
+
+    private void commitRequestedOffsets(KafkaConsumer<byte[], byte[]> c) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = commitRequest.getAndSet(null);
+        if (offsets != null && !offsets.isEmpty()) {
+            c.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    // Only monitoring depends on it: the next checkpoint commits again.
+                    LOG.warn("Committing offsets of topic {} to group {} failed: {}", topic,
+                            properties.get(ConsumerConfig.GROUP_ID_CONFIG), error.toString());
+                }
+            });
+        }
+    }
+
+    @Override
+    public byte[] snapshotPosition(long checkpointId) {
+        SortedMap<Integer, Long> offsets = new TreeMap<>();
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (TopicPartition tp : owned) {
+            Long next = nextOffsets.get(tp);
+            if (next != null) {
+                offsets.put(tp.partition(), next);
+                commit.put(tp, new OffsetAndMetadata(next));
+            }
+        }
+        snapshotted.put(checkpointId, commit);
+        return new PartitionOffsets(topic, offsets).encode();
+    }
+
+    @Override
+    public void checkpointComplete(long checkpointId) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = snapshotted.get(checkpointId);
+        // Older pending checkpoints are subsumed by this one.
+        snapshotted.headMap(checkpointId, true).clear();
+        if (offsets != null) {
+            commitRequest.set(offsets);
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        wakeup(); // a poll blocked in the consumer holds the read lock; make it return
+        if (guardClose()) {
+            return;
+        }
+        try {
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            consumer = null;
+            if (c != null) {
+                LOG.info("Closing Kafka source connection: topic={}", topic);
+                commitOnClose(c);
+                c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the Kafka consumer of topic {} failed: {}", topic, e.toString());
+        } finally {
+            unlock();
+        }
+    }
+
+    /** A bounded job's last checkpoint completes after its final poll: commit what is still waiting. */
+    private void commitOnClose(KafkaConsumer<byte[], byte[]> c) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = commitRequest.getAndSet(null);
+        if (offsets == null || offsets.isEmpty()) {
+            return;
+        }
+        try {
+            try {
+                c.commitSync(offsets, CLOSE_TIMEOUT);
+            } catch (WakeupException e) {
+                c.commitSync(offsets, CLOSE_TIMEOUT); // the wakeup of close() itself, when no poll was running
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Committing offsets of topic {} on close failed: {}", topic, e.toString());
+        }
+    }
+
+    /** The partitions this subtask reads (known after connect). */
+    List<Integer> ownedPartitions() {
+        return owned.stream().map(TopicPartition::partition).toList();
+    }
+
+    private static Map<Integer, Long> byPartition(Map<TopicPartition, Long> offsets) {
+        Map<Integer, Long> out = new TreeMap<>();
+        offsets.forEach((tp, o) -> out.put(tp.partition(), o));
+        return out;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSourceConnector{topic=" + topic + ", bounded=" + bounded + ", subtask=" + context.subtaskIndex()
+                + "/" + context.parallelism() + "}";
+    }
+}
