@@ -136,7 +136,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         Optional<TableColumns> existing = TableCatalog.columns(c, settings.table());
         c.commit();
         if (existing.isPresent()) {
-            useTable(existing.get(), false);
+            useTable(existing.get());
         }
         if (settings.rawMode() && settings.softDeleteColumn() != null) {
             LOG.info("softDeleteColumn is ignored in rawMode: delete events are stored like any other record (table={})",
@@ -236,7 +236,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         Optional<TableColumns> existing = TableCatalog.columns(c, settings.table());
         c.commit();
         if (existing.isPresent()) {
-            useTable(existing.get(), false);
+            useTable(existing.get());
             return;
         }
         if (!settings.autoCreateTable()) {
@@ -252,7 +252,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         TableColumns created = TableCatalog.columns(c, settings.table())
                 .orElseThrow(() -> new SQLException("table " + settings.table() + " is still missing after CREATE TABLE", "42P01"));
         c.commit();
-        useTable(created, true);
+        useTable(created);
     }
 
     private String columnarDefinition(List<Message> batch) {
@@ -323,7 +323,12 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         }
     }
 
-    private void useTable(TableColumns table, boolean createdColumnar) throws PostgresSinkException {
+    /**
+     * Fixes the write mode from the table's shape alone, so that it is the same after every restart: rawMode, else
+     * a {@code data jsonb} column means document mode (the original's rule; a columnar table auto-created from a
+     * record with an object field named {@code data} therefore becomes a document table, as in the original).
+     */
+    private void useTable(TableColumns table) throws PostgresSinkException {
         if (settings.rawMode()) {
             if (!table.isJson("data")) {
                 throw new PostgresSinkException("PostgreSQL sink " + settings.table()
@@ -334,7 +339,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
                         + ": the table has a _metadata column, which flattenMetadataColumns cannot fill; use another table", "42P16", null);
             }
             mode = WriteMode.RAW;
-        } else if (!createdColumnar && "jsonb".equals(table.type("data"))) {
+        } else if ("jsonb".equals(table.type("data"))) {
             mode = WriteMode.DOCUMENT;
         } else {
             mode = WriteMode.COLUMNAR;
