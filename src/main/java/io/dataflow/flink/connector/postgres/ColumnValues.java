@@ -1,0 +1,136 @@
+package io.dataflow.flink.connector.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every value the sink writes is sent as its PostgreSQL text form and converted by the server's own input
+ * function for the target column type — the same path for COPY and for bound parameters
+ * ({@code CAST(? AS type)}). So ISO strings land in timestamp columns, "12" in bigint columns, JSON in jsonb
+ * columns, and a value the column cannot hold is a data error of that record, not a silent coercion here.
+ */
+public final class ColumnValues {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ColumnValues() {
+    }
+
+    /**
+     * The text to store for a JSON body value in a column of the given type, or null for SQL NULL. For json and
+     * jsonb columns the value is written as JSON (a string becomes {@code "text"}); elsewhere strings are stored
+     * as they are and objects/arrays as their JSON text.
+     */
+    public static String forColumn(JsonNode value, String columnType) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return null;
+        }
+        if (isJsonType(columnType)) {
+            return toJson(value);
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isContainerNode()) {
+            return toJson(value);
+        }
+        if (value.isBigDecimal()) {
+            return value.decimalValue().toPlainString();
+        }
+        return value.asText();
+    }
+
+    /** The text to store for a metadata value: instants as RFC 3339 UTC, maps and lists as JSON. */
+    public static String forMetadata(Object value, String columnType) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonNode) {
+            return forColumn((JsonNode) value, columnType);
+        }
+        if (value instanceof Map || value instanceof List || isJsonType(columnType)) {
+            return toJson(metadataValueToJson(value));
+        }
+        if (value instanceof Instant) {
+            return value.toString();
+        }
+        return String.valueOf(value);
+    }
+
+    public static boolean isJsonType(String columnType) {
+        return "jsonb".equalsIgnoreCase(columnType) || "json".equalsIgnoreCase(columnType);
+    }
+
+    /** A message's metadata map as a JSON object (instants as RFC 3339 strings). */
+    public static ObjectNode metadataToJson(Map<String, Object> metadata) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, Object> e : metadata.entrySet()) {
+            node.set(e.getKey(), metadataValueToJson(e.getValue()));
+        }
+        return node;
+    }
+
+    @SuppressWarnings("unchecked")
+    static JsonNode metadataValueToJson(Object value) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (value == null) {
+            return f.nullNode();
+        }
+        if (value instanceof JsonNode) {
+            return (JsonNode) value;
+        }
+        if (value instanceof String) {
+            return f.textNode((String) value);
+        }
+        if (value instanceof Boolean) {
+            return f.booleanNode((Boolean) value);
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return f.numberNode(((Number) value).intValue());
+        }
+        if (value instanceof Long) {
+            return f.numberNode((Long) value);
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return f.numberNode(((Number) value).doubleValue());
+        }
+        if (value instanceof BigDecimal) {
+            return f.numberNode((BigDecimal) value);
+        }
+        if (value instanceof BigInteger) {
+            return f.numberNode((BigInteger) value);
+        }
+        if (value instanceof Instant) {
+            return f.textNode(value.toString());
+        }
+        if (value instanceof Map) {
+            return metadataToJson((Map<String, Object>) value);
+        }
+        if (value instanceof List) {
+            ArrayNode array = f.arrayNode();
+            for (Object item : (List<Object>) value) {
+                array.add(metadataValueToJson(item));
+            }
+            return array;
+        }
+        return f.textNode(String.valueOf(value));
+    }
+
+    public static String toJson(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a JSON tree", e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.dataflow.flink.connector.postgres;
+
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+
+import java.util.List;
+
+/**
+ * Connector type {@code postgresql} (reference §4.2). Only the sink so far: the polling source is a separate
+ * piece of work, and until it exists the registry answers "unsupported source type postgresql".
+ */
+public final class PostgresConnectorFactory implements ConnectorFactory {
+
+    @Override
+    public String type() {
+        return "postgresql";
+    }
+
+    @Override
+    public String description() {
+        return "PostgreSQL: writes batches in one transaction each (COPY for inserts, multi-row INSERT … ON CONFLICT "
+                + "for upserts), columnar or raw JSONB, with soft deletes and per-record rejection of bad rows";
+    }
+
+    @Override
+    public boolean isSink() {
+        return true;
+    }
+
+    @Override
+    public List<ConfigOption<?>> sinkOptions() {
+        return PostgresOptions.SINK;
+    }
+
+    @Override
+    public void validateSink(Config config, ValidationErrors errors) {
+        PostgresSinkValidation.validate(config, errors);
+    }
+
+    /**
+     * Upserts on a key make replays harmless. In raw mode the rows carry no key of their own unless a flattened
+     * metadata column is the conflict key, so raw mode counts as idempotent only with flattened columns.
+     */
+    @Override
+    public boolean isIdempotentSink(Config config) {
+        String key = config.get(PostgresOptions.CONFLICT_KEY);
+        boolean keyed = config.get(PostgresOptions.UPSERT_MODE) && key != null && !key.isBlank();
+        return keyed && (!config.get(PostgresOptions.RAW_MODE) || config.get(PostgresOptions.FLATTEN_METADATA_COLUMNS));
+    }
+
+    @Override
+    public SinkConnector createSink(Config config, ConnectorContext context) {
+        return new PostgresSinkConnector(PostgresSinkSettings.from(config), context);
+    }
+}

@@ -1,0 +1,69 @@
+package io.dataflow.flink.connector.postgres;
+
+import io.dataflow.flink.manifest.ConfigOption;
+
+import java.util.List;
+
+/** The PostgreSQL sink's {@code config} fields, with the newest original defaults (reference §4.2). */
+public final class PostgresOptions {
+
+    public static final String STRATEGY_ALWAYS = "always";
+    public static final String STRATEGY_IF_NEWER = "ifNewer";
+
+    /** {@code batchSize: 0} means "flush on the timer only"; a batch still never grows beyond this. */
+    public static final int MAX_BATCH_SIZE = 10_000;
+
+    public static final ConfigOption<String> CONNECTION_STRING = ConfigOption.string("connectionString").required().secret()
+            .description("postgres://user:pass@host:5432/db?sslmode=…, libpq key=value pairs, or a jdbc:postgresql:// URL")
+            .build();
+    public static final ConfigOption<String> TABLE = ConfigOption.string("table").required()
+            .description("Target table, table or schema.table (default schema public); quoted parts allowed")
+            .build();
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer("batchSize").defaultValue(100).min(0)
+            .description("Records per batch; 0 = flush on the timer (and on checkpoints) only, at most "
+                    + MAX_BATCH_SIZE + " records per batch")
+            .build();
+    public static final ConfigOption<Integer> BATCH_FLUSH_INTERVAL_SECONDS = ConfigOption.integer("batchFlushIntervalSeconds")
+            .defaultValue(10).min(0)
+            .description("Flush a partial batch after this many seconds; 0 disables the timer (checkpoints still flush)")
+            .build();
+    public static final ConfigOption<Boolean> AUTO_CREATE_TABLE = ConfigOption.bool("autoCreateTable").defaultValue(false)
+            .description("Create the table when missing: raw layout at connect, columnar layout from the first record")
+            .build();
+    public static final ConfigOption<Boolean> UPSERT_MODE = ConfigOption.bool("upsertMode").defaultValue(false)
+            .description("INSERT … ON CONFLICT (conflictKey) DO UPDATE instead of plain inserts (COPY)")
+            .build();
+    public static final ConfigOption<String> CONFLICT_KEY = ConfigOption.string("conflictKey").defaultValue("id")
+            .description("Column of the unique key used by upserts and soft deletes")
+            .build();
+    public static final ConfigOption<String> UPSERT_STRATEGY = ConfigOption.enumOf("upsertStrategy", STRATEGY_ALWAYS, STRATEGY_IF_NEWER)
+            .defaultValue(STRATEGY_ALWAYS)
+            .description("always: every upsert updates; ifNewer: only when EXCLUDED.<upsertVersionColumn> is greater")
+            .build();
+    public static final ConfigOption<String> UPSERT_VERSION_COLUMN = ConfigOption.string("upsertVersionColumn")
+            .description("Version column compared by upsertStrategy ifNewer (required with it)")
+            .build();
+    public static final ConfigOption<String> SOFT_DELETE_COLUMN = ConfigOption.string("softDeleteColumn")
+            .description("On metadata operation=delete, set this column to now() on the row with the record's key "
+                    + "instead of inserting")
+            .build();
+    public static final ConfigOption<Boolean> RAW_MODE = ConfigOption.bool("rawMode").defaultValue(false)
+            .description("Store the whole body in data JSONB and the metadata in _metadata JSONB; bodies shaped "
+                    + "{\"value\":…, \"_metadata\":…} are stored as their parts")
+            .build();
+    public static final ConfigOption<Boolean> FLATTEN_METADATA_COLUMNS = ConfigOption.bool("flattenMetadataColumns")
+            .defaultValue(false)
+            .description("Raw mode: one column per metadata key instead of _metadata (requires rawMode)")
+            .build();
+    public static final ConfigOption<String> FLATTEN_METADATA_COLUMNS_PREFIX = ConfigOption.string("flattenMetadataColumnsPrefix")
+            .defaultValue("")
+            .description("Prefix of the flattened metadata column names, e.g. kafka_")
+            .build();
+
+    public static final List<ConfigOption<?>> SINK = List.of(CONNECTION_STRING, TABLE, BATCH_SIZE,
+            BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, UPSERT_STRATEGY,
+            UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
+
+    private PostgresOptions() {
+    }
+}

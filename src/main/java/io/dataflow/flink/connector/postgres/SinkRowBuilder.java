@@ -1,0 +1,149 @@
+package io.dataflow.flink.connector.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a message into a {@link SinkRow} for the table as it is: only columns the table has are filled, each
+ * value in the text form for that column's type. Fields or metadata keys without a column are left out, with one
+ * info log per name, so that a new field upstream does not stop the pipeline.
+ */
+final class SinkRowBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkRowBuilder.class);
+
+    private static final int MAX_REPORTED_UNKNOWN = 1000;
+
+    private final PostgresSinkSettings settings;
+    private final WriteMode mode;
+    private final TableColumns columns;
+    private final Set<String> reportedUnknown = new HashSet<>();
+
+    SinkRowBuilder(PostgresSinkSettings settings, WriteMode mode, TableColumns columns) {
+        this.settings = settings;
+        this.mode = mode;
+        this.columns = columns;
+    }
+
+    SinkRow build(int position, Message message) throws RecordRejectedException {
+        JsonNode body = message.json();
+        if (mode == WriteMode.RAW) {
+            return SinkRow.insert(position, message, raw(message, body));
+        }
+        String deleteKey = softDeleteKey(message, body);
+        if (deleteKey != null) {
+            return SinkRow.softDelete(position, message, deleteKey);
+        }
+        if (mode == WriteMode.DOCUMENT) {
+            if (body == null) {
+                throw new RecordRejectedException("body is not JSON; the data column is jsonb");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("data", ColumnValues.toJson(body));
+            return SinkRow.insert(position, message, values);
+        }
+        return SinkRow.insert(position, message, columnar(body));
+    }
+
+    private Map<String, String> columnar(JsonNode body) throws RecordRejectedException {
+        if (body == null || !body.isObject()) {
+            throw new RecordRejectedException(body == null ? "body is not JSON" : "body is not a JSON object");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String column = field.getKey();
+            if (columns.contains(column)) {
+                values.put(column, ColumnValues.forColumn(field.getValue(), columns.type(column)));
+            } else {
+                reportUnknown(column, "Skipping a field that is not a column of the table");
+            }
+        }
+        if (values.isEmpty()) {
+            throw new RecordRejectedException(body.size() == 0 ? "body is an empty JSON object"
+                    : "none of the body's fields is a column of " + settings.table());
+        }
+        return values;
+    }
+
+    /**
+     * Raw layout. A body {@code {"value": …, "_metadata": {…}}} with a non-null value is already wrapped (as the
+     * original's PostgreSQL sink decides): its parts are stored as they are, and its {@code _metadata} (when an
+     * object) replaces the message's metadata.
+     */
+    private Map<String, String> raw(Message message, JsonNode body) throws RecordRejectedException {
+        if (body == null) {
+            throw new RecordRejectedException("body is not JSON; the data column is jsonb");
+        }
+        JsonNode data = body;
+        JsonNode wrappedMetadata = null;
+        if (body.isObject() && body.hasNonNull("value")) {
+            data = body.get("value");
+            wrappedMetadata = body.get("_metadata");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("data", ColumnValues.toJson(data));
+        if (!settings.flattenMetadataColumns()) {
+            if (columns.contains("_metadata")) {
+                JsonNode metadata = wrappedMetadata != null ? wrappedMetadata : ColumnValues.metadataToJson(message.metadata());
+                values.put("_metadata", metadata.isNull() ? null : ColumnValues.forColumn(metadata, columns.type("_metadata")));
+            }
+            return values;
+        }
+        for (Map.Entry<String, Object> e : metadataOf(message, wrappedMetadata).entrySet()) {
+            String column = settings.metadataColumn(e.getKey());
+            if (columns.contains(column) && !column.equals("data")) {
+                values.put(column, ColumnValues.forMetadata(e.getValue(), columns.type(column)));
+            } else {
+                reportUnknown(column, "Skipping unknown metadata key for flattened table schema");
+            }
+        }
+        return values;
+    }
+
+    /** The metadata whose keys become flattened columns: the wrapped {@code _metadata} object, else the message's. */
+    static Map<String, Object> metadataOf(Message message, JsonNode wrappedMetadata) {
+        if (wrappedMetadata != null && wrappedMetadata.isObject()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            wrappedMetadata.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        }
+        return message.metadata();
+    }
+
+    /**
+     * The key of the row to soft-delete: metadata {@code operation} is {@code delete} and a key is known — metadata
+     * {@code id} first (debeziumUnwrap and the CDC source put the primary key there), else the body's conflict key
+     * field, else its {@code id}. Without a key the record is inserted like any other, as in the original.
+     */
+    private String softDeleteKey(Message message, JsonNode body) {
+        if (settings.softDeleteColumn() == null || !"delete".equalsIgnoreCase(String.valueOf(message.metadata("operation")))) {
+            return null;
+        }
+        String keyType = columns.type(settings.conflictKey());
+        Object id = message.metadata("id");
+        if (id != null && !"".equals(id)) {
+            return ColumnValues.forMetadata(id, keyType);
+        }
+        if (body != null && body.isObject()) {
+            JsonNode key = body.hasNonNull(settings.conflictKey()) ? body.get(settings.conflictKey()) : body.get("id");
+            return ColumnValues.forColumn(key, keyType);
+        }
+        return null;
+    }
+
+    private void reportUnknown(String column, String text) {
+        // bounded, so that bodies with generated keys cannot grow it without end
+        if (reportedUnknown.size() < MAX_REPORTED_UNKNOWN && reportedUnknown.add(column)) {
+            LOG.info("{}: table={} column={}", text, settings.table(), column);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.dataflow.flink.connector.postgres;
+
+import java.util.List;
+
+import static io.dataflow.flink.connector.postgres.PostgresIdentifiers.quote;
+
+/**
+ * The SQL text of the sink's writes. Identifiers are always quoted; values never appear in the text, they are
+ * COPY data or bound parameters, each cast to the target column's type.
+ */
+public final class SinkStatements {
+
+    /** PostgreSQL's wire protocol counts parameters in a signed 16-bit field. */
+    public static final int MAX_PARAMETERS = 32_767;
+
+    private static final String TARGET_ALIAS = quote("dataflow_target");
+
+    private SinkStatements() {
+    }
+
+    public static String copyIn(PostgresTableName table, List<String> columns) {
+        return "COPY " + table.qualified() + " (" + columnList(columns) + ") FROM STDIN";
+    }
+
+    /** Rows per multi-row INSERT so that the parameter count stays within the protocol's limit. */
+    public static int rowsPerStatement(int columnCount) {
+        return Math.max(1, (MAX_PARAMETERS - 1) / Math.max(1, columnCount));
+    }
+
+    /**
+     * {@code INSERT INTO t AS "dataflow_target" (cols) VALUES (CAST(? AS type), …), (…)} followed by the upsert
+     * clause when {@code conflictKey} is not null: {@code ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c, …}
+     * (every written column but the key; {@code DO NOTHING} when there is none) and, with a version column,
+     * {@code WHERE EXCLUDED.v > "dataflow_target".v}.
+     *
+     * @param types the base type of each column (no length or precision, so that the column's own rules apply)
+     */
+    public static String insertValues(PostgresTableName table, List<String> columns, List<String> types, int rows,
+                                      String conflictKey, String versionColumn) {
+        StringBuilder row = new StringBuilder("(");
+        for (int i = 0; i < columns.size(); i++) {
+            row.append(i == 0 ? "" : ", ").append(cast(types.get(i)));
+        }
+        row.append(')');
+        StringBuilder sql = new StringBuilder(64 + rows * row.length())
+                .append("INSERT INTO ").append(table.qualified()).append(" AS ").append(TARGET_ALIAS)
+                .append(" (").append(columnList(columns)).append(") VALUES ");
+        for (int r = 0; r < rows; r++) {
+            sql.append(r == 0 ? "" : ", ").append(row);
+        }
+        if (conflictKey == null) {
+            return sql.toString();
+        }
+        sql.append(" ON CONFLICT (").append(quote(conflictKey)).append(")");
+        StringBuilder updates = new StringBuilder();
+        for (String c : columns) {
+            if (!c.equals(conflictKey)) {
+                updates.append(updates.length() == 0 ? "" : ", ").append(quote(c)).append(" = EXCLUDED.").append(quote(c));
+            }
+        }
+        if (updates.length() == 0) {
+            return sql.append(" DO NOTHING").toString();
+        }
+        sql.append(" DO UPDATE SET ").append(updates);
+        if (versionColumn != null) {
+            sql.append(" WHERE EXCLUDED.").append(quote(versionColumn)).append(" > ").append(TARGET_ALIAS).append('.')
+                    .append(quote(versionColumn));
+        }
+        return sql.toString();
+    }
+
+    /** {@code UPDATE t SET "deleted_at" = now() WHERE "key" = CAST(? AS type)}. */
+    public static String softDelete(PostgresTableName table, String softDeleteColumn, String keyColumn, String keyType) {
+        return "UPDATE " + table.qualified() + " SET " + quote(softDeleteColumn) + " = now() WHERE " + quote(keyColumn)
+                + " = " + cast(keyType);
+    }
+
+    /** A parameter cast to the column's base type; without a known type, the server infers it. */
+    static String cast(String type) {
+        return type == null ? "?" : "CAST(? AS " + type + ")";
+    }
+
+    private static String columnList(List<String> columns) {
+        StringBuilder out = new StringBuilder();
+        for (String c : columns) {
+            out.append(out.length() == 0 ? "" : ", ").append(quote(c));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package io.dataflow.flink.connector.postgres;
+
+import io.dataflow.flink.manifest.SecretMasker;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import java.sql.SQLException;
+
+/** Reads PostgreSQL errors: which ones are about a record's data, and how to describe them without payloads. */
+final class SqlErrors {
+
+    private SqlErrors() {
+    }
+
+    /** The SQLSTATE of the error or of the first chained error that has one (batches chain the real cause). */
+    static String sqlState(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (x.getSQLState() != null) {
+                return x.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Class 22 (data exception: bad input syntax, value too long, out of range) and class 23 (integrity constraint
+     * violation: not null, unique, check, foreign key) are caused by the values of particular records; every other
+     * class (08 connection, 42 schema, 53 resources, 57 operator intervention, …) is about the target.
+     */
+    static boolean isDataError(SQLException e) {
+        String state = sqlState(e);
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /**
+     * {@code SQLSTATE 23502: null value in column "x" …}. Only the server's primary message is used: its DETAIL and
+     * WHERE parts may quote the failing row or the COPY line.
+     */
+    static String describe(SQLException e) {
+        SQLException first = e;
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if (x.getSQLState() != null) {
+                first = x;
+                break;
+            }
+        }
+        String text = first.getMessage();
+        if (first instanceof PSQLException) {
+            ServerErrorMessage server = ((PSQLException) first).getServerErrorMessage();
+            if (server != null && server.getMessage() != null) {
+                text = server.getMessage();
+            }
+        }
+        String state = first.getSQLState();
+        return SecretMasker.maskEmbeddedPasswords((state == null ? "" : "SQLSTATE " + state + ": ") + text);
+    }
+}

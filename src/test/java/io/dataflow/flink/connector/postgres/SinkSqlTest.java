@@ -1,0 +1,100 @@
+package io.dataflow.flink.connector.postgres;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigValidator;
+import io.dataflow.flink.manifest.ValidationErrors;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The SQL text of writes and DDL. */
+class SinkSqlTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PostgresTableName TABLE = new PostgresTableName("sales", "Order\"s");
+
+    private static PostgresSinkSettings settings(String extra) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        Config c = ConfigValidator.validate("sink.config", JSON.readTree(("{'connectionString':'postgres://u@h/db','table':'t'"
+                + extra + "}").replace('\'', '"')), PostgresOptions.SINK, errors);
+        assertThat(errors.list()).isEmpty();
+        return PostgresSinkSettings.from(c);
+    }
+
+    @Test
+    void copyQuotesEveryIdentifier() {
+        assertThat(SinkStatements.copyIn(TABLE, List.of("id", "a;b")))
+                .isEqualTo("COPY \"sales\".\"Order\"\"s\" (\"id\", \"a;b\") FROM STDIN");
+    }
+
+    @Test
+    void plainMultiRowInsertCastsEachParameter() {
+        assertThat(SinkStatements.insertValues(TABLE, List.of("id", "doc"), List.of("bigint", "jsonb"), 2, null, null))
+                .isEqualTo("INSERT INTO \"sales\".\"Order\"\"s\" AS \"dataflow_target\" (\"id\", \"doc\") VALUES "
+                        + "(CAST(? AS bigint), CAST(? AS jsonb)), (CAST(? AS bigint), CAST(? AS jsonb))");
+    }
+
+    @Test
+    void upsertUpdatesEveryColumnButTheKey() {
+        assertThat(SinkStatements.insertValues(TABLE, List.of("id", "name"), List.of("bigint", "text"), 1, "id", null))
+                .endsWith(" ON CONFLICT (\"id\") DO UPDATE SET \"name\" = EXCLUDED.\"name\"");
+        assertThat(SinkStatements.insertValues(TABLE, List.of("id"), List.of("bigint"), 1, "id", null))
+                .endsWith(" ON CONFLICT (\"id\") DO NOTHING");
+    }
+
+    @Test
+    void ifNewerComparesTheVersionColumn() {
+        assertThat(SinkStatements.insertValues(TABLE, List.of("id", "v"), List.of("bigint", "bigint"), 1, "id", "v"))
+                .endsWith(" ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\" WHERE EXCLUDED.\"v\" > \"dataflow_target\".\"v\"");
+    }
+
+    @Test
+    void parameterCountStaysWithinTheProtocolLimit() {
+        assertThat(SinkStatements.rowsPerStatement(10) * 10).isLessThan(SinkStatements.MAX_PARAMETERS);
+        assertThat(SinkStatements.rowsPerStatement(1)).isEqualTo(32_766);
+        assertThat(SinkStatements.rowsPerStatement(1600)).isEqualTo(20);
+        assertThat(SinkStatements.rowsPerStatement(40_000)).isEqualTo(1);
+    }
+
+    @Test
+    void softDeleteUpdatesTheRowOfTheKey() {
+        assertThat(SinkStatements.softDelete(TABLE, "deleted_at", "id", "bigint"))
+                .isEqualTo("UPDATE \"sales\".\"Order\"\"s\" SET \"deleted_at\" = now() WHERE \"id\" = CAST(? AS bigint)");
+    }
+
+    @Test
+    void columnarTableIsSortedTypedAndKeyed() throws Exception {
+        String ddl = TableDefinitions.columnar(TABLE, JSON.readTree(
+                "{\"name\":\"x\",\"id\":1,\"price\":1.5,\"ok\":true,\"tags\":[],\"note\":null}"), settings(",'softDeleteColumn':'deleted_at'"));
+        assertThat(ddl).isEqualTo("CREATE TABLE IF NOT EXISTS \"sales\".\"Order\"\"s\" (\"id\" BIGINT PRIMARY KEY, \"name\" TEXT, "
+                + "\"note\" TEXT, \"ok\" BOOLEAN, \"price\" NUMERIC, \"tags\" JSONB, \"created_at\" TIMESTAMP DEFAULT now(), "
+                + "\"updated_at\" TIMESTAMP DEFAULT now(), \"deleted_at\" TIMESTAMP)");
+    }
+
+    @Test
+    void upsertKeyOtherThanIdGetsAUniqueConstraint() throws Exception {
+        String ddl = TableDefinitions.columnar(TABLE, JSON.readTree("{\"order_id\":\"a\"}"), settings(",'upsertMode':true,'conflictKey':'order_id'"));
+        assertThat(ddl).endsWith(", UNIQUE (\"order_id\"))");
+    }
+
+    @Test
+    void rawTableLayouts() throws Exception {
+        assertThat(TableDefinitions.raw(TABLE, null, settings(",'rawMode':true"))).isEqualTo(
+                "CREATE TABLE IF NOT EXISTS \"sales\".\"Order\"\"s\" (\"id\" SERIAL PRIMARY KEY, \"data\" JSONB NOT NULL, "
+                        + "\"_metadata\" JSONB, \"created_at\" TIMESTAMP DEFAULT now(), \"updated_at\" TIMESTAMP DEFAULT now(), "
+                        + "\"deleted_at\" TIMESTAMP)");
+        Map<String, String> flattened = new LinkedHashMap<>();
+        flattened.put("kafka_topic", "TEXT");
+        flattened.put("kafka_offset", "BIGINT");
+        assertThat(TableDefinitions.raw(TABLE, flattened, settings(",'rawMode':true,'flattenMetadataColumns':true")))
+                .contains("\"data\" JSONB NOT NULL, \"kafka_offset\" BIGINT, \"kafka_topic\" TEXT, \"created_at\"")
+                .doesNotContain("_metadata");
+        assertThat(TableDefinitions.dataIndex(TABLE))
+                .isEqualTo("CREATE INDEX IF NOT EXISTS \"idx_Order\"\"s_data\" ON \"sales\".\"Order\"\"s\" USING GIN (\"data\")");
+    }
+}
