@@ -1,0 +1,58 @@
+package io.dataflow.flink.cli;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The jar's Main-Class. Flink is a provided dependency: under {@code flink run} (or in an application cluster)
+ * it is on the classpath and this hands straight over to {@link Main}. Under {@code java -jar} it is not, so
+ * this starts the same command again in a JVM whose classpath is the jar plus the Flink runtime the build copied
+ * to {@code flink-lib/} next to it (with the same JVM options), and exits with its exit code. A child class
+ * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
+ * It must not touch any Flink class itself.
+ */
+public final class Launcher {
+
+    private static final String PROBE = "org.apache.flink.streaming.api.environment.StreamExecutionEnvironment";
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (isOnClasspath(PROBE)) {
+            Main.main(args);
+            return;
+        }
+        Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path lib = jar.getParent().resolve("flink-lib");
+        if (!Files.isDirectory(lib)) {
+            System.err.println("error: Flink is not on the classpath and " + lib + " does not exist; "
+                    + "build with `mvn package` (it fills flink-lib/) or run the jar with `flink run`");
+            System.exit(2);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(jar + File.pathSeparator + lib.resolve("*"));
+        command.add(Main.class.getName());
+        command.addAll(Arrays.asList(args));
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+        System.exit(child.waitFor());
+    }
+
+    private static boolean isOnClasspath(String className) {
+        try {
+            Class.forName(className, false, Launcher.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}
