@@ -1,21 +1,15 @@
 package io.dataflow.flink.compile;
 
-import io.dataflow.flink.manifest.Manifest;
-import io.dataflow.flink.manifest.ManifestParser;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.testing.FailOnceProbe;
+import io.dataflow.flink.testing.MiniClusterJobs;
 import io.dataflow.flink.testing.ValuesConnectorFactory;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,15 +30,7 @@ class JobCompilerITCase {
     }
 
     private static void run(String yaml, JobCompiler compiler) throws Exception {
-        Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, "values-job");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.enableCheckpointing(100);
-        compiler.compile(manifest, env);
-        env.execute(manifest.name());
+        MiniClusterJobs.run(yaml, "values-job", compiler, 100, 2);
     }
 
     private static Set<Long> ids(List<Message> messages) {

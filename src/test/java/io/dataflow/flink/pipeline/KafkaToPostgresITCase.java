@@ -1,28 +1,22 @@
 package io.dataflow.flink.pipeline;
 
 import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.manifest.Manifest;
-import io.dataflow.flink.manifest.ManifestParser;
 import io.dataflow.flink.testing.FailOnceProbe;
+import io.dataflow.flink.testing.MiniClusterJobs;
 import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.Server;
 import io.dataflow.flink.testing.TrackingSinkFactory;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,15 +60,7 @@ class KafkaToPostgresITCase {
     }
 
     private static void run(String yaml, JobCompiler compiler) throws Exception {
-        Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, "it-kafka-to-postgres");
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.enableCheckpointing(500);
-        compiler.compile(manifest, env);
-        env.execute(manifest.name());
+        MiniClusterJobs.run(yaml, "it-kafka-to-postgres", compiler, 500, 3);
     }
 
     @Test
