@@ -145,7 +145,7 @@ public final class BenchMain {
                 env.put("BENCH_TOPIC", inputTopic);
                 env.put("BENCH_TABLE", table);
                 env.put("BENCH_OUT_TOPIC", outTopic);
-                env.put("BENCH_PG_URL", jdbcUrl);
+                env.put("BENCH_PG_URL", jdbcUrl.replace("jdbc:postgresql://", "postgres://postgres@"));
                 env.put("BENCH_GROUP", "dataflow-" + suffix);
                 break;
             case "peer":
