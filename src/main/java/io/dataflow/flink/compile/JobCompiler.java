@@ -1,19 +1,33 @@
 package io.dataflow.flink.compile;
 
+import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.manifest.Manifest;
+import io.dataflow.flink.manifest.RouteSpec;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
-import io.dataflow.flink.runtime.SinkFunctionWrapper;
+import io.dataflow.flink.runtime.SinkWriterOperator;
 import io.dataflow.flink.runtime.SourceFunctionWrapper;
+import io.dataflow.flink.runtime.TransformFunction;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a validated {@link Manifest} into a Flink job graph on the given environment, following its
- * {@link JobPlan} (same uids, names and parallelism as {@code plan} shows). Does no I/O: connectors connect in
- * their operators' {@code open()}, so {@code main()} stays free of side effects (it may run again after a
- * JobManager failover).
+ * {@link JobPlan} (same uids, names and parallelism as {@code plan} shows):
+ *
+ * <pre>
+ * source ─► transform ─► sink ─────────────┐ (records the sink refused)
+ *              ├─ route i side output ─► route i sink ─┤
+ *              └─ errors side output ──────────────────┴─► error sink
+ * </pre>
+ *
+ * Does no I/O: connectors connect in their operators' {@code open()}, so {@code main()} stays free of side effects
+ * (it may run again after a JobManager failover).
  */
 public final class JobCompiler {
 
@@ -44,6 +58,7 @@ public final class JobCompiler {
         // Every record type has its own serializer; a Kryo fallback would be a silent slowdown, so forbid it.
         env.getConfig().disableGenericTypes();
         env.setParallelism(manifest.settings().parallelism());
+        boolean hasErrorSink = manifest.errors().isPresent();
 
         OperatorPlan sourcePlan = plan.operator("source");
         DataStream<Message> stream = env
@@ -53,11 +68,51 @@ public final class JobCompiler {
         if (afterSource != null) {
             stream = stream.map(afterSource, MessageTypeInfo.INSTANCE).name("probe").uid(uids.flow() + "-probe");
         }
-        OperatorPlan sinkPlan = plan.operator("sink");
-        stream.addSink(new SinkFunctionWrapper(manifest.sink(), manifest.name(), "sink"))
-                .name(sinkPlan.name())
-                .uid(sinkPlan.uid())
-                .setParallelism(sinkPlan.parallelism());
+
+        List<DataStream<Message>> failed = new ArrayList<>();
+        List<DataStream<Message>> routeStreams = new ArrayList<>();
+        if (!manifest.transformations().isEmpty()) {
+            OperatorPlan transformPlan = plan.operator("transform");
+            SingleOutputStreamOperator<Message> transformed = stream
+                    .process(new TransformFunction(manifest.transformations(), manifest.routes(), manifest.sink().type(), hasErrorSink),
+                            MessageTypeInfo.INSTANCE)
+                    .name(transformPlan.name())
+                    .uid(transformPlan.uid())
+                    .setParallelism(transformPlan.parallelism());
+            failed.add(transformed.getSideOutput(TransformFunction.ERRORS));
+            for (RouteSpec route : manifest.routes()) {
+                routeStreams.add(transformed.getSideOutput(TransformFunction.routeTag(route.index())));
+            }
+            stream = transformed;
+        }
+
+        for (int i = 0; i < manifest.routes().size(); i++) {
+            RouteSpec route = manifest.routes().get(i);
+            OperatorPlan routePlan = plan.operators().stream().filter(o -> o.uid().equals(uids.routeSink(route.index())))
+                    .findFirst().orElseThrow();
+            failed.add(sink(routeStreams.get(i), route.sink(), routePlan, manifest, "route-" + route.index() + "-sink", hasErrorSink));
+        }
+        failed.add(sink(stream, manifest.sink(), plan.operator("sink"), manifest, "sink", hasErrorSink));
+
+        manifest.errors().ifPresent(errorSink -> {
+            DataStream<Message> errors = failed.get(0);
+            for (DataStream<Message> more : failed.subList(1, failed.size())) {
+                errors = errors.union(more);
+            }
+            OperatorPlan errorsPlan = plan.operator("error-sink");
+            errors.transform(errorsPlan.name(), MessageTypeInfo.INSTANCE,
+                            new SinkWriterOperator(errorSink.sink(), manifest.name(), "errors", false))
+                    .uid(errorsPlan.uid())
+                    .setParallelism(errorsPlan.parallelism());
+        });
         return plan;
+    }
+
+    /** A sink operator; its output carries the records the target refused, as error envelopes. */
+    private static DataStream<Message> sink(DataStream<Message> input, ConnectorSpec spec, OperatorPlan plan, Manifest manifest,
+                                            String role, boolean hasErrorSink) {
+        return input.transform(plan.name(), MessageTypeInfo.INSTANCE, new SinkWriterOperator(spec, manifest.name(), role, hasErrorSink))
+                .uid(plan.uid())
+                .setParallelism(plan.parallelism());
     }
 }

@@ -33,7 +33,8 @@ public record JobPlan(String jobName, List<OperatorPlan> operators, List<String>
                 if (t.when() != null) {
                     step.put("when", t.when());
                 }
-                step.put("config", t.config().describe());
+                // A router's route sinks are planned as operators of their own (below), masked like every sink.
+                step.put("config", t.type().equals("router") ? routeConditions(manifest) : t.config().describe());
                 steps.put(String.valueOf(t.index()), step);
             }
             ops.add(new OperatorPlan("transform: " + manifest.transformations().size() + " step(s)", uids.transform(), "transform",
@@ -55,6 +56,14 @@ public record JobPlan(String jobName, List<OperatorPlan> operators, List<String>
                     masked(manifest, config)));
         });
         return new JobPlan(manifest.name(), List.copyOf(ops), manifest.warnings());
+    }
+
+    private static Map<String, Object> routeConditions(Manifest manifest) {
+        Map<String, Object> routes = new LinkedHashMap<>();
+        for (RouteSpec route : manifest.routes()) {
+            routes.put(String.valueOf(route.index()), Map.of("condition", route.condition(), "sink", route.sink().type()));
+        }
+        return Map.of("routes", routes);
     }
 
     /** Masks secrets in every string of a described config (values resolved from env/file/refs, URL passwords). */

@@ -17,6 +17,14 @@ public interface SinkConnector extends AutoCloseable {
     /** Everything written before this call is durable when it returns. */
     void flush() throws Exception;
 
+    /**
+     * Asks the sink to report records the target refuses because of their own content to {@code listener} and to
+     * write the rest, instead of failing the flush. Sinks that cannot tell one record's failure from the target's
+     * keep the default: they ignore the listener and fail the flush, so no record is ever lost silently.
+     */
+    default void setRejectedRecordListener(RejectedRecordListener listener) {
+    }
+
     /** How often the runtime should call {@link #flush()} when records trickle in; 0 disables the timer. */
     default long flushIntervalMillis() {
         return 0;

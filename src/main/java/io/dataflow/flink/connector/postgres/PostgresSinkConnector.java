@@ -63,6 +63,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * Where refused records go. Without a listener a refused record fails the flush (and the batch is not
      * committed), so that no record is lost silently.
      */
+    @Override
     public void setRejectedRecordListener(RejectedRecordListener listener) {
         this.rejectedRecordListener = listener;
     }

@@ -1,0 +1,140 @@
+package io.dataflow.flink.runtime;
+
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.manifest.ConnectorSpec;
+import io.dataflow.flink.message.ErrorEnvelope;
+import io.dataflow.flink.message.Message;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Runs a {@link SinkConnector} in the job: writes each record, and flushes before every checkpoint barrier leaves
+ * this operator, on the connector's flush timer and at the end of a bounded input. A checkpoint therefore completes
+ * only when everything before its barrier is durable (at-least-once; exactly-once with an idempotent sink).
+ *
+ * <p>Records the target refuses because of their own content (a NOT NULL or CHECK violation, a value it cannot
+ * store) are emitted downstream wrapped in the error envelope, for the error sink operator, while the rest of the
+ * batch is written. This operator is not a plain {@code SinkFunction} for exactly that reason: a sink function
+ * cannot emit, and records emitted from {@code snapshotState} would travel behind the barrier, outside the
+ * checkpoint that acknowledged their source position. Flushing in {@link #prepareSnapshotPreBarrier} puts every
+ * rejected record in front of the barrier. Without an error sink, a refused record fails the task (Flink's restart
+ * strategy applies). Timer callbacks run in the task's mailbox thread, never concurrently with processElement.
+ */
+public final class SinkWriterOperator extends AbstractStreamOperator<Message> implements OneInputStreamOperator<Message, Message> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ConnectorSpec spec;
+    private final String jobName;
+    private final String role;
+    private final boolean reportRejections;
+
+    private transient SinkConnector connector;
+    private transient ScheduledFuture<?> flushTimer;
+    private transient Counter recordsWritten;
+    private transient Map<String, Counter> rejectedByType;
+    private transient MetricGroup metrics;
+    private transient FlushMetrics flushMetrics;
+    private transient List<Rejection> rejections;
+
+    /**
+     * @param role             {@code sink}, {@code route-<i>-sink} or {@code errors}: names the metrics and logs
+     * @param reportRejections true when an error sink takes this sink's refused records
+     */
+    public SinkWriterOperator(ConnectorSpec spec, String jobName, String role, boolean reportRejections) {
+        this.spec = spec;
+        this.jobName = jobName;
+        this.role = role;
+        this.reportRejections = reportRejections;
+        this.chainingStrategy = ChainingStrategy.ALWAYS;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        metrics = getMetricGroup().addGroup("dataflow");
+        recordsWritten = metrics.counter("recordsWritten");
+        rejectedByType = new HashMap<>();
+        flushMetrics = new FlushMetrics(metrics);
+        rejections = new ArrayList<>();
+        connector = ConnectorRegistry.sink(spec.type()).createSink(spec.config(), new ConnectorContext(jobName, role,
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), metrics));
+        if (reportRejections) {
+            connector.setRejectedRecordListener((message, reason) -> rejections.add(new Rejection(message, reason)));
+        }
+        connector.connect();
+        long interval = connector.flushIntervalMillis();
+        if (interval > 0) {
+            flushTimer = getProcessingTimeService().scheduleWithFixedDelay(time -> flush(), interval, interval);
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<Message> element) throws Exception {
+        connector.write(element.getValue());
+        recordsWritten.inc();
+        emitRejections();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    private void flush() throws Exception {
+        long start = System.nanoTime();
+        connector.flush();
+        flushMetrics.record(System.nanoTime() - start);
+        emitRejections();
+    }
+
+    private void emitRejections() {
+        if (rejections.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (Rejection r : rejections) {
+            rejectedByType.computeIfAbsent(ErrorTypes.ofSinkRejection(r.reason()),
+                    type -> metrics.addGroup("error_type", type).counter("recordsRejected")).inc();
+            output.collect(new StreamRecord<>(ErrorEnvelope.of(r.message(), r.reason(), spec.type(), now)));
+        }
+        rejections.clear();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (flushTimer != null) {
+                flushTimer.cancel(false);
+            }
+            if (connector != null) {
+                connector.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    private record Rejection(Message message, String reason) {
+    }
+}

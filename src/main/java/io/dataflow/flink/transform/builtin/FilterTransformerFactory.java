@@ -1,0 +1,52 @@
+package io.dataflow.flink.transform.builtin;
+
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.transform.Transformer;
+import io.dataflow.flink.transform.TransformerFactory;
+import io.dataflow.flink.transform.condition.Condition;
+import io.dataflow.flink.transform.condition.ConditionParseException;
+
+import java.util.List;
+
+/** {@code filter}: keeps the messages its condition holds for and drops the rest. */
+public final class FilterTransformerFactory implements TransformerFactory {
+
+    static final ConfigOption<String> CONDITION = ConfigOption.string("condition").required()
+            .description("Condition (reference §5.1) a message must satisfy to be kept; others are dropped").build();
+
+    @Override
+    public String type() {
+        return "filter";
+    }
+
+    @Override
+    public String description() {
+        return "Keeps messages for which the condition is true and drops the others";
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return List.of(CONDITION);
+    }
+
+    @Override
+    public void validate(Config config, ValidationErrors errors) {
+        try {
+            Condition.parse(config.get(CONDITION));
+        } catch (ConditionParseException e) {
+            errors.add(config.pathOf(CONDITION), e.getMessage());
+        }
+    }
+
+    @Override
+    public Transformer create(Config config) {
+        try {
+            Condition condition = Condition.parse(config.get(CONDITION));
+            return message -> condition.test(message) ? List.of(message) : List.of();
+        } catch (ConditionParseException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}
