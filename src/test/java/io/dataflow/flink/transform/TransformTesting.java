@@ -33,8 +33,12 @@ public final class TransformTesting {
 
     /** Validation errors for {@code config} (empty when valid), as {@code path: message} strings. */
     public static List<String> errors(TransformerFactory factory, String config) {
+        return errors(factory, config == null ? null : json(config));
+    }
+
+    public static List<String> errors(TransformerFactory factory, JsonNode config) {
         ValidationErrors errors = new ValidationErrors();
-        Config validated = ConfigValidator.validate("transformations[0].config", config == null ? null : json(config), factory.options(), errors);
+        Config validated = ConfigValidator.validate("transformations[0].config", config, factory.options(), errors);
         if (errors.isEmpty()) {
             factory.validate(validated, errors);
         }
@@ -45,8 +49,13 @@ public final class TransformTesting {
 
     /** A transformer from a valid config; fails the test when the config is invalid. */
     public static Transformer create(TransformerFactory factory, String config) {
+        return create(factory, config == null ? null : json(config));
+    }
+
+    /** A transformer from a config given as a tree (for values that contain quotes). */
+    public static Transformer create(TransformerFactory factory, JsonNode config) {
         ValidationErrors errors = new ValidationErrors();
-        Config validated = ConfigValidator.validate("transformations[0].config", config == null ? null : json(config), factory.options(), errors);
+        Config validated = ConfigValidator.validate("transformations[0].config", config, factory.options(), errors);
         if (errors.isEmpty()) {
             factory.validate(validated, errors);
         }
@@ -54,6 +63,11 @@ public final class TransformTesting {
             throw new AssertionError("invalid config " + config + ": " + errors.list());
         }
         return factory.create(validated);
+    }
+
+    /** A one-field config {@code {name: value}} built as a tree, so the value may contain any quote. */
+    public static JsonNode config(String name, String value) {
+        return JSON.createObjectNode().put(name, value);
     }
 
     /** A message with a JSON (single quotes allowed) or raw text payload and the given metadata. */
