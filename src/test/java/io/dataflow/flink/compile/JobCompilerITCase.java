@@ -72,4 +72,35 @@ class JobCompilerITCase {
         run(yaml, JobCompiler.create());
         assertThat(ValuesConnectorFactory.collection("timed")).hasSize(200);
     }
+
+    @Test
+    void failedRecordsReachTheErrorSinkAndRoutedRecordsTheirRouteSinkAcrossARestart() throws Exception {
+        String yaml = """
+                replicas: 2
+                source: {type: values, config: {count: 5000, batch: 10}}
+                transformations:
+                  - {type: failIf, config: {condition: "metadata.id == 7 || metadata.id == 4242"}}
+                  - type: router
+                    config:
+                      routes:
+                        - {condition: "id == 0 || id == 1 || id == 2", sink: {type: values, config: {collection: low}}}
+                sink: {type: values, config: {collection: main}}
+                errors: {type: values, config: {collection: errors}}
+                """;
+        run(yaml, JobCompiler.withProbeAfterSource(new FailOnceProbe(2500, 5)));
+        assertThat(FailOnceProbe.FAILED).isTrue();
+        assertThat(ids(ValuesConnectorFactory.collection("low"))).containsExactly(0L, 1L, 2L);
+        Set<Long> main = ids(ValuesConnectorFactory.collection("main"));
+        assertThat(main).hasSize(5000 - 3 - 2).doesNotContain(0L, 7L, 4242L);
+        List<Message> errors = ValuesConnectorFactory.collection("errors");
+        Set<Long> failed = new TreeSet<>();
+        synchronized (errors) {
+            for (Message m : errors) {
+                failed.add(m.json().at("/original_message/id").asLong());
+                assertThat(m.json().at("/error/message").asText()).isEqualTo("transformations[0] (failIf): field id: refused by the test");
+            }
+        }
+        assertThat(failed).containsExactly(7L, 4242L);
+        assertThat(ValuesConnectorFactory.OPEN_CONNECTORS).hasValue(0);
+    }
 }
