@@ -23,7 +23,7 @@ if [ "${DEMO_STOP_SERVERS:-false}" = true ]; then
 fi
 
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d test -v ON_ERROR_STOP=1)
-"${PSQL[@]}" -qc 'DROP TABLE IF EXISTS public.demo_orders'
+"${PSQL[@]}" -qc 'DROP TABLE IF EXISTS public.demo_orders, public.demo_shipments'
 
 echo "== loading $EVENTS sample events into demo.orders" >&2
 java -cp "target/dataflow-flink.jar:target/flink-lib/*" scripts/demo/LoadSampleEvents.java "127.0.0.1:$KAFKA_PORT" demo.orders "$EVENTS"
@@ -35,6 +35,7 @@ java -jar target/dataflow-flink.jar plan "$MANIFEST"
 echo "== running $MANIFEST on an embedded MiniCluster" >&2
 java -jar target/dataflow-flink.jar run --local "$MANIFEST"
 
-echo "== rows in public.demo_orders" >&2
-"${PSQL[@]}" -c 'SELECT count(*) AS rows, count(DISTINCT order_id) AS orders, sum(amount) AS total_amount FROM public.demo_orders'
+echo "== rows per table (drafts were filtered out, shipped orders routed to demo_shipments)" >&2
+"${PSQL[@]}" -c "SELECT 'demo_orders' AS table, count(*) AS rows, count(DISTINCT order_id) AS orders, string_agg(DISTINCT status, ',') AS statuses FROM public.demo_orders
+                 UNION ALL SELECT 'demo_shipments', count(*), count(DISTINCT order_id), string_agg(DISTINCT status, ',') FROM public.demo_shipments"
 "${PSQL[@]}" -c 'SELECT order_id, customer, status, amount, items FROM public.demo_orders ORDER BY order_id LIMIT 5'
