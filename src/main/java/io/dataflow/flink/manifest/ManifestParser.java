@@ -284,6 +284,9 @@ public final class ManifestParser {
                 String routePath = ValidationErrors.index(ValidationErrors.child(configPath, "routes"), i);
                 JsonNode route = list.get(i);
                 String condition = route.path("condition").asText("");
+                // Checked here as well as by the router's factory, which skips its checks when an option is wrong:
+                // a bad condition is reported even when a route sink has errors of its own.
+                checkCondition(ValidationErrors.child(routePath, "condition"), condition);
                 JsonNode sinkNode = route.get("sink");
                 if (sinkNode == null) {
                     errors.add(ValidationErrors.child(routePath, "sink"), "required");

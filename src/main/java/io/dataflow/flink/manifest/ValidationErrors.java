@@ -16,8 +16,12 @@ public final class ValidationErrors {
 
     private final List<Error> errors = new ArrayList<>();
 
+    /** Adds a problem; the same problem found by two checks is reported once. */
     public void add(String path, String message) {
-        errors.add(new Error(path, message));
+        Error error = new Error(path, message);
+        if (!errors.contains(error)) {
+            errors.add(error);
+        }
     }
 
     public boolean isEmpty() {
