@@ -1,0 +1,78 @@
+package io.dataflow.flink.transform.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.transform.Transformer;
+import io.dataflow.flink.transform.TransformerFactory;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** {@code snakeCase} and {@code camelCase}: rename keys; {@code deep} goes through nested objects and arrays. */
+final class CaseTransformerFactories {
+
+    static final ConfigOption<Boolean> DEEP = ConfigOption.bool("deep").defaultValue(false)
+            .description("Also rename keys of nested objects, including objects inside arrays").build();
+
+    private CaseTransformerFactories() {
+    }
+
+    static Transformer create(Config config, UnaryOperator<String> keyFn) {
+        boolean deep = config.get(DEEP);
+        return message -> {
+            JsonNode root = message.json();
+            if (root == null || !root.isContainerNode()) {
+                return List.of(message);
+            }
+            message.setJson(KeyCase.convert(root, deep, keyFn, true));
+            return List.of(message);
+        };
+    }
+
+    /** {@code snakeCase}. */
+    public static final class SnakeCase implements TransformerFactory {
+        @Override
+        public String type() {
+            return "snakeCase";
+        }
+
+        @Override
+        public String description() {
+            return "Renames keys to snake_case (userId → user_id, XMLHttpRequest → xml_http_request)";
+        }
+
+        @Override
+        public List<ConfigOption<?>> options() {
+            return List.of(DEEP);
+        }
+
+        @Override
+        public Transformer create(Config config) {
+            return CaseTransformerFactories.create(config, KeyCase::snake);
+        }
+    }
+
+    /** {@code camelCase} (PascalCase in fact, as in the original). */
+    public static final class CamelCase implements TransformerFactory {
+        @Override
+        public String type() {
+            return "camelCase";
+        }
+
+        @Override
+        public String description() {
+            return "Renames keys to PascalCase, as the original does (user_id → UserId)";
+        }
+
+        @Override
+        public List<ConfigOption<?>> options() {
+            return List.of(DEEP);
+        }
+
+        @Override
+        public Transformer create(Config config) {
+            return CaseTransformerFactories.create(config, KeyCase::pascal);
+        }
+    }
+}

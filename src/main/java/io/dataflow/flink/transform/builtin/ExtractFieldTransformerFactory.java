@@ -1,0 +1,54 @@
+package io.dataflow.flink.transform.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.transform.Transformer;
+import io.dataflow.flink.transform.TransformerFactory;
+import io.dataflow.flink.transform.path.JsonPath;
+
+import java.util.List;
+
+/**
+ * {@code extractField}: replaces the payload by the value at a path, of any JSON type (Kafka Connect's
+ * ExtractField). A missing field or a non-JSON payload leaves the message unchanged.
+ */
+public final class ExtractFieldTransformerFactory implements TransformerFactory {
+
+    static final ConfigOption<String> FIELD = ConfigOption.string("field").required()
+            .description("Path of the value that becomes the whole payload").build();
+
+    @Override
+    public String type() {
+        return "extractField";
+    }
+
+    @Override
+    public String description() {
+        return "Replaces the payload by the value of one field";
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return List.of(FIELD);
+    }
+
+    @Override
+    public void validate(Config config, ValidationErrors errors) {
+        Steps.validatePath(config.pathOf(FIELD), config.get(FIELD), errors);
+    }
+
+    @Override
+    public Transformer create(Config config) {
+        JsonPath field = JsonPath.parse(config.get(FIELD));
+        return message -> {
+            JsonNode root = message.json();
+            JsonNode value = root == null ? null : field.get(root);
+            if (value != null) {
+                message.setJson(value);
+            }
+            return List.of(message);
+        };
+    }
+}

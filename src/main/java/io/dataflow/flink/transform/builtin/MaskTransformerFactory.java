@@ -1,0 +1,82 @@
+package io.dataflow.flink.transform.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.transform.Transformer;
+import io.dataflow.flink.transform.TransformerFactory;
+import io.dataflow.flink.transform.path.JsonPath;
+import io.dataflow.flink.transform.path.JsonValues;
+
+import java.util.List;
+
+/**
+ * {@code mask}: replaces each existing field by a string of mask characters, as long as the value's string form
+ * with {@code keepLength}, else exactly three. Numbers and booleans become strings, as in the original.
+ */
+public final class MaskTransformerFactory implements TransformerFactory {
+
+    static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
+            .description("Paths of the fields to mask; missing ones are skipped").build();
+    static final ConfigOption<String> MASK_CHAR = ConfigOption.string("maskChar").defaultValue("*")
+            .description("The mask character").build();
+    static final ConfigOption<Boolean> KEEP_LENGTH = ConfigOption.bool("keepLength").defaultValue(false)
+            .description("Mask with as many characters as the value's string form has; false: always three").build();
+
+    @Override
+    public String type() {
+        return "mask";
+    }
+
+    @Override
+    public String description() {
+        return "Replaces field values by mask characters (e.g. personal data)";
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return List.of(FIELDS, MASK_CHAR, KEEP_LENGTH);
+    }
+
+    @Override
+    public void validate(Config config, ValidationErrors errors) {
+        if (config.get(FIELDS).isEmpty()) {
+            errors.add(config.pathOf(FIELDS), "at least one field is required");
+        }
+        Steps.validatePaths(config, FIELDS, errors);
+        if (config.get(MASK_CHAR).codePointCount(0, config.get(MASK_CHAR).length()) != 1) {
+            errors.add(config.pathOf(MASK_CHAR), "must be exactly one character");
+        }
+    }
+
+    @Override
+    public Transformer create(Config config) {
+        List<JsonPath> fields = Steps.paths(config.get(FIELDS));
+        String maskChar = config.get(MASK_CHAR);
+        boolean keepLength = config.get(KEEP_LENGTH);
+        TextNode fixed = TextNode.valueOf(maskChar.repeat(3));
+        return message -> {
+            ObjectNode root = Steps.objectPayload(message);
+            if (root == null) {
+                return List.of(message);
+            }
+            boolean changed = false;
+            for (JsonPath field : fields) {
+                JsonNode value = field.get(root);
+                if (value == null) {
+                    continue;
+                }
+                String text = JsonValues.asString(value);
+                field.set(root, keepLength ? TextNode.valueOf(maskChar.repeat(text.codePointCount(0, text.length()))) : fixed);
+                changed = true;
+            }
+            if (changed) {
+                message.setJson(root);
+            }
+            return List.of(message);
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package io.dataflow.flink.transform.builtin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.transform.Transformer;
+import io.dataflow.flink.transform.TransformerFactory;
+import io.dataflow.flink.transform.path.JsonPath;
+
+import java.util.List;
+
+/** {@code remove}: deletes the listed fields (nested paths and array elements allowed); missing ones are skipped. */
+public final class RemoveTransformerFactory implements TransformerFactory {
+
+    static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
+            .description("Paths of the fields to delete").build();
+
+    @Override
+    public String type() {
+        return "remove";
+    }
+
+    @Override
+    public String description() {
+        return "Deletes fields";
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return List.of(FIELDS);
+    }
+
+    @Override
+    public void validate(Config config, ValidationErrors errors) {
+        if (config.get(FIELDS).isEmpty()) {
+            errors.add(config.pathOf(FIELDS), "at least one field is required");
+        }
+        Steps.validatePaths(config, FIELDS, errors);
+    }
+
+    @Override
+    public Transformer create(Config config) {
+        List<JsonPath> fields = Steps.paths(config.get(FIELDS));
+        return message -> {
+            JsonNode root = message.json();
+            if (root == null || !root.isContainerNode()) {
+                return List.of(message);
+            }
+            boolean changed = false;
+            for (JsonPath field : fields) {
+                changed |= field.remove(root) != null;
+            }
+            if (changed) {
+                message.setJson(root);
+            }
+            return List.of(message);
+        };
+    }
+}
