@@ -95,4 +95,51 @@ public final class TransformTesting {
     public static List<String> apply(Transformer transformer, String payload) throws TransformException {
         return payloads(transformer.apply(message(payload)));
     }
+
+    /**
+     * One conformance case: runs {@code input} (JSON with single quotes, or raw text) through a transformer built
+     * from {@code config} and checks the outcome. {@code expected} is {@code SAME} (the one output is the input,
+     * unchanged), {@code NONE} (dropped), {@code ERROR: <text>} (TransformException containing the text), or the
+     * outputs as JSON separated by {@code " ++ "} (compared as trees: key order does not matter).
+     */
+    public static void check(TransformerFactory factory, String config, String input, String expected) throws TransformException {
+        check(create(factory, config), input, expected, Map.of());
+    }
+
+    public static void check(Transformer transformer, String input, String expected, Map<String, Object> metadata) throws TransformException {
+        Message in = message(input == null ? "" : input, metadata);
+        String before = in.dataAsString();
+        if (expected.startsWith("ERROR:")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> transformer.apply(in))
+                    .isInstanceOf(TransformException.class)
+                    .hasMessageContaining(expected.substring("ERROR:".length()).trim());
+            return;
+        }
+        List<Message> out = transformer.apply(in);
+        if (expected.equals("NONE")) {
+            org.assertj.core.api.Assertions.assertThat(out).isEmpty();
+            return;
+        }
+        if (expected.equals("SAME")) {
+            org.assertj.core.api.Assertions.assertThat(out).hasSize(1);
+            org.assertj.core.api.Assertions.assertThat(out.get(0).dataAsString()).isEqualTo(before);
+            return;
+        }
+        String[] wanted = expected.split(" \\+\\+ ");
+        List<JsonNode> actual = new ArrayList<>();
+        for (Message m : out) {
+            org.assertj.core.api.Assertions.assertThat(m.json()).as("output is JSON: %s", m.dataAsString()).isNotNull();
+            // Compared as serialized and read back, as a sink sees it (a long 42 and an int 42 are the same JSON).
+            try {
+                actual.add(JSON.readTree(m.data()));
+            } catch (java.io.IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        List<JsonNode> want = new ArrayList<>();
+        for (String w : wanted) {
+            want.add(json(w.trim()));
+        }
+        org.assertj.core.api.Assertions.assertThat(actual).containsExactlyElementsOf(want);
+    }
 }
