@@ -63,6 +63,11 @@ class TransformationsPipelineITCase {
         return Fate.ORDER;
     }
 
+    /** Every 19th has a quantity that is not a number: the cast step fails it. */
+    private static boolean uncastable(int i) {
+        return i % 19 == 0;
+    }
+
     private static boolean violates(int i) {
         return i % 13 == 0 || i % 17 == 0;
     }
@@ -71,7 +76,8 @@ class TransformationsPipelineITCase {
         String kind = i % 10 == 0 ? "test" : i % 7 == 0 ? "refund" : "order";
         String amount = i % 13 == 0 ? "null" : i % 17 == 0 ? "-" + i : String.valueOf(i);
         return "{\"id\":" + i + ",\"kind\":\"" + kind + "\",\"priority\":\"" + (i % 11 == 0 ? "high" : "normal") + "\","
-                + "\"amount\":" + amount + ",\"email\":\"user" + i + "@example.com\"}";
+                + "\"amount\":" + amount + ",\"qty\":\"" + (uncastable(i) ? "many" : String.valueOf(i % 5)) + "\","
+                + "\"email\":\"user" + i + "@example.com\"}";
     }
 
     @BeforeEach
@@ -83,7 +89,7 @@ class TransformationsPipelineITCase {
         Kafka.createTopic(errorTopic, 1);
         for (String table : List.of("orders", "refunds", "priority")) {
             Postgres.execute("CREATE TABLE public." + table + "_" + suffix + " (id BIGINT PRIMARY KEY, kind TEXT NOT NULL, "
-                    + "priority TEXT, amount NUMERIC NOT NULL CHECK (amount >= 0), email TEXT)");
+                    + "priority TEXT, amount NUMERIC NOT NULL CHECK (amount >= 0), qty BIGINT, email TEXT)");
         }
         Kafka.produce(topic, RECORDS, TransformationsPipelineITCase::event);
     }
@@ -102,6 +108,7 @@ class TransformationsPipelineITCase {
                 + "transformations:\n"
                 + "  - type: filter\n    config:\n      condition: \"kind != 'test'\"\n"
                 + "  - type: mask\n    config:\n      fields: [email]\n"
+                + "  - type: cast\n    config:\n      spec: {qty: int64}\n"
                 + "  - type: router\n    config:\n      routes:\n"
                 + "        - condition: \"$.kind == 'refund'\"\n          sink:\n" + pgSink("refunds", "            ")
                 + "        - condition: \"priority == high && kind == order\"\n          sink:\n" + pgSink("priority", "            ")
@@ -116,7 +123,7 @@ class TransformationsPipelineITCase {
         Map<Fate, Long> expected = new HashMap<>();
         TreeSet<Integer> expectedErrors = new TreeSet<>();
         for (int i = 0; i < RECORDS; i++) {
-            if (fate(i) != Fate.FILTERED && violates(i)) {
+            if (fate(i) != Fate.FILTERED && (uncastable(i) || violates(i))) {
                 expectedErrors.add(i);
             } else {
                 expected.merge(fate(i), 1L, Long::sum);
@@ -129,6 +136,7 @@ class TransformationsPipelineITCase {
         assertThat(Postgres.count("SELECT count(*) FROM public.priority_" + suffix + " WHERE priority <> 'high'")).isZero();
         assertThat(Postgres.count("SELECT count(*) FROM public.orders_" + suffix + " WHERE kind = 'test'")).as("filtered").isZero();
         assertThat(Postgres.count("SELECT count(*) FROM public.orders_" + suffix + " WHERE email <> '***'")).as("masked").isZero();
+        assertThat(Postgres.count("SELECT count(*) FROM public.orders_" + suffix + " WHERE qty IS NULL")).as("cast to a number").isZero();
 
         List<String> errors = Kafka.readAll(errorTopic);
         TreeSet<Integer> errorIds = new TreeSet<>();
@@ -137,7 +145,12 @@ class TransformationsPipelineITCase {
             int id = envelope.path("original_message").path("id").asInt();
             errorIds.add(id);
             String reason = envelope.path("error").path("message").asText();
-            if (id % 13 == 0) {
+            if (uncastable(id)) {
+                assertThat(reason).as("record %d", id).isEqualTo("transformations[2] (cast): field qty: cannot cast a string to int64");
+                assertThat(envelope.path("original_message").path("email").asText()).as("the record as read").startsWith("user");
+                assertThat(envelope.path("original_message").path("qty").asText()).isEqualTo("many");
+                continue;
+            } else if (id % 13 == 0) {
                 assertThat(reason).as("record %d", id).startsWith("SQLSTATE 23502").contains("amount");
             } else {
                 assertThat(reason).as("record %d", id).startsWith("SQLSTATE 23514");
@@ -145,6 +158,7 @@ class TransformationsPipelineITCase {
             assertThat(envelope.path("error").path("original_sink").asText()).isEqualTo("postgresql");
             assertThat(envelope.path("error").path("metadata").path("topic").asText()).isEqualTo(topic);
             assertThat(envelope.path("original_message").path("email").asText()).as("the error record is the record as the sink got it").isEqualTo("***");
+            assertThat(envelope.path("original_message").path("qty").isIntegralNumber()).as("cast before the sink").isTrue();
         }
         assertThat(errors).as("one error record per refused record, no duplicates").hasSize(expectedErrors.size());
         assertThat(errorIds).isEqualTo(expectedErrors);
