@@ -42,6 +42,16 @@ public final class BenchMain {
     private static final Pattern DATAFLOW_LINE = Pattern.compile("job \\S+ finished after (\\d+) ms");
     private static final Pattern TIME_LINE = Pattern.compile("TIME (\\d+) ([\\d.]+) ([\\d.]+) ([\\d.]+)");
 
+    private static final List<String> FLINK_JAVA17_OPENS = List.of(
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
     private final Scenario scenario;
     private final int records;
     private final int rounds;
@@ -149,6 +159,9 @@ public final class BenchMain {
                 env.put("BENCH_GROUP", "dataflow-" + suffix);
                 break;
             case "peer":
+                // The JVM flags Flink's own distribution sets on Java 17 (env.java.opts.all): the official connectors
+                // hand Flink types it serializes with Kryo, which needs them.
+                command.addAll(FLINK_JAVA17_OPENS);
                 command.addAll(List.of("-cp", classpath));
                 command.addAll(scenario.toPostgres()
                         ? List.of(PeerKafkaToPostgres.class.getName(), brokers, inputTopic, jdbcUrl, table, String.valueOf(parallelism),

@@ -38,9 +38,8 @@ final class KafkaRecordMessages {
             metadata.put(KEY, new String(record.key(), StandardCharsets.UTF_8));
         }
         metadata.put(TIMESTAMP, Instant.ofEpochMilli(millis));
-        Map<String, String> headers = headers(record);
-        if (!headers.isEmpty()) {
-            metadata.put(HEADERS, headers);
+        if (record.headers().iterator().hasNext()) {
+            metadata.put(HEADERS, headers(record));
         }
         return new Message(record.value() == null ? EMPTY : record.value(), metadata, millis);
     }

@@ -1,10 +1,8 @@
 package io.dataflow.flink.connector.postgres;
 
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyIn;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -77,22 +75,33 @@ final class SinkBatchWriter {
         return settings.upsertMode() && (mode == WriteMode.COLUMNAR || names.contains(settings.conflictKey()));
     }
 
+    /** Rows are encoded into one reusable buffer and streamed to the server whenever it holds this much. */
+    private static final int COPY_CHUNK_BYTES = 256 * 1024;
+
     private void copy(List<SinkRow> rows, List<String> names) throws SQLException {
-        CopyTextEncoder encoder = new CopyTextEncoder();
-        List<String> values = new ArrayList<>(names.size());
-        for (SinkRow row : rows) {
-            values.clear();
-            for (String name : names) {
-                values.add(row.values().get(name));
-            }
-            encoder.addRow(values);
-        }
-        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(SinkStatements.copyIn(settings.table(), names));
         try {
-            copy.copyIn(SinkStatements.copyIn(settings.table(), names), new ByteArrayInputStream(encoder.toBytes()));
-        } catch (IOException e) {
-            // only the socket can fail here: the input is in memory
-            throw new SQLException("COPY into " + settings.table() + " failed: " + e.getMessage(), "08006", e);
+            CopyTextEncoder encoder = new CopyTextEncoder(COPY_CHUNK_BYTES + 64 * 1024);
+            List<String> values = new ArrayList<>(names.size());
+            for (SinkRow row : rows) {
+                values.clear();
+                for (String name : names) {
+                    values.add(row.values().get(name));
+                }
+                encoder.addRow(values);
+                if (encoder.size() >= COPY_CHUNK_BYTES) {
+                    copy.writeToCopy(encoder.buffer(), 0, encoder.size());
+                    encoder.reset();
+                }
+            }
+            if (encoder.size() > 0) {
+                copy.writeToCopy(encoder.buffer(), 0, encoder.size());
+            }
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
     }
 
