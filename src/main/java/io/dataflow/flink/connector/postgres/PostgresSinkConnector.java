@@ -45,6 +45,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
     private final PostgresSinkSettings settings;
     private final ConnectorContext context;
     private final List<Message> buffer = new ArrayList<>();
+    private BackgroundBatch<FailingRecordIsolator.Rejection> background;
 
     private volatile Connection connection;
     private RejectedRecordListener rejectedRecordListener;
@@ -90,6 +91,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
                 throw failure("preparing the table", e);
             }
             connection = c;
+            background = new BackgroundBatch<>("postgresql-sink-" + context.role() + "-" + context.subtaskIndex());
             LOG.info("Connected PostgreSQL sink: url={} table={} mode={} batchSize={} flushIntervalMillis={} role={}",
                     settings.connection().jdbcUrl(), settings.table(), mode == null ? "decided at first write" : mode,
                     settings.batchSize(), settings.flushIntervalMillis(), context.role());
@@ -145,32 +147,48 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         }
     }
 
+    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BackgroundBatch}). */
     @Override
     public void write(Message message) throws Exception {
         ensureOpen();
         buffer.add(message);
         if (buffer.size() >= settings.batchSize()) {
-            flush();
+            background.submit(takeBatch(), this::report);
         }
     }
 
+    /** Writes what is buffered and waits for the batch in flight: everything written before is durable. */
     @Override
     public void flush() throws Exception {
         ensureOpen();
-        if (buffer.isEmpty()) {
-            return;
+        if (!buffer.isEmpty()) {
+            background.submit(takeBatch(), this::report);
         }
-        // The buffer is cleared even when the write fails: the runtime then fails the task and replays the
-        // records from the last checkpoint, so keeping them would only duplicate them.
-        List<Message> batch = new ArrayList<>(buffer);
-        buffer.clear();
-        long started = System.nanoTime();
-        writeBatch(batch);
-        LOG.debug("Batch flushed: table={} batchSize={} duration_ms={}", settings.table(), batch.size(),
-                (System.nanoTime() - started) / 1_000_000);
+        background.await(this::report);
     }
 
-    private void writeBatch(List<Message> batch) throws PostgresSinkException {
+    /**
+     * The buffer is cleared even when the write fails: the runtime then fails the task and replays the records
+     * from the last checkpoint, so keeping them would only duplicate them.
+     */
+    private BackgroundBatch.Work<FailingRecordIsolator.Rejection> takeBatch() {
+        List<Message> batch = new ArrayList<>(buffer);
+        buffer.clear();
+        return () -> {
+            long started = System.nanoTime();
+            List<FailingRecordIsolator.Rejection> refused = writeBatch(batch);
+            LOG.debug("Batch flushed: table={} batchSize={} duration_ms={}", settings.table(), batch.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return refused;
+        };
+    }
+
+    private void report(FailingRecordIsolator.Rejection r) {
+        rejectedRecordListener.rejected(r.row().message(), r.reason());
+    }
+
+    /** Runs on the background thread; never touches the buffer or the listener. */
+    private List<FailingRecordIsolator.Rejection> writeBatch(List<Message> batch) throws PostgresSinkException {
         Connection c = connection;
         try {
             ensureTable(c, batch);
@@ -206,10 +224,8 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         if (!rejected.isEmpty()) {
             rejected.sort(Comparator.comparingInt(r -> r.row().position()));
             LOG.info("PostgreSQL refused {} of {} records; reporting them: table={}", rejected.size(), batch.size(), settings.table());
-            for (FailingRecordIsolator.Rejection r : rejected) {
-                rejectedRecordListener.rejected(r.row().message(), r.reason());
-            }
         }
+        return rejected;
     }
 
     /** Second pass after a data error: writes the good rows and commits, or (without a listener) commits nothing. */
@@ -381,6 +397,9 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             return;
         }
         try {
+            if (background != null) {
+                background.close();
+            }
             closeQuietly(connection);
             connection = null;
             buffer.clear();
