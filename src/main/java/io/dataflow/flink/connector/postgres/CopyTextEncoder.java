@@ -79,6 +79,14 @@ public final class CopyTextEncoder {
             buf[len++] = 'N';
             return;
         }
+        if (value.indexOf('\\') < 0 && value.indexOf('\t') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            // Nothing to escape (the usual case): the JDK's vectorized scans and encoder beat a loop per char.
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, len, bytes.length);
+            len += bytes.length;
+            return;
+        }
         int n = value.length();
         // Worst case per char: 3 UTF-8 bytes (a surrogate pair is 2 chars → 4 bytes) or a 2-byte escape.
         ensure(n * 3);
