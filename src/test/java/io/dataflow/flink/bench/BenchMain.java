@@ -171,7 +171,7 @@ public final class BenchMain {
             default:
                 command.addAll(List.of("-cp", classpath));
                 command.addAll(scenario.toPostgres()
-                        ? List.of(LimitKafkaToPostgres.class.getName(), brokers, inputTopic, jdbcUrl, table)
+                        ? List.of(LimitKafkaToPostgres.class.getName(), brokers, inputTopic, jdbcUrl, table, String.valueOf(parallelism))
                         : List.of(LimitKafkaToKafka.class.getName(), brokers, inputTopic, outTopic));
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
