@@ -6,6 +6,7 @@ import org.postgresql.copy.CopyIn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,7 +80,11 @@ final class SinkBatchWriter {
     private static final int COPY_CHUNK_BYTES = 256 * 1024;
 
     private void copy(List<SinkRow> rows, List<String> names) throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(SinkStatements.copyIn(settings.table(), names));
+        copy(rows, names, SinkStatements.copyIn(settings.table(), names));
+    }
+
+    private void copy(List<SinkRow> rows, List<String> names, String copySql) throws SQLException {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
         try {
             CopyTextEncoder encoder = new CopyTextEncoder(COPY_CHUNK_BYTES + 64 * 1024);
             List<String> values = new ArrayList<>(names.size());
@@ -105,26 +110,19 @@ final class SinkBatchWriter {
         }
     }
 
+    /**
+     * Upserts by COPYing each round of rows into a temporary staging table and merging it with one
+     * {@code INSERT … SELECT … ON CONFLICT} — several times faster than multi-row VALUES with bound parameters
+     * (measured in docs/BENCHMARKS.md), and still free of SQL built from values.
+     */
     private void upsert(List<SinkRow> rows, List<String> names) throws SQLException {
-        List<String> types = new ArrayList<>(names.size());
-        for (String name : names) {
-            types.add(columns.type(name));
-        }
         String version = settings.upsertIfNewer() ? settings.upsertVersionColumn() : null;
-        for (List<SinkRow> round : rounds(rows)) {
-            int perStatement = SinkStatements.rowsPerStatement(names.size());
-            for (int from = 0; from < round.size(); from += perStatement) {
-                List<SinkRow> chunk = round.subList(from, Math.min(round.size(), from + perStatement));
-                String sql = SinkStatements.insertValues(settings.table(), names, types, chunk.size(), settings.conflictKey(), version);
-                try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                    int index = 1;
-                    for (SinkRow row : chunk) {
-                        for (String name : names) {
-                            bind(ps, index++, row.values().get(name));
-                        }
-                    }
-                    ps.executeUpdate();
-                }
+        try (Statement s = connection.createStatement()) {
+            s.execute(SinkStatements.createStage(settings.table()));
+            for (List<SinkRow> round : rounds(rows)) {
+                s.execute("TRUNCATE " + SinkStatements.STAGE);
+                copy(round, names, SinkStatements.copyIn(SinkStatements.STAGE, names));
+                s.executeUpdate(SinkStatements.upsertFromStage(settings.table(), names, settings.conflictKey(), version));
             }
         }
     }

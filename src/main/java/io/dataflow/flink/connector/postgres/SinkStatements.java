@@ -19,7 +19,12 @@ public final class SinkStatements {
     }
 
     public static String copyIn(PostgresTableName table, List<String> columns) {
-        return "COPY " + table.qualified() + " (" + columnList(columns) + ") FROM STDIN";
+        return copyIn(table.qualified(), columns);
+    }
+
+    /** COPY into an already quoted table name (the staging table). */
+    public static String copyIn(String qualifiedTable, List<String> columns) {
+        return "COPY " + qualifiedTable + " (" + columnList(columns) + ") FROM STDIN";
     }
 
     /** Rows per multi-row INSERT so that the parameter count stays within the protocol's limit. */
@@ -48,10 +53,18 @@ public final class SinkStatements {
         for (int r = 0; r < rows; r++) {
             sql.append(r == 0 ? "" : ", ").append(row);
         }
+        return sql.append(upsertClause(columns, conflictKey, versionColumn)).toString();
+    }
+
+    /**
+     * {@code ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c, …} (every column but the key; {@code DO NOTHING} when
+     * there is none) and, with a version column, {@code WHERE EXCLUDED.v > "dataflow_target".v}; empty without a key.
+     */
+    private static String upsertClause(List<String> columns, String conflictKey, String versionColumn) {
         if (conflictKey == null) {
-            return sql.toString();
+            return "";
         }
-        sql.append(" ON CONFLICT (").append(quote(conflictKey)).append(")");
+        StringBuilder sql = new StringBuilder(" ON CONFLICT (").append(quote(conflictKey)).append(")");
         StringBuilder updates = new StringBuilder();
         for (String c : columns) {
             if (!c.equals(conflictKey)) {
@@ -67,6 +80,27 @@ public final class SinkStatements {
                     .append(quote(versionColumn));
         }
         return sql.toString();
+    }
+
+    /** The per-session staging table upserts are copied into first (temporary: private to the connection). */
+    public static final String STAGE = "pg_temp." + quote("dataflow_stage");
+
+    /**
+     * {@code CREATE TEMP TABLE IF NOT EXISTS stage AS SELECT * FROM target WITH NO DATA}: the target's columns and
+     * types without any constraint or default, so that NOT NULL and CHECK violations are raised by the merge into
+     * the target and name the target, as with a direct insert.
+     */
+    public static String createStage(PostgresTableName table) {
+        return "CREATE TEMP TABLE IF NOT EXISTS " + quote("dataflow_stage") + " AS SELECT * FROM " + table.qualified() + " WITH NO DATA";
+    }
+
+    /**
+     * {@code INSERT INTO t AS "dataflow_target" (cols) SELECT cols FROM stage} plus the same upsert clause as
+     * {@link #insertValues}.
+     */
+    public static String upsertFromStage(PostgresTableName table, List<String> columns, String conflictKey, String versionColumn) {
+        return "INSERT INTO " + table.qualified() + " AS " + TARGET_ALIAS + " (" + columnList(columns) + ") SELECT "
+                + columnList(columns) + " FROM " + STAGE + upsertClause(columns, conflictKey, versionColumn);
     }
 
     /** {@code UPDATE t SET "deleted_at" = now() WHERE "key" = CAST(? AS type)}. */
