@@ -50,15 +50,18 @@ public final class TransformChain {
 
     private final Step[] steps;
     private final Observer observer;
+    private final boolean copyMetadata;
 
-    private TransformChain(List<Step> steps, Observer observer) {
+    private TransformChain(List<Step> steps, Observer observer, boolean copyMetadata) {
         this.steps = steps.toArray(new Step[0]);
         this.observer = observer;
+        this.copyMetadata = copyMetadata;
     }
 
     /** Builds the chain from validated specs; a spec that was not validated may fail here with IllegalArgumentException. */
     public static TransformChain create(List<TransformationSpec> specs, Observer observer) {
         List<Step> steps = new ArrayList<>();
+        boolean copyMetadata = false;
         for (TransformationSpec spec : specs) {
             TransformerFactory factory = TransformRegistry.find(spec.type())
                     .orElseThrow(() -> new IllegalArgumentException("unknown transformation type " + spec.type()));
@@ -71,8 +74,9 @@ public final class TransformChain {
                 }
             }
             steps.add(new Step(spec.index(), spec.type(), when, factory.create(spec.config())));
+            copyMetadata |= factory.changesMetadata();
         }
-        return new TransformChain(steps, observer);
+        return new TransformChain(steps, observer, copyMetadata);
     }
 
     public boolean isEmpty() {
@@ -85,8 +89,9 @@ public final class TransformChain {
             return;
         }
         // The input as read, kept for the error record: the payload bytes are never changed in place (steps
-        // replace the tree), so holding the array costs nothing; metadata is copied because steps may change it.
-        Message original = new Message(input.data(), new java.util.LinkedHashMap<>(input.metadata()), input.timestamp());
+        // replace the tree), so holding the array costs nothing; metadata is copied only when a step may change it.
+        Message original = new Message(input.data(), copyMetadata ? new java.util.LinkedHashMap<>(input.metadata()) : input.metadata(),
+                input.timestamp());
         run(0, input, original, output);
     }
 

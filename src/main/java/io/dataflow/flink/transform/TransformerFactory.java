@@ -21,4 +21,12 @@ public interface TransformerFactory {
     }
 
     Transformer create(Config config);
+
+    /**
+     * True when the step may change a message's metadata in place. The chain then keeps a copy of each input's
+     * metadata for error records; when no step does, it keeps a reference and saves a map copy per message.
+     */
+    default boolean changesMetadata() {
+        return false;
+    }
 }

@@ -18,8 +18,23 @@ final class CaseTransformerFactories {
     private CaseTransformerFactories() {
     }
 
-    static Transformer create(Config config, UnaryOperator<String> keyFn) {
+    /** Distinct keys remembered per step: records repeat the same field names, so each is converted once. */
+    private static final int KEY_CACHE_SIZE = 10_000;
+
+    static Transformer create(Config config, UnaryOperator<String> convert) {
         boolean deep = config.get(DEEP);
+        // One transformer per operator subtask, called from one thread: a plain map is enough.
+        java.util.Map<String, String> cache = new java.util.HashMap<>();
+        UnaryOperator<String> keyFn = key -> {
+            String converted = cache.get(key);
+            if (converted == null) {
+                converted = convert.apply(key);
+                if (cache.size() < KEY_CACHE_SIZE) {
+                    cache.put(key, converted);
+                }
+            }
+            return converted;
+        };
         return message -> {
             JsonNode root = message.json();
             if (root == null || !root.isContainerNode()) {

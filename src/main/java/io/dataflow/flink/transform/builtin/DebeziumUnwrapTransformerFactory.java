@@ -47,6 +47,11 @@ public final class DebeziumUnwrapTransformerFactory implements TransformerFactor
     }
 
     @Override
+    public boolean changesMetadata() {
+        return true;
+    }
+
+    @Override
     public List<ConfigOption<?>> options() {
         return List.of(INFER_DELETE_FROM_TOMBSTONE, INCLUDE_SOURCE_IN_METADATA, SNAPSHOT_OPERATION, ADD_OPERATION_FIELDS, ADD_SOURCE_FIELDS);
     }

@@ -41,13 +41,13 @@ final class KeyCase {
      */
     static String snake(String s) {
         StringBuilder out = new StringBuilder(s.length() + 4);
-        int[] cps = s.codePoints().toArray();
         boolean prevLower = false;
         boolean prevUpper = false;
-        for (int i = 0; i < cps.length; i++) {
-            int c = cps[i];
+        for (int i = 0; i < s.length(); i += Character.charCount(s.codePointAt(i))) {
+            int c = s.codePointAt(i);
             if (Character.isUpperCase(c)) {
-                boolean nextLower = i + 1 < cps.length && Character.isLowerCase(cps[i + 1]);
+                int next = i + Character.charCount(c);
+                boolean nextLower = next < s.length() && Character.isLowerCase(s.codePointAt(next));
                 if (i > 0 && (prevLower || (prevUpper && nextLower))) {
                     out.append('_');
                 }

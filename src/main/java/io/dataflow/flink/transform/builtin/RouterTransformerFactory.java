@@ -36,6 +36,11 @@ public final class RouterTransformerFactory implements TransformerFactory {
     }
 
     @Override
+    public boolean changesMetadata() {
+        return true;
+    }
+
+    @Override
     public List<ConfigOption<?>> options() {
         return List.of(ROUTES);
     }
