@@ -3,6 +3,7 @@ package io.dataflow.flink.connector.postgres;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigOption;
 import io.dataflow.flink.manifest.ValidationErrors;
@@ -10,8 +11,8 @@ import io.dataflow.flink.manifest.ValidationErrors;
 import java.util.List;
 
 /**
- * Connector type {@code postgresql} (reference §4.2). Only the sink so far: the polling source is a separate
- * piece of work, and until it exists the registry answers "unsupported source type postgresql".
+ * Connector type {@code postgresql} (reference §4.2): the polling source (incremental cursor in Flink state,
+ * parallelism 1) and the batching sink.
  */
 public final class PostgresConnectorFactory implements ConnectorFactory {
 
@@ -29,6 +30,52 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
     @Override
     public boolean isSink() {
         return true;
+    }
+
+    @Override
+    public boolean isSource() {
+        return true;
+    }
+
+    @Override
+    public boolean isPollingSource() {
+        return true;
+    }
+
+    @Override
+    public List<ConfigOption<?>> sourceOptions() {
+        return PostgresOptions.SOURCE;
+    }
+
+    @Override
+    public void validateSource(Config config, ValidationErrors errors) {
+        boolean hasTable = config.getOptional(PostgresOptions.SOURCE_TABLE).filter(t -> !t.isBlank()).isPresent();
+        boolean hasQuery = config.getOptional(PostgresOptions.QUERY).filter(q -> !q.isBlank()).isPresent();
+        if (!hasTable && !hasQuery) {
+            errors.add(config.pathOf(PostgresOptions.SOURCE_TABLE), "required (or query)");
+        } else if (hasTable && hasQuery) {
+            errors.add(config.pathOf(PostgresOptions.QUERY), "table and query cannot both be set");
+        }
+        if (hasTable) {
+            try {
+                PostgresIdentifiers.parseTable(config.get(PostgresOptions.SOURCE_TABLE));
+            } catch (IllegalArgumentException e) {
+                errors.add(config.pathOf(PostgresOptions.SOURCE_TABLE), e.getMessage());
+            }
+        }
+        try {
+            PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
+        } catch (IllegalArgumentException e) {
+            errors.add(config.pathOf(PostgresOptions.CONNECTION_STRING), e.getMessage());
+        }
+        if (config.get(PostgresOptions.POLL_INTERVAL).isNegative() || config.get(PostgresOptions.POLL_INTERVAL).isZero()) {
+            errors.add(config.pathOf(PostgresOptions.POLL_INTERVAL), "must be positive");
+        }
+    }
+
+    @Override
+    public SourceConnector createSource(Config config, ConnectorContext context) {
+        return new PostgresPollingSource(config, context);
     }
 
     @Override

@@ -64,6 +64,40 @@ public final class PostgresOptions {
             BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, UPSERT_STRATEGY,
             UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
 
+    // ---- polling source (reference §4.2) ----
+
+    public static final ConfigOption<String> SOURCE_TABLE = ConfigOption.string("table")
+            .description("Table to read, table or schema.table (default schema public); required unless query is set")
+            .build();
+    public static final ConfigOption<String> QUERY = ConfigOption.string("query")
+            .description("Custom SELECT instead of table; incremental only when changeTrackingColumn is set explicitly")
+            .build();
+    public static final ConfigOption<java.time.Duration> POLL_INTERVAL = ConfigOption.duration("pollInterval")
+            .defaultValue(java.time.Duration.ofSeconds(5))
+            .description("Pause between poll cycles (Go duration or seconds); also the base of the error back-off")
+            .build();
+    public static final ConfigOption<Integer> READ_BATCH_SIZE = ConfigOption.integer("readBatchSize").defaultValue(0).min(0)
+            .description("Rows per query; a cycle queries page by page until a short page. 0 = pages of "
+                    + PollingQuery.DEFAULT_PAGE + " (the original read the whole cycle in one query)")
+            .build();
+    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = ConfigOption.string("changeTrackingColumn")
+            .defaultValue("updated_at")
+            .description("Time or ordering column of the incremental cursor; the default updated_at reads "
+                    + "COALESCE(updated_at, created_at) when the table has both")
+            .build();
+    public static final ConfigOption<String> ORDER_BY_COLUMN = ConfigOption.string("orderByColumn").defaultValue("id")
+            .description("Tie-breaker of the cursor and the record's metadata id")
+            .build();
+    public static final ConfigOption<Boolean> SOURCE_AUTO_CREATE_TABLE = ConfigOption.bool("autoCreateTable").defaultValue(false)
+            .description("Create the table (id SERIAL PRIMARY KEY, created_at, updated_at) at connect when missing")
+            .build();
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
+            .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
+            .build();
+
+    public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, SOURCE_TABLE, QUERY, POLL_INTERVAL,
+            READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, SOURCE_AUTO_CREATE_TABLE, BOUNDED);
+
     private PostgresOptions() {
     }
 }

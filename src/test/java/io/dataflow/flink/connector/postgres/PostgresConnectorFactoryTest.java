@@ -39,10 +39,12 @@ class PostgresConnectorFactoryTest {
     }
 
     @Test
-    void registeredAsSinkOnly() {
+    void registeredAsPollingSourceAndSink() {
         assertThat(ConnectorRegistry.sink("postgresql")).isInstanceOf(PostgresConnectorFactory.class);
-        assertThat(factory.isSource()).isFalse();
-        assertThatThrownBy(() -> ConnectorRegistry.source("postgresql")).hasMessageContaining("unsupported source type postgresql");
+        assertThat(ConnectorRegistry.source("postgresql")).isInstanceOf(PostgresConnectorFactory.class);
+        assertThat(factory.isSource()).isTrue();
+        assertThat(factory.isPollingSource()).as("strictIdempotency applies").isTrue();
+        assertThat(factory.isParallelSource(null)).as("one cursor, parallelism 1").isFalse();
     }
 
     @Test

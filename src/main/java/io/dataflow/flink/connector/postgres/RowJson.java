@@ -1,0 +1,123 @@
+package io.dataflow.flink.connector.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+
+/**
+ * One result row as a JSON object of its column values, typed like the original's (pgx → encoding/json):
+ * integers and numerics as numbers, booleans, timestamps as RFC 3339 UTC strings (a timestamp without time zone
+ * read as UTC, dates as midnight UTC), json/jsonb as JSON, bytea as base64, arrays as JSON arrays, everything else
+ * as its text form.
+ */
+final class RowJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private RowJson() {
+    }
+
+    /** The row without the columns named {@code skip} (the source's own helper column). */
+    static ObjectNode of(ResultSet rs, ResultSetMetaData meta, String skip) throws SQLException {
+        ObjectNode row = NODES.objectNode();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String name = meta.getColumnLabel(i);
+            if (name.equals(skip)) {
+                continue;
+            }
+            row.set(name, value(rs, meta, i));
+        }
+        return row;
+    }
+
+    static JsonNode value(ResultSet rs, ResultSetMetaData meta, int i) throws SQLException {
+        String typeName = meta.getColumnTypeName(i);
+        switch (meta.getColumnType(i)) {
+            case Types.BIGINT:
+            case Types.INTEGER:
+            case Types.SMALLINT:
+            case Types.TINYINT: {
+                long v = rs.getLong(i);
+                return rs.wasNull() ? NODES.nullNode() : NODES.numberNode(v);
+            }
+            case Types.NUMERIC:
+            case Types.DECIMAL: {
+                java.math.BigDecimal v = rs.getBigDecimal(i);
+                return v == null ? NODES.nullNode() : NODES.numberNode(v);
+            }
+            case Types.REAL:
+            case Types.FLOAT:
+            case Types.DOUBLE: {
+                double v = rs.getDouble(i);
+                return rs.wasNull() ? NODES.nullNode() : NODES.numberNode(v);
+            }
+            case Types.BIT:
+            case Types.BOOLEAN: {
+                boolean v = rs.getBoolean(i);
+                return rs.wasNull() ? NODES.nullNode() : NODES.booleanNode(v);
+            }
+            case Types.TIMESTAMP_WITH_TIMEZONE: {
+                OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
+                return v == null ? NODES.nullNode() : NODES.textNode(v.toInstant().toString());
+            }
+            case Types.TIMESTAMP: {
+                if ("timestamptz".equals(typeName)) {
+                    OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
+                    return v == null ? NODES.nullNode() : NODES.textNode(v.toInstant().toString());
+                }
+                LocalDateTime v = rs.getObject(i, LocalDateTime.class);
+                return v == null ? NODES.nullNode() : NODES.textNode(v.toInstant(ZoneOffset.UTC).toString());
+            }
+            case Types.DATE: {
+                LocalDate v = rs.getObject(i, LocalDate.class);
+                return v == null ? NODES.nullNode() : NODES.textNode(v.atStartOfDay().toInstant(ZoneOffset.UTC).toString());
+            }
+            case Types.BINARY:
+            case Types.VARBINARY:
+            case Types.LONGVARBINARY: {
+                byte[] v = rs.getBytes(i);
+                return v == null ? NODES.nullNode() : NODES.textNode(Base64.getEncoder().encodeToString(v));
+            }
+            case Types.ARRAY: {
+                Array v = rs.getArray(i);
+                if (v == null) {
+                    return NODES.nullNode();
+                }
+                ArrayNode out = NODES.arrayNode();
+                for (Object item : (Object[]) v.getArray()) {
+                    out.add(item == null ? NODES.nullNode() : JSON.valueToTree(item instanceof Number || item instanceof Boolean ? item : item.toString()));
+                }
+                return out;
+            }
+            default: {
+                String v = rs.getString(i);
+                if (v == null) {
+                    return NODES.nullNode();
+                }
+                if ("json".equals(typeName) || "jsonb".equals(typeName)) {
+                    try {
+                        return JSON.readTree(v);
+                    } catch (IOException e) {
+                        return NODES.textNode(v);
+                    }
+                }
+                return NODES.textNode(v);
+            }
+        }
+    }
+}
