@@ -25,6 +25,12 @@ final class JobEnvironments {
 
     /** An embedded MiniCluster; the web UI and REST bind to loopback only. */
     static StreamExecutionEnvironment local(Manifest manifest, int webPort, Path flinkConfDir) {
+        return local(manifest, webPort, flinkConfDir, conf -> { });
+    }
+
+    /** As above; {@code customize} adds settings last (local checkpoints and the checkpoint to resume from). */
+    static StreamExecutionEnvironment local(Manifest manifest, int webPort, Path flinkConfDir,
+                                            java.util.function.Consumer<Configuration> customize) {
         Configuration conf = flinkConfDir != null && Files.isRegularFile(flinkConfDir.resolve("flink-conf.yaml"))
                 ? GlobalConfiguration.loadConfiguration(flinkConfDir.toString())
                 : new Configuration();
@@ -37,6 +43,7 @@ final class JobEnvironments {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
         }
+        customize.accept(conf);
         return webPort > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(manifest.settings().parallelism(), conf);

@@ -51,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
             description = "Refuse to run unless the manifest file has this SHA-256 (Kubernetes: catches a ConfigMap that is not yet updated).")
     String manifestSha256;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = ".dataflow/checkpoints",
+            description = "Local mode: where checkpoints are kept (per job); a killed job started again with the same "
+                    + "command resumes from the newest one (default: ${DEFAULT-VALUE}).")
+    Path checkpointDir;
+
+    @Option(names = "--fresh", description = "Local mode: forget the job's checkpoints and start from the beginning.")
+    boolean fresh;
+
     @Spec
     CommandSpec spec;
 
@@ -73,8 +81,10 @@ final class RunCommand implements Callable<Integer> {
             err.println("error: --checkpoint-interval: " + e.getMessage());
             return 2;
         }
+        LocalCheckpoints checkpoints = local ? new LocalCheckpoints(checkpointDir, manifest.name()) : null;
         StreamExecutionEnvironment env = local
-                ? JobEnvironments.local(manifest, webPort, flinkConf)
+                ? JobEnvironments.local(manifest, webPort, flinkConf, conf -> checkpoints.configure(conf, fresh)
+                        .ifPresent(p -> err.println("resuming " + manifest.name() + " from checkpoint " + p)))
                 : StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironments.configureCheckpointing(env, manifest, defaultInterval);
         JobCompiler.create().compile(manifest, env);
@@ -85,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
             JobExecutionResult result = env.execute(manifest.name());
             spec.commandLine().getOut().println("job " + manifest.name() + " finished after "
                     + result.getNetRuntime() + " ms");
+            if (checkpoints != null) {
+                checkpoints.delete();
+            }
             return 0;
         } catch (Exception e) {
             err.println("job " + manifest.name() + " failed: " + manifest.masker().mask(JobEnvironments.causeChain(e)));
