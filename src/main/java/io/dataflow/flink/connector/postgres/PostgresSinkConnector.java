@@ -1,6 +1,9 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import io.dataflow.flink.connector.BaseConnector;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
@@ -16,6 +19,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -176,11 +180,42 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         buffer.clear();
         return () -> {
             long started = System.nanoTime();
-            List<FailingRecordIsolator.Rejection> refused = writeBatch(batch);
+            List<FailingRecordIsolator.Rejection> refused = writeWithRetries(batch);
             LOG.debug("Batch flushed: table={} batchSize={} duration_ms={}", settings.table(), batch.size(),
                     (System.nanoTime() - started) / 1_000_000);
             return refused;
         };
+    }
+
+    /**
+     * Transient failures (connection lost, server restarting, deadlock, serialization failure: see
+     * {@link SqlErrors#isTransient}) are retried up to 3 times on a fresh connection, 0.5 s doubling to 8 s, so a
+     * PostgreSQL failover or a killed backend does not restart the whole job; anything else fails at once.
+     */
+    private List<FailingRecordIsolator.Rejection> writeWithRetries(List<Message> batch) throws Exception {
+        RetryPolicy<List<FailingRecordIsolator.Rejection>> transientFailures = RetryPolicy.<List<FailingRecordIsolator.Rejection>>builder()
+                .handleIf(e -> e instanceof PostgresSinkException && SqlErrors.isTransient(((PostgresSinkException) e).sqlState()))
+                .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(8))
+                .withMaxRetries(3)
+                .onRetry(event -> reconnect(event.getLastException()))
+                .build();
+        try {
+            return Failsafe.with(transientFailures).get(() -> writeBatch(batch));
+        } catch (FailsafeException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    private void reconnect(Throwable cause) {
+        LOG.warn("PostgreSQL sink {}: transient failure, retrying the batch on a new connection: {}", settings.table(),
+                cause == null ? "" : cause.getMessage());
+        closeQuietly(connection);
+        try {
+            connection = open();
+        } catch (PostgresSinkException e) {
+            // the retried write fails on the closed connection and is retried again, or gives up with this cause
+            LOG.warn("PostgreSQL sink {}: reconnecting failed: {}", settings.table(), e.getMessage());
+        }
     }
 
     private void report(FailingRecordIsolator.Rejection r) {

@@ -33,6 +33,15 @@ final class SqlErrors {
     }
 
     /**
+     * Failures worth retrying on a fresh connection: class 08 (connection exception), 40001 (serialization
+     * failure), 40P01 (deadlock), 53300 (too many connections), 57P01–57P03 (server shutting down or restarting).
+     */
+    static boolean isTransient(String state) {
+        return state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                || state.equals("53300") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
+    }
+
+    /**
      * {@code SQLSTATE 23502: null value in column "x" …}. Only the server's primary message is used: its DETAIL and
      * WHERE parts may quote the failing row or the COPY line.
      */

@@ -248,6 +248,27 @@ class PostgresSinkITCase {
     }
 
     @Test
+    void aKilledConnectionIsReplacedAndTheBatchRetried() throws Exception {
+        String table = uniqueTable("retry");
+        try (PostgresSinkConnector sink = sink(table, "'autoCreateTable':true,'upsertMode':true,'batchSize':1000")) {
+            sink.connect();
+            for (int i = 0; i < 100; i++) {
+                sink.write(json("{'id':" + i + ",'name':'before'}"));
+            }
+            sink.flush();
+            // The server ends the sink's session (what a failover or an administrator does): SQLSTATE 57P01.
+            assertThat(Postgres.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"
+                    + PostgresConnectionString.DEFAULT_APPLICATION_NAME + "' AND pid <> pg_backend_pid()")).isPositive();
+            for (int i = 100; i < 200; i++) {
+                sink.write(json("{'id':" + i + ",'name':'after'}"));
+            }
+            sink.flush();
+        }
+        assertThat(Postgres.count("SELECT count(*) FROM \"" + table + "\"")).isEqualTo(200);
+        assertThat(Postgres.count("SELECT count(*) FROM \"" + table + "\" WHERE name = 'after'")).isEqualTo(100);
+    }
+
+    @Test
     void upsertKeepsTheLatestRecordPerKey() throws Exception {
         String table = uniqueTable("upsert");
         try (PostgresSinkConnector sink = sink(table, "'autoCreateTable':true,'upsertMode':true,'batchSize':1000")) {
