@@ -84,9 +84,9 @@ class PostgresPollingSourceITCase {
         String source = "public.live_" + suffix;
         Postgres.execute("CREATE TABLE " + source + " (id SERIAL PRIMARY KEY, v INT NOT NULL, "
                 + "created_at TIMESTAMP NOT NULL DEFAULT clock_timestamp(), updated_at TIMESTAMP)");
-        Postgres.execute("INSERT INTO " + source + " (v) SELECT 0 FROM generate_series(1, 2000)");
+        Postgres.execute("INSERT INTO " + source + " (v) SELECT 0 FROM generate_series(1, 40000)");
         String yaml = "source:\n  type: postgresql\n  config:\n    connectionString: \"" + Postgres.url() + "\"\n"
-                + "    table: " + source + "\n    readBatchSize: 300\n    pollInterval: 200ms\n"
+                + "    table: " + source + "\n    readBatchSize: 2000\n    pollInterval: 200ms\n"
                 + "sink: {type: values, config: {collection: live}}\n";
         Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, "it-pg-live");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -98,8 +98,8 @@ class PostgresPollingSourceITCase {
             // sees the state at each poll, so each round waits until the previous one was delivered: then every
             // version is observable and must arrive exactly once.
             List<Message> out = ValuesConnectorFactory.collection("live");
-            Postgres.execute("INSERT INTO " + source + " (v) SELECT 0 FROM generate_series(1, 1000)");
-            long expected = 3000;
+            Postgres.execute("INSERT INTO " + source + " (v) SELECT 0 FROM generate_series(1, 10000)");
+            long expected = 50_000;
             awaitSize(out, expected);
             for (int round = 1; round <= 3; round++) {
                 int modulo = round + 2;
