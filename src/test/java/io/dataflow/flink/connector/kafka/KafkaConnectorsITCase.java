@@ -88,6 +88,11 @@ class KafkaConnectorsITCase {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrap());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // Not idempotent, one request in flight, every send checked: see Kafka.produce for why.
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
                 RecordHeaders headers = new RecordHeaders();
@@ -95,9 +100,16 @@ class KafkaConnectorsITCase {
                     headers.add("h", ("v-" + i).getBytes(StandardCharsets.UTF_8));
                 }
                 byte[] key = i % 10 == 0 ? null : ("k-" + i).getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, i % 3, BASE_TIME + i, key, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), headers));
+                sends.add(producer.send(new ProducerRecord<>(topic, i % 3, BASE_TIME + i, key, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), headers)));
             }
             producer.flush();
+        }
+        for (java.util.concurrent.Future<?> f : sends) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                throw new AssertionError("could not load the test input into " + topic, e);
+            }
         }
     }
 
