@@ -38,11 +38,18 @@ public final class Kafka {
     public static void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+        awaitLeaders(topic);
+    }
+
+    /** Waits until every partition of the topic has a leader. */
+    public static void awaitLeaders(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
                 try {
                     var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-                    if (description.partitions().size() == partitions
+                    if (!description.partitions().isEmpty()
                             && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                         return;
                     }
