@@ -10,7 +10,6 @@ import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.SecretMasker;
 import io.dataflow.flink.message.Message;
 import org.apache.flink.metrics.Gauge;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,11 +115,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
     private Connection open() throws PostgresSinkException {
         Connection c = null;
         try {
-            c = new Driver().connect(target.jdbcUrl(), target.properties());
-            if (c == null) {
-                throw new SQLException("the PostgreSQL driver does not accept the URL " + target.jdbcUrl());
-            }
-            c.setAutoCommit(false);
+            c = PostgresConnections.open(target);
             c.setReadOnly(!autoCreate);
             return c;
         } catch (SQLException e) {
@@ -329,12 +324,6 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
     }
 
     private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
+        PostgresConnections.closeQuietly(c);
     }
 }

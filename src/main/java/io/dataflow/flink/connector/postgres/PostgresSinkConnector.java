@@ -11,7 +11,6 @@ import io.dataflow.flink.connector.RejectedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.SecretMasker;
 import io.dataflow.flink.message.Message;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,13 +107,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         PostgresConnectionString target = settings.connection();
         Connection c = null;
         try {
-            // The driver directly rather than DriverManager: Flink's user-code class loader hides the jar's
-            // java.sql.Driver registration from DriverManager.
-            c = new Driver().connect(target.jdbcUrl(), target.properties());
-            if (c == null) {
-                throw new SQLException("the PostgreSQL driver does not accept the URL " + target.jdbcUrl());
-            }
-            c.setAutoCommit(false);
+            c = PostgresConnections.open(target);
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
                 rs.next();
@@ -454,13 +447,6 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
     }
 
     private static void closeQuietly(Connection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            LOG.debug("Closing the PostgreSQL connection failed: {}", SqlErrors.describe(e));
-        }
+        PostgresConnections.closeQuietly(c);
     }
 }

@@ -43,10 +43,7 @@ public final class MaskTransformerFactory implements TransformerFactory {
 
     @Override
     public void validate(Config config, ValidationErrors errors) {
-        if (config.get(FIELDS).isEmpty()) {
-            errors.add(config.pathOf(FIELDS), "at least one field is required");
-        }
-        Steps.validatePaths(config, FIELDS, errors);
+        Steps.requirePaths(config, FIELDS, errors);
         if (config.get(MASK_CHAR).codePointCount(0, config.get(MASK_CHAR).length()) != 1) {
             errors.add(config.pathOf(MASK_CHAR), "must be exactly one character");
         }

@@ -33,10 +33,7 @@ public final class RemoveTransformerFactory implements TransformerFactory {
 
     @Override
     public void validate(Config config, ValidationErrors errors) {
-        if (config.get(FIELDS).isEmpty()) {
-            errors.add(config.pathOf(FIELDS), "at least one field is required");
-        }
-        Steps.validatePaths(config, FIELDS, errors);
+        Steps.requirePaths(config, FIELDS, errors);
     }
 
     @Override

@@ -38,10 +38,7 @@ public final class SelectTransformerFactory implements TransformerFactory {
 
     @Override
     public void validate(Config config, ValidationErrors errors) {
-        if (config.get(FIELDS).isEmpty()) {
-            errors.add(config.pathOf(FIELDS), "at least one field is required");
-        }
-        Steps.validatePaths(config, FIELDS, errors);
+        Steps.requirePaths(config, FIELDS, errors);
     }
 
     @Override

@@ -17,6 +17,14 @@ final class Steps {
     private Steps() {
     }
 
+    /** A list of field paths that must not be empty, each of which must parse. */
+    static void requirePaths(Config config, ConfigOption<List<String>> option, ValidationErrors errors) {
+        if (config.get(option).isEmpty()) {
+            errors.add(config.pathOf(option), "at least one field is required");
+        }
+        validatePaths(config, option, errors);
+    }
+
     /** Parses every path of a list option; a bad one is reported at {@code option[i]}. */
     static void validatePaths(Config config, ConfigOption<List<String>> option, ValidationErrors errors) {
         List<String> paths = config.get(option);

@@ -68,10 +68,7 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
     public void validate(Config config, ValidationErrors errors) {
         checkZone(config, TIMEZONE, errors);
         checkZone(config, SOURCE_TIMEZONE, errors);
-        if (config.get(FIELDS).isEmpty()) {
-            errors.add(config.pathOf(FIELDS), "at least one field is required");
-        }
-        Steps.validatePaths(config, FIELDS, errors);
+        Steps.requirePaths(config, FIELDS, errors);
     }
 
     private static void checkZone(Config config, ConfigOption<String> option, ValidationErrors errors) {
