@@ -28,23 +28,36 @@ class StructFlattenTransformerTest {
             "{} | {'a':null} | {'a':null}",
             "{} | [{'a':{'b':1}}] | SAME",
             "{} | not json | SAME",
+            "{} | {'a.b':1,'a':{'b':2}} | {'a.b':2}",
+            "{} | {'a':{'b':2},'a.b':1} | {'a.b':2}",
+            "{} | {'a':{'b':{'c':1}},'a.b':{'c':2}} | {'a.b.c':2}",
+            "{'delimiter':' _ '} | {'user':{'name':'n'}} | {'user_name':'n'}",
     })
     void conformance(String config, String input, String expected) throws Exception {
         check(factory, config, input, expected);
     }
 
     @Test
-    void deeperThan64LevelsFails() throws Exception {
-        StringBuilder deep = new StringBuilder();
-        for (int i = 0; i < 70; i++) {
-            deep.append("{'k':");
-        }
-        deep.append("1").append("}".repeat(70));
-        check(factory, "{}", deep.toString(), "ERROR: nested deeper than 64 levels");
+    void objectsUpTo64LevelsBelowTheRootAreFlattenedDeeperOnesFail() throws Exception {
+        check(factory, "{}", nested(64, "'v':'ok'"), "{'" + "n.".repeat(64) + "v':'ok'}");
+        check(factory, "{}", nested(65, "'v':'ok'"), "ERROR: nested deeper than 64 levels");
+        check(factory, "{}", nested(65, "").replace("{'n':{}", "{'n':{},'v':1"), "{'" + "n.".repeat(64) + "v':1}");
+    }
+
+    /** {@code levels} objects under key n wrapping an object with {@code inner} (the payload is level 0). */
+    private static String nested(int levels, String inner) {
+        return "{'n':".repeat(levels) + "{" + inner + "}" + "}".repeat(levels);
     }
 
     @Test
-    void anEmptyDelimiterIsRejected() {
+    void outputKeysAreSortedLikeTheOriginal() throws Exception {
+        var out = create(factory, "{}").apply(message("{'z':1,'b':{'y':2,'a':3},'a':4}"));
+        assertThat(out).singleElement().satisfies(m -> assertThat(m.dataAsString()).isEqualTo("{\"a\":4,\"b.a\":3,\"b.y\":2,\"z\":1}"));
+    }
+
+    @Test
+    void aBlankDelimiterIsRejected() {
         assertThat(errors(factory, "{'delimiter':''}")).containsExactly("transformations[0].config.delimiter: must not be empty");
+        assertThat(errors(factory, "{'delimiter':'  '}")).containsExactly("transformations[0].config.delimiter: must not be empty");
     }
 }
