@@ -48,7 +48,7 @@ public final class HeadersToPayloadTransformerFactory implements TransformerFact
             String where = ValidationErrors.index(config.pathOf(MAPPINGS), i);
             String m = mappings.get(i);
             int colon = m.indexOf(':');
-            if (colon <= 0 || colon == m.length() - 1) {
+            if (colon < 0 || m.substring(0, colon).isBlank() || m.substring(colon + 1).isBlank()) {
                 errors.add(where, "must be Header-Name:field.path");
             } else {
                 Steps.validatePath(where, m.substring(colon + 1).trim(), errors);

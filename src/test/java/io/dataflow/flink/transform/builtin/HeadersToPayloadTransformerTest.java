@@ -38,6 +38,7 @@ class HeadersToPayloadTransformerTest {
             "{'mappings':['Missing:x','Tenant:$.tenant']} | {'id':1} | {'id':1,'tenant':'t1'}",
             "{'mappings':['Missing:x']} | {'id':1} | SAME",
             "{'mappings':['Tenant:id']} | {'id':1} | {'id':'t1'}",
+            "{'mappings':[' Tenant : who ']} | {'id':1} | {'id':1,'who':'t1'}",
     })
     void copiesHeaders(String config, String input, String expected) throws Exception {
         check(create(factory, config), input, expected, HEADERS);
@@ -45,10 +46,12 @@ class HeadersToPayloadTransformerTest {
 
     @Test
     void mappingsMustHaveBothSides() {
-        assertThat(errors(factory, "{'mappings':['NoColon',':x','H:']}")).containsExactly(
+        assertThat(errors(factory, "{'mappings':['NoColon',':x','H:',' :x','H: ']}")).containsExactly(
                 "transformations[0].config.mappings[0]: must be Header-Name:field.path",
                 "transformations[0].config.mappings[1]: must be Header-Name:field.path",
-                "transformations[0].config.mappings[2]: must be Header-Name:field.path");
+                "transformations[0].config.mappings[2]: must be Header-Name:field.path",
+                "transformations[0].config.mappings[3]: must be Header-Name:field.path",
+                "transformations[0].config.mappings[4]: must be Header-Name:field.path");
         assertThat(errors(factory, "{'mappings':[]}")).containsExactly("transformations[0].config.mappings: at least one mapping is required");
     }
 }
