@@ -102,17 +102,7 @@ public final class CastTransformerFactory implements TransformerFactory {
             case "int64":
                 return json.numberNode(toLong(path, value));
             case "float64":
-                if (value.isNumber()) {
-                    return json.numberNode(value.doubleValue());
-                }
-                if (value.isTextual()) {
-                    try {
-                        return json.numberNode(Double.parseDouble(value.textValue().trim()));
-                    } catch (NumberFormatException e) {
-                        throw failure(path, value, type);
-                    }
-                }
-                throw failure(path, value, type);
+                return json.numberNode(toDouble(path, value));
             case "bool":
                 if (value.isBoolean()) {
                     return value;
@@ -132,6 +122,30 @@ public final class CastTransformerFactory implements TransformerFactory {
             default:
                 throw new IllegalStateException("unknown cast type " + type);
         }
+    }
+
+    /**
+     * Decimal notation only (BigDecimal syntax, like Go's ParseFloat without its hex and Inf/NaN forms); Java's
+     * {@code 1f}, {@code 2d}, {@code 0x1p3}, {@code Infinity} and {@code NaN} are refused, and so is a value beyond the
+     * double range, which Go refuses as out of range (a NaN or an infinity could not be written as JSON anyway).
+     */
+    private static double toDouble(JsonPath path, JsonNode value) throws TransformException {
+        double d;
+        if (value.isNumber()) {
+            d = value.doubleValue();
+        } else if (value.isTextual()) {
+            try {
+                d = new BigDecimal(value.textValue().trim()).doubleValue();
+            } catch (NumberFormatException e) {
+                throw failure(path, value, "float64");
+            }
+        } else {
+            throw failure(path, value, "float64");
+        }
+        if (!Double.isFinite(d)) {
+            throw new TransformException("field " + path + ": cannot cast " + describe(value) + " to float64: out of range");
+        }
+        return d;
     }
 
     private static long toLong(JsonPath path, JsonNode value) throws TransformException {
@@ -162,6 +176,7 @@ public final class CastTransformerFactory implements TransformerFactory {
 
     /** The value's JSON type only, never the value: it may be personal data. */
     private static String describe(JsonNode value) {
-        return "a " + (value.isTextual() ? "string" : value.getNodeType().name().toLowerCase(Locale.ROOT));
+        String type = value.isTextual() ? "string" : value.getNodeType().name().toLowerCase(Locale.ROOT);
+        return (type.startsWith("a") || type.startsWith("o") ? "an " : "a ") + type;
     }
 }
