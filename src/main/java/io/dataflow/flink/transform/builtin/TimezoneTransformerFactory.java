@@ -32,7 +32,7 @@ import java.util.List;
 public final class TimezoneTransformerFactory implements TransformerFactory {
 
     static final ConfigOption<String> TIMEZONE = ConfigOption.string("timezone").required()
-            .description("Target zone: IANA name (Europe/Berlin), UTC, or a fixed offset (+03:00)").build();
+            .description("Target zone: IANA name (Europe/Berlin), UTC, Local (the JVM's zone) or a fixed offset (+03:00)").build();
     static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
             .description("Paths of the time fields to convert").build();
     static final ConfigOption<String> SOURCE_TIMEZONE = ConfigOption.string("sourceTimezone").defaultValue("UTC")
@@ -41,13 +41,18 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
             .defaultValue("RFC3339Nano").description("Output: RFC3339Nano, RFC3339 (strings) or UnixMilli (number)").build();
 
     private static final double EPOCH_MILLIS_THRESHOLD = 1e12;
-    private static final DateTimeFormatter WITHOUT_ZONE = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd")
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .appendPattern("HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
-            .toFormatter();
+    /** Go's offset-less layouts: the date and the time joined by {@code T} or by one space, optional fraction. */
+    private static final DateTimeFormatter WITHOUT_ZONE_T = withoutZone('T');
+    private static final DateTimeFormatter WITHOUT_ZONE_SPACE = withoutZone(' ');
+
+    private static DateTimeFormatter withoutZone(char separator) {
+        return new DateTimeFormatterBuilder()
+                .appendPattern("yyyy-MM-dd")
+                .appendLiteral(separator)
+                .appendPattern("HH:mm:ss")
+                .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+                .toFormatter();
+    }
 
     @Override
     public String type() {
@@ -72,6 +77,10 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
     }
 
     private static void checkZone(Config config, ConfigOption<String> option, ValidationErrors errors) {
+        if (option == TIMEZONE && config.get(option).isBlank()) {
+            errors.add(config.pathOf(option), "must name a time zone");
+            return;
+        }
         try {
             zone(config.get(option));
         } catch (DateTimeException e) {
@@ -80,8 +89,15 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
         }
     }
 
+    /**
+     * A zone as the original's loader reads it: blank or UTC → UTC, {@code Local} → the JVM's zone (Go: the pod's),
+     * else an IANA name or a fixed offset.
+     */
     static ZoneId zone(String name) {
         String n = name.trim();
+        if (n.equals("Local")) {
+            return ZoneId.systemDefault();
+        }
         return n.equalsIgnoreCase("UTC") || n.isEmpty() ? ZoneId.of("UTC") : ZoneId.of(n);
     }
 
@@ -133,7 +149,8 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
             // not RFC 3339 with an offset; try the forms without one
         }
         try {
-            return LocalDateTime.parse(text, WITHOUT_ZONE).atZone(source).toInstant();
+            DateTimeFormatter withoutZone = text.length() > 10 && text.charAt(10) == ' ' ? WITHOUT_ZONE_SPACE : WITHOUT_ZONE_T;
+            return LocalDateTime.parse(text, withoutZone).atZone(source).toInstant();
         } catch (DateTimeParseException ignored) {
             // nor without; maybe an epoch number in a string
         }

@@ -32,6 +32,10 @@ class TimezoneTransformerTest {
             "{'timezone':'UTC','fields':['at']} | {'at':true} | ERROR: field at: cannot read a boolean as a time",
             "{'timezone':'UTC','fields':['at']} | {'at':''} | ERROR: an empty string is not a time",
             "{'timezone':'UTC','fields':['at']} | not json | SAME",
+            "{'timezone':'UTC','fields':['at'],'sourceTimezone':'+02:00'} | {'at':'2026-07-01T12:00:00.250'} | {'at':'2026-07-01T10:00:00.25Z'}",
+            "{'timezone':'UTC','fields':['at']} | {'at':'2026-07-0112:00:00'} | ERROR: field at: cannot parse the string as a time",
+            "{'timezone':'UTC','fields':['at']} | {'at':'2026-07-01T 12:00:00'} | ERROR: field at: cannot parse the string as a time",
+            "{'timezone':'America/New_York','fields':['e.at']} | {'e':{'at':0}} | {'e':{'at':'1969-12-31T19:00:00-05:00'}}",
     })
     void conformance(String config, String input, String expected) throws Exception {
         check(factory, config, input, expected);
@@ -45,5 +49,15 @@ class TimezoneTransformerTest {
                 .startsWith("transformations[0].config.sourceTimezone: unknown time zone");
         assertThat(errors(factory, "{'timezone':'UTC','fields':['a'],'format':'Kitchen'}")).singleElement().asString()
                 .startsWith("transformations[0].config.format");
+        assertThat(errors(factory, "{'timezone':' ','fields':['a']}"))
+                .containsExactly("transformations[0].config.timezone: must name a time zone");
+        assertThat(errors(factory, "{'timezone':'UTC','fields':['a'],'sourceTimezone':''}")).as("blank source zone is UTC").isEmpty();
+    }
+
+    @Test
+    void localIsTheJvmsZoneAsGoReadsItAsThePods() throws Exception {
+        assertThat(errors(factory, "{'timezone':'Local','fields':['a']}")).isEmpty();
+        assertThat(TimezoneTransformerFactory.zone("Local")).isEqualTo(java.time.ZoneId.systemDefault());
+        assertThat(TimezoneTransformerFactory.zone(" UTC ")).isEqualTo(java.time.ZoneId.of("UTC"));
     }
 }
