@@ -15,7 +15,7 @@ import java.util.List;
 public final class HoistFieldTransformerFactory implements TransformerFactory {
 
     static final ConfigOption<String> FIELD = ConfigOption.string("field").required()
-            .description("The key to wrap the payload under (a plain key, no dots)").build();
+            .description("The key to wrap the payload under (a plain key, no dots; surrounding spaces are ignored)").build();
 
     @Override
     public String type() {
@@ -44,7 +44,7 @@ public final class HoistFieldTransformerFactory implements TransformerFactory {
 
     @Override
     public Transformer create(Config config) {
-        String field = config.get(FIELD);
+        String field = config.get(FIELD).strip();
         return message -> {
             JsonNode root = message.json();
             if (root == null) {

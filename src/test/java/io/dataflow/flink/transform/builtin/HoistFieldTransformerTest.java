@@ -26,6 +26,8 @@ class HoistFieldTransformerTest {
             "{'field':'value'} | 42 | {'value':42}",
             "{'field':'data'} | {} | {'data':{}}",
             "{'field':'data'} | not json | SAME",
+            "{'field':' data '} | {'id':1} | {'data':{'id':1}}",
+            "{'field':'data'} | null | {'data':null}",
     })
     void conformance(String config, String input, String expected) throws Exception {
         check(factory, config, input, expected);
