@@ -1,7 +1,9 @@
 package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigOption;
@@ -34,7 +36,9 @@ public final class DebeziumUnwrapTransformerFactory implements TransformerFactor
     static final ConfigOption<List<String>> ADD_SOURCE_FIELDS = ConfigOption.stringList("addSourceFields").defaultValue(List.of())
             .description("payload.source fields to add to the row as source_<field>").build();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key is JSON when it is one value with nothing after it, as Go's json.Unmarshal decides. */
+    private static final ObjectReader JSON = new ObjectMapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @Override
     public String type() {

@@ -1,7 +1,9 @@
 package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.manifest.Config;
@@ -32,7 +34,9 @@ public final class InsertFieldTransformerFactory implements TransformerFactory {
     static final ConfigOption<Map<String, Object>> FIELDS = ConfigOption.map("fields").required()
             .description("Path → value: a literal string, ${metadata.<key>}, ${now} or json:<raw JSON>").build();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Like Go's json.Valid: exactly one JSON value, nothing after it (Jackson ignores trailing tokens by default). */
+    private static final ObjectReader JSON = new ObjectMapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Clock clock;
 
@@ -72,7 +76,7 @@ public final class InsertFieldTransformerFactory implements TransformerFactory {
                 errors.add(where, "must be a string (use json:<value> for numbers, booleans, objects)");
             } else if (((String) value).startsWith("json:")) {
                 try {
-                    JSON.readTree(((String) value).substring(5));
+                    parseJson((String) value);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     errors.add(where, "json: value is not valid JSON: " + e.getOriginalMessage());
                 }
@@ -112,7 +116,7 @@ public final class InsertFieldTransformerFactory implements TransformerFactory {
         }
         if (spec.startsWith("json:")) {
             try {
-                JsonNode parsed = JSON.readTree(spec.substring(5));
+                JsonNode parsed = parseJson(spec);
                 return m -> parsed.deepCopy();
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalArgumentException("invalid json: value", e);
@@ -120,5 +124,14 @@ public final class InsertFieldTransformerFactory implements TransformerFactory {
         }
         JsonNode literal = json.textNode(spec);
         return m -> literal;
+    }
+
+    /** The value of a {@code json:<raw>} spec; nothing but white space is no value. */
+    private static JsonNode parseJson(String spec) throws com.fasterxml.jackson.core.JsonProcessingException {
+        String raw = spec.substring("json:".length());
+        if (raw.isBlank()) {
+            throw new com.fasterxml.jackson.core.JsonParseException(null, "no value after json:");
+        }
+        return JSON.readTree(raw);
     }
 }

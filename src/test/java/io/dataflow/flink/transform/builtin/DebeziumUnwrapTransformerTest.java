@@ -56,6 +56,10 @@ class DebeziumUnwrapTransformerTest {
             assertThat(m.metadata()).containsEntry("operation", "delete").containsEntry("id", 7);
         });
         assertThat(transformer.apply(message("", Map.of("key", "not json")))).as("key not JSON").isEmpty();
+        assertThat(transformer.apply(message("", Map.of("key", "{\"id\":7} trailing")))).as("key with trailing text").isEmpty();
+        assertThat(transformer.apply(message("", Map.of("key", "[7]")))).as("key not an object").isEmpty();
+        assertThat(transformer.apply(message("  \n", Map.of("key", "{\"id\":8}")))).as("white space is a tombstone too")
+                .singleElement().satisfies(m -> assertThat(m.metadata()).containsEntry("id", 8));
         assertThat(transformer.apply(message("", Map.of()))).as("no key").isEmpty();
         assertThat(create(factory, "{}").apply(message("", Map.of("key", "{\"id\":7}")))).as("not asked to").isEmpty();
     }

@@ -24,6 +24,7 @@ class InsertFieldTransformerTest {
             "{'fields':{'source':'kafka'}} | {'id':1} | {'id':1,'source':'kafka'}",
             "{'fields':{'meta.origin':'x','meta.version':'json:2'}} | {'id':1} | {'id':1,'meta':{'origin':'x','version':2}}",
             "{'fields':{'flags':'json:[true,null,1.5]'}} | {} | {'flags':[true,null,1.5]}",
+            "{'fields':{'n':'json: null '}} | {'n':1} | {'n':null}",
             "{'fields':{'topic':'${metadata.missing}'}} | {'id':1} | {'id':1,'topic':''}",
             "{'fields':{'id':'replaced'}} | {'id':1} | {'id':'replaced'}",
             "{'fields':{'a':'x'}} | [1] | SAME",
@@ -48,6 +49,14 @@ class InsertFieldTransformerTest {
     @Test
     void invalidJsonValuesAreManifestErrors() {
         assertThat(errors(factory, "{'fields':{'a':'json:{oops'}}")).singleElement().asString()
+                .startsWith("transformations[0].config.fields.a: json: value is not valid JSON");
+        assertThat(errors(factory, "{'fields':{'a':'json:1 2'}}")).as("trailing tokens").singleElement().asString()
+                .startsWith("transformations[0].config.fields.a: json: value is not valid JSON");
+        assertThat(errors(factory, "{'fields':{'a':'json:{} x'}}")).as("trailing garbage").singleElement().asString()
+                .startsWith("transformations[0].config.fields.a: json: value is not valid JSON");
+        assertThat(errors(factory, "{'fields':{'a':'json:'}}")).as("nothing").singleElement().asString()
+                .startsWith("transformations[0].config.fields.a: json: value is not valid JSON");
+        assertThat(errors(factory, "{'fields':{'a':'json: '}}")).as("only space").singleElement().asString()
                 .startsWith("transformations[0].config.fields.a: json: value is not valid JSON");
         assertThat(errors(factory, "{'fields':{}}")).containsExactly("transformations[0].config.fields: at least one field is required");
         assertThat(errors(factory, "{'fields':{'a':5}}")).singleElement().asString().contains("must be a string");
