@@ -23,8 +23,9 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
 
     @Override
     public String description() {
-        return "PostgreSQL: writes batches in one transaction each (COPY for inserts, multi-row INSERT … ON CONFLICT "
-                + "for upserts), columnar or raw JSONB, with soft deletes and per-record rejection of bad rows";
+        return "PostgreSQL: polls tables incrementally; writes batches in one transaction each (COPY for inserts, COPY into "
+                + "a staging table merged by INSERT … SELECT … ON CONFLICT for upserts), columnar or raw JSONB, with soft "
+                + "deletes and per-record rejection of bad rows";
     }
 
     @Override

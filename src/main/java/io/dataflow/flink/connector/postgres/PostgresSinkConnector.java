@@ -28,7 +28,7 @@ import java.util.Optional;
 
 /**
  * The PostgreSQL sink (reference §4.2): buffers records and writes each batch in one transaction on its own
- * connection — COPY for plain inserts, multi-row {@code INSERT … ON CONFLICT} for upserts, UPDATEs for soft
+ * connection — COPY for plain inserts, COPY into a staging table merged by {@code INSERT … SELECT … ON CONFLICT} for upserts, UPDATEs for soft
  * deletes.
  *
  * <p>Unlike the original, plain inserts never add {@code ON CONFLICT DO NOTHING}: a duplicate key is an error of

@@ -18,8 +18,8 @@ import java.util.Set;
 
 /**
  * Executes rows against the table inside the caller's transaction (it never commits or rolls back). Rows are
- * written in order, in runs of the same kind: inserts through COPY (plain mode) or multi-row
- * {@code INSERT … ON CONFLICT} (upsert mode), soft deletes as a JDBC batch of UPDATEs.
+ * written in order, in runs of the same kind: inserts through COPY (plain mode) or COPY into a staging table merged
+ * by {@code INSERT … SELECT … ON CONFLICT} (upsert mode), soft deletes as a JDBC batch of UPDATEs.
  */
 final class SinkBatchWriter {
 

@@ -10,9 +10,6 @@ import static io.dataflow.flink.connector.postgres.PostgresIdentifiers.quote;
  */
 public final class SinkStatements {
 
-    /** PostgreSQL's wire protocol counts parameters in a signed 16-bit field. */
-    public static final int MAX_PARAMETERS = 32_767;
-
     private static final String TARGET_ALIAS = quote("dataflow_target");
 
     private SinkStatements() {
@@ -25,35 +22,6 @@ public final class SinkStatements {
     /** COPY into an already quoted table name (the staging table). */
     public static String copyIn(String qualifiedTable, List<String> columns) {
         return "COPY " + qualifiedTable + " (" + columnList(columns) + ") FROM STDIN";
-    }
-
-    /** Rows per multi-row INSERT so that the parameter count stays within the protocol's limit. */
-    public static int rowsPerStatement(int columnCount) {
-        return Math.max(1, (MAX_PARAMETERS - 1) / Math.max(1, columnCount));
-    }
-
-    /**
-     * {@code INSERT INTO t AS "dataflow_target" (cols) VALUES (CAST(? AS type), …), (…)} followed by the upsert
-     * clause when {@code conflictKey} is not null: {@code ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c, …}
-     * (every written column but the key; {@code DO NOTHING} when there is none) and, with a version column,
-     * {@code WHERE EXCLUDED.v > "dataflow_target".v}.
-     *
-     * @param types the base type of each column (no length or precision, so that the column's own rules apply)
-     */
-    public static String insertValues(PostgresTableName table, List<String> columns, List<String> types, int rows,
-                                      String conflictKey, String versionColumn) {
-        StringBuilder row = new StringBuilder("(");
-        for (int i = 0; i < columns.size(); i++) {
-            row.append(i == 0 ? "" : ", ").append(cast(types.get(i)));
-        }
-        row.append(')');
-        StringBuilder sql = new StringBuilder(64 + rows * row.length())
-                .append("INSERT INTO ").append(table.qualified()).append(" AS ").append(TARGET_ALIAS)
-                .append(" (").append(columnList(columns)).append(") VALUES ");
-        for (int r = 0; r < rows; r++) {
-            sql.append(r == 0 ? "" : ", ").append(row);
-        }
-        return sql.append(upsertClause(columns, conflictKey, versionColumn)).toString();
     }
 
     /**
@@ -95,8 +63,8 @@ public final class SinkStatements {
     }
 
     /**
-     * {@code INSERT INTO t AS "dataflow_target" (cols) SELECT cols FROM stage} plus the same upsert clause as
-     * {@link #insertValues}.
+     * {@code INSERT INTO t AS "dataflow_target" (cols) SELECT cols FROM stage} plus the upsert clause of
+     * {@link #upsertClause}.
      */
     public static String upsertFromStage(PostgresTableName table, List<String> columns, String conflictKey, String versionColumn) {
         return "INSERT INTO " + table.qualified() + " AS " + TARGET_ALIAS + " (" + columnList(columns) + ") SELECT "

@@ -4,7 +4,7 @@
  * <h2>How a batch is written</h2>
  * {@link io.dataflow.flink.connector.postgres.PostgresSinkConnector} buffers records; a flush turns them into rows
  * ({@code SinkRowBuilder}), writes them in one transaction ({@code SinkBatchWriter}: COPY text format for plain
- * inserts, multi-row {@code INSERT … ON CONFLICT} for upserts, UPDATEs for soft deletes) and commits. Values are
+ * inserts, COPY into a temporary staging table merged by {@code INSERT … SELECT … ON CONFLICT} for upserts, UPDATEs for soft deletes) and commits. Values are
  * never part of SQL text: COPY data or bound parameters cast to the column's base type, so the server's own
  * input functions convert them (ISO strings into timestamps, JSON into jsonb) and a value that does not fit is an
  * error of its record. Identifiers are always quoted.

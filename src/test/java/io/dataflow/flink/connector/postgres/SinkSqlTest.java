@@ -33,33 +33,26 @@ class SinkSqlTest {
     }
 
     @Test
-    void plainMultiRowInsertCastsEachParameter() {
-        assertThat(SinkStatements.insertValues(TABLE, List.of("id", "doc"), List.of("bigint", "jsonb"), 2, null, null))
-                .isEqualTo("INSERT INTO \"sales\".\"Order\"\"s\" AS \"dataflow_target\" (\"id\", \"doc\") VALUES "
-                        + "(CAST(? AS bigint), CAST(? AS jsonb)), (CAST(? AS bigint), CAST(? AS jsonb))");
+    void upsertMergesTheStagingTableIntoTheTarget() {
+        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id", "doc"), "id", null))
+                .isEqualTo("INSERT INTO \"sales\".\"Order\"\"s\" AS \"dataflow_target\" (\"id\", \"doc\") "
+                        + "SELECT \"id\", \"doc\" FROM pg_temp.\"dataflow_stage\" ON CONFLICT (\"id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"");
     }
 
     @Test
     void upsertUpdatesEveryColumnButTheKey() {
-        assertThat(SinkStatements.insertValues(TABLE, List.of("id", "name"), List.of("bigint", "text"), 1, "id", null))
+        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id", "name"), "id", null))
                 .endsWith(" ON CONFLICT (\"id\") DO UPDATE SET \"name\" = EXCLUDED.\"name\"");
-        assertThat(SinkStatements.insertValues(TABLE, List.of("id"), List.of("bigint"), 1, "id", null))
+        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id"), "id", null))
                 .endsWith(" ON CONFLICT (\"id\") DO NOTHING");
     }
 
     @Test
     void ifNewerComparesTheVersionColumn() {
-        assertThat(SinkStatements.insertValues(TABLE, List.of("id", "v"), List.of("bigint", "bigint"), 1, "id", "v"))
+        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id", "v"), "id", "v"))
                 .endsWith(" ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\" WHERE EXCLUDED.\"v\" > \"dataflow_target\".\"v\"");
     }
 
-    @Test
-    void parameterCountStaysWithinTheProtocolLimit() {
-        assertThat(SinkStatements.rowsPerStatement(10) * 10).isLessThan(SinkStatements.MAX_PARAMETERS);
-        assertThat(SinkStatements.rowsPerStatement(1)).isEqualTo(32_766);
-        assertThat(SinkStatements.rowsPerStatement(1600)).isEqualTo(20);
-        assertThat(SinkStatements.rowsPerStatement(40_000)).isEqualTo(1);
-    }
 
     @Test
     void softDeleteUpdatesTheRowOfTheKey() {
