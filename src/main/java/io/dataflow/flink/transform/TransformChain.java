@@ -107,16 +107,13 @@ public final class TransformChain {
             long start = System.nanoTime();
             try {
                 results = step.transformer.apply(current);
-            } catch (TransformException e) {
+            } catch (TransformException | RuntimeException e) {
+                // A RuntimeException is a bug or an unexpected payload shape in a step: it must not kill the job
+                // either, so it fails this record like a TransformException, with its type so the report is actionable.
+                String why = e instanceof TransformException ? e.getMessage()
+                        : "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 observer.stepFailed(i);
-                output.failed(original, step.index, "transformations[" + step.index + "] (" + step.type + "): " + e.getMessage());
-                return;
-            } catch (RuntimeException e) {
-                // A bug or an unexpected payload shape in a step must not kill the job: treat it like a failure
-                // of this record, with the exception type so the report is actionable.
-                observer.stepFailed(i);
-                output.failed(original, step.index, "transformations[" + step.index + "] (" + step.type + "): unexpected "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                output.failed(original, step.index, "transformations[" + step.index + "] (" + step.type + "): " + why);
                 return;
             }
             observer.stepApplied(i, results.size(), System.nanoTime() - start);

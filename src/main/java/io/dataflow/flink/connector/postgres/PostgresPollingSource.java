@@ -100,7 +100,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
                 query = prepare(c);
                 c.commit();
             } catch (SQLException e) {
-                closeQuietly(c);
+                PostgresConnections.closeQuietly(c);
                 throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + tableLabel
                         + ": cannot prepare the query: " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
             }
@@ -119,7 +119,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
             c.setReadOnly(!autoCreate);
             return c;
         } catch (SQLException e) {
-            closeQuietly(c);
+            PostgresConnections.closeQuietly(c);
             throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + tableLabel
                     + ": cannot connect to " + target + ": " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
         }
@@ -263,8 +263,9 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         Map<String, Object> metadata = new LinkedHashMap<>(4);
         metadata.put("table", tableLabel);
         if (key != null) {
-            metadata.put("id", row.has(orderColumn) && row.get(orderColumn).canConvertToLong() && row.get(orderColumn).isIntegralNumber()
-                    ? (Object) row.get(orderColumn).longValue() : key);
+            // a numeric key as a number (as the original's pgx value), anything else in its text form
+            com.fasterxml.jackson.databind.JsonNode id = row.get(orderColumn);
+            metadata.put("id", id != null && id.isIntegralNumber() && id.canConvertToLong() ? (Object) id.longValue() : key);
         }
         metadata.put("operation", isUpdate(row) ? "update" : "insert");
         return Message.ofJson(row, metadata, System.currentTimeMillis());
@@ -316,14 +317,11 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
             return;
         }
         try {
-            closeQuietly(connection);
+            PostgresConnections.closeQuietly(connection);
             connection = null;
         } finally {
             unlock();
         }
     }
 
-    private static void closeQuietly(Connection c) {
-        PostgresConnections.closeQuietly(c);
-    }
 }

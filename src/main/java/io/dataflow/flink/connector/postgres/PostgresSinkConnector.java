@@ -90,7 +90,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             try {
                 prepareTable(c);
             } catch (Exception e) {
-                closeQuietly(c);
+                PostgresConnections.closeQuietly(c);
                 throw failure("preparing the table", e);
             }
             connection = c;
@@ -119,7 +119,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             c.commit();
             return c;
         } catch (SQLException e) {
-            closeQuietly(c);
+            PostgresConnections.closeQuietly(c);
             throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL sink " + settings.table()
                     + ": cannot connect to " + target + ": " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
         }
@@ -202,7 +202,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
     private void reconnect(Throwable cause) {
         LOG.warn("PostgreSQL sink {}: transient failure, retrying the batch on a new connection: {}", settings.table(),
                 cause == null ? "" : cause.getMessage());
-        closeQuietly(connection);
+        PostgresConnections.closeQuietly(connection);
         try {
             connection = open();
         } catch (PostgresSinkException e) {
@@ -428,7 +428,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             if (background != null) {
                 background.close();
             }
-            closeQuietly(connection);
+            PostgresConnections.closeQuietly(connection);
             connection = null;
             buffer.clear();
         } finally {
@@ -446,7 +446,4 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         }
     }
 
-    private static void closeQuietly(Connection c) {
-        PostgresConnections.closeQuietly(c);
-    }
 }
