@@ -71,13 +71,8 @@ public final class Kafka {
      * timeout, silently dropping input; one request in flight keeps the order without sequence numbers.
      */
     public static void produce(String topic, int count, IntFunction<String> value) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        Properties p = inputProducer();
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -97,6 +92,17 @@ public final class Kafka {
             throw new AssertionError("could not load the test input into " + topic + ": " + acked.get() + " of " + count
                     + " records written", failure.get());
         }
+    }
+
+    /** Producer settings for loading test input: not idempotent, one request in flight (see {@link #produce}). */
+    public static Properties inputProducer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        return p;
     }
 
     /** Every record value of the topic, read from the beginning to the end offsets seen now. */

@@ -85,13 +85,7 @@ class KafkaConnectorsITCase {
      * "h" = "v-i" on even records.
      */
     private static void produceRich(String topic, int count) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrap());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // Not idempotent, one request in flight, every send checked: see Kafka.produce for why.
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        Properties p = Kafka.inputProducer(); // every send is checked below: see Kafka.produce for why
         List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
