@@ -22,7 +22,10 @@ import java.util.Map;
  * the top level (element keys win) or, for a scalar element, the element under {@code field}. An empty array gives
  * one message without that key. A missing field, a non-array (other than Avro's {@code {"array": [...]}} wrapper)
  * or a non-object payload leaves the message unchanged. For a nested path ({@code order.items}) the parent object
- * stays in the outputs, array included — the original's docs show it emptied, its code does not.
+ * stays in the outputs, array included — the original's docs show it emptied, its code does not. A scalar element
+ * goes under the path as written, as one top-level key ({@code a.tags} stays a key with a dot), but without a
+ * leading {@code $.}: the original wrote a key {@code "$.tags"}, which no manifest wants (a fix, like the
+ * {@code $.} handling of every other path here).
  */
 public final class FlattenTransformerFactory implements TransformerFactory {
 
@@ -55,6 +58,7 @@ public final class FlattenTransformerFactory implements TransformerFactory {
         JsonPath path = JsonPath.parse(field);
         // The original deletes the top-level key named like the normalised path and like the path as written.
         String normalized = field.startsWith("$.") ? field.substring(2) : field.startsWith("$") ? field.substring(1) : field;
+        String scalarKey = field.startsWith("$.") ? field.substring(2) : field;
         return message -> {
             ObjectNode root = Steps.objectPayload(message);
             if (root == null) {
@@ -83,7 +87,7 @@ public final class FlattenTransformerFactory implements TransformerFactory {
                         row.set(e.getKey(), e.getValue().deepCopy());
                     }
                 } else {
-                    row.set(field, element.deepCopy());
+                    row.set(scalarKey, element.deepCopy());
                 }
                 out.add(Message.ofJson(row, MetadataValues.deepCopy(message.metadata()), message.timestamp()));
             }

@@ -37,7 +37,10 @@ final class KeyCase {
     /**
      * snake_case as the original: an underscore before an upper-case letter that follows a lower-case letter or
      * digit, or that starts the last word of an upper-case run ({@code XMLHttpRequest} → {@code xml_http_request},
-     * {@code UserID} → {@code user_id}); letters lower-cased, other characters kept.
+     * {@code UserID} → {@code user_id}); letters lower-cased, other characters kept. Upper and lower case mean
+     * Go's {@code unicode.IsUpper}/{@code IsLower}: the letter categories Lu and Ll only (Java's
+     * {@code isUpperCase}/{@code isLowerCase} also count {@code ª}, {@code º}, {@code Ⓐ} and other
+     * Other_Uppercase/Other_Lowercase characters).
      */
     static String snake(String s) {
         StringBuilder out = new StringBuilder(s.length() + 4);
@@ -45,16 +48,16 @@ final class KeyCase {
         boolean prevUpper = false;
         for (int i = 0; i < s.length(); i += Character.charCount(s.codePointAt(i))) {
             int c = s.codePointAt(i);
-            if (Character.isUpperCase(c)) {
+            if (isUpper(c)) {
                 int next = i + Character.charCount(c);
-                boolean nextLower = next < s.length() && Character.isLowerCase(s.codePointAt(next));
+                boolean nextLower = next < s.length() && isLower(s.codePointAt(next));
                 if (i > 0 && (prevLower || (prevUpper && nextLower))) {
                     out.append('_');
                 }
                 out.appendCodePoint(Character.toLowerCase(c));
                 prevLower = false;
                 prevUpper = true;
-            } else if (Character.isLowerCase(c) || Character.isDigit(c)) {
+            } else if (isLower(c) || Character.isDigit(c)) {
                 out.appendCodePoint(c);
                 prevLower = true;
                 prevUpper = false;
@@ -67,9 +70,18 @@ final class KeyCase {
         return out.toString();
     }
 
+    private static boolean isUpper(int c) {
+        return c < 128 ? c >= 'A' && c <= 'Z' : Character.getType(c) == Character.UPPERCASE_LETTER;
+    }
+
+    private static boolean isLower(int c) {
+        return c < 128 ? c >= 'a' && c <= 'z' : Character.getType(c) == Character.LOWERCASE_LETTER;
+    }
+
     /**
      * The original's "camelCase", which is PascalCase: split on {@code _}, upper-case the first letter of each
      * part, keep the rest ({@code user_id} → {@code UserId}, {@code id} → {@code Id}, {@code UserID} unchanged).
+     * A key of underscores only ({@code _}, {@code __}) has no part and is kept as it is, as in the original.
      */
     static String pascal(String s) {
         StringBuilder out = new StringBuilder(s.length());
@@ -80,6 +92,6 @@ final class KeyCase {
             int first = part.codePointAt(0);
             out.appendCodePoint(Character.toUpperCase(first)).append(part, Character.charCount(first), part.length());
         }
-        return out.toString();
+        return out.length() == 0 ? s : out.toString();
     }
 }

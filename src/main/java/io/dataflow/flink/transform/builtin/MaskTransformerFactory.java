@@ -1,7 +1,6 @@
 package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigOption;
@@ -15,14 +14,18 @@ import java.util.List;
 
 /**
  * {@code mask}: replaces each existing field by a string of mask characters, as long as the value's string form
- * with {@code keepLength}, else exactly three. Numbers and booleans become strings, as in the original.
+ * with {@code keepLength}, else exactly three. Numbers and booleans become strings, as in the original. A
+ * {@code maskChar} of several characters is repeated as a whole and an empty one means {@code *}, as in the original.
+ *
+ * <p>Fixes: {@code $.}-prefixed paths match (the original handed them to gjson as they were, so they never did), and
+ * {@code keepLength} counts characters (the original counted UTF-8 bytes: {@code Zoë} gave four mask characters).
  */
 public final class MaskTransformerFactory implements TransformerFactory {
 
     static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
             .description("Paths of the fields to mask; missing ones are skipped").build();
     static final ConfigOption<String> MASK_CHAR = ConfigOption.string("maskChar").defaultValue("*")
-            .description("The mask character").build();
+            .description("The mask character (a longer text is repeated as a whole; empty means *)").build();
     static final ConfigOption<Boolean> KEEP_LENGTH = ConfigOption.bool("keepLength").defaultValue(false)
             .description("Mask with as many characters as the value's string form has; false: always three").build();
 
@@ -44,20 +47,22 @@ public final class MaskTransformerFactory implements TransformerFactory {
     @Override
     public void validate(Config config, ValidationErrors errors) {
         Steps.requirePaths(config, FIELDS, errors);
-        if (config.get(MASK_CHAR).codePointCount(0, config.get(MASK_CHAR).length()) != 1) {
-            errors.add(config.pathOf(MASK_CHAR), "must be exactly one character");
-        }
+    }
+
+    private static String maskChar(Config config) {
+        String maskChar = config.get(MASK_CHAR);
+        return maskChar == null || maskChar.isEmpty() ? "*" : maskChar;
     }
 
     @Override
     public Transformer create(Config config) {
         List<JsonPath> fields = Steps.paths(config.get(FIELDS));
-        String maskChar = config.get(MASK_CHAR);
+        String maskChar = maskChar(config);
         boolean keepLength = config.get(KEEP_LENGTH);
         TextNode fixed = TextNode.valueOf(maskChar.repeat(3));
         return message -> {
-            ObjectNode root = Steps.objectPayload(message);
-            if (root == null) {
+            JsonNode root = message.json();
+            if (root == null || !root.isContainerNode()) {
                 return List.of(message);
             }
             boolean changed = false;

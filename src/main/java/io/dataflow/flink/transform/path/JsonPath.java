@@ -116,6 +116,56 @@ public final class JsonPath implements Serializable {
         return segments[index];
     }
 
+    /**
+     * True when the path names one place a value can be written to: no wildcard segment ({@code na*e}) and no
+     * {@code #}. sjson refuses to set or delete through such paths.
+     */
+    public boolean isPlain() {
+        for (int i = 0; i < segments.length; i++) {
+            if (wildcard[i] || segments[i].equals("#")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The path without its last segment; the root's parent is the root. */
+    public JsonPath parent() {
+        if (segments.length == 0) {
+            return this;
+        }
+        List<String> s = new ArrayList<>(segments.length - 1);
+        List<Boolean> w = new ArrayList<>(segments.length - 1);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < segments.length - 1; i++) {
+            s.add(segments[i]);
+            w.add(wildcard[i]);
+            if (i > 0) {
+                text.append('.');
+            }
+            for (char c : segments[i].toCharArray()) {
+                if (c == '\\' || c == '.' || (!wildcard[i] && (c == '*' || c == '?'))) {
+                    text.append('\\');
+                }
+                text.append(c);
+            }
+        }
+        return new JsonPath(text.toString(), s, w);
+    }
+
+    /** True when this path's first segments are all of {@code prefix}'s (every path starts with itself and the root). */
+    public boolean startsWith(JsonPath prefix) {
+        if (prefix.segments.length > segments.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.segments.length; i++) {
+            if (!segments[i].equals(prefix.segments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The value at this path, or {@code null} when it does not exist (a JSON null is returned as a NullNode). */
     public JsonNode get(JsonNode root) {
         return get(root, 0);

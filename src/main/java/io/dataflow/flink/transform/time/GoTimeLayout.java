@@ -206,9 +206,9 @@ public final class GoTimeLayout implements Serializable {
 
     private static Object[] match(String l, int i) {
         if (l.startsWith("January", i)) return m(Std.LONG_MONTH, 7);
-        if (l.startsWith("Jan", i)) return m(Std.MONTH, 3);
+        if (l.startsWith("Jan", i) && !lowerCaseAt(l, i + 3)) return m(Std.MONTH, 3); // "Janet" is text
         if (l.startsWith("Monday", i)) return m(Std.LONG_WEEKDAY, 6);
-        if (l.startsWith("Mon", i)) return m(Std.WEEKDAY, 3);
+        if (l.startsWith("Mon", i) && !lowerCaseAt(l, i + 3)) return m(Std.WEEKDAY, 3); // so is "Month"
         if (l.startsWith("MST", i)) return m(Std.TZ, 3);
         if (l.startsWith("002", i)) return m(Std.ZERO_YEAR_DAY, 3);
         if (l.startsWith("01", i)) return m(Std.ZERO_MONTH, 2);
@@ -248,6 +248,10 @@ public final class GoTimeLayout implements Serializable {
             }
         }
         return null;
+    }
+
+    private static boolean lowerCaseAt(String l, int i) {
+        return i < l.length() && l.charAt(i) >= 'a' && l.charAt(i) <= 'z';
     }
 
     private static Object[] m(Element e, int length) {

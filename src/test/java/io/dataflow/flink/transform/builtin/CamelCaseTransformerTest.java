@@ -25,6 +25,7 @@ class CamelCaseTransformerTest {
             "{} | {'first_name':'A','address':{'zip_code':1}} | {'FirstName':'A','Address':{'zip_code':1}}",
             "{'deep':true} | {'address':{'zip_code':1},'items':[{'sku_id':1}]} | {'Address':{'ZipCode':1},'Items':[{'SkuId':1}]}",
             "{} | {'__private':1,'a__b':2} | {'Private':1,'AB':2}",
+            "{} | {'_':1,'__':2,'':3} | {'_':1,'__':2,'':3}",
             "{} | {'ümlaut_key':1} | {'ÜmlautKey':1}",
             "{} | 'scalar' | SAME",
             "{} | not json | SAME",

@@ -22,7 +22,8 @@ class FlattenTransformerTest {
     @ParameterizedTest(name = "[{index}] {0} on {1} -> {2}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "{'field':'items'} | {'order':1,'items':[{'sku':'a'},{'sku':'b','order':9}]} | {'order':1,'sku':'a'} ++ {'order':9,'sku':'b'}",
-            "{'field':'$.tags'} | {'id':1,'tags':['x','y']} | {'id':1,'$.tags':'x'} ++ {'id':1,'$.tags':'y'}",
+            "{'field':'$.tags'} | {'id':1,'tags':['x','y']} | {'id':1,'tags':'x'} ++ {'id':1,'tags':'y'}",
+            "{'field':'a.tags'} | {'a':{'tags':[1]}} | {'a':{'tags':[1]},'a.tags':1}",
             "{'field':'tags'} | {'id':1,'tags':['x']} | {'id':1,'tags':'x'}",
             "{'field':'items'} | {'id':1,'items':[]} | {'id':1}",
             "{'field':'items'} | {'id':1} | SAME",

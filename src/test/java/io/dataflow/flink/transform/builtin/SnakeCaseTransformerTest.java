@@ -26,6 +26,7 @@ class SnakeCaseTransformerTest {
             "{'deep':true} | {'firstName':'A','address':{'zipCode':1},'items':[{'skuId':1}]} | {'first_name':'A','address':{'zip_code':1},'items':[{'sku_id':1}]}",
             "{} | {'a1B':1,'HTTPServer':2,'with space':3} | {'a1_b':1,'http_server':2,'with space':3}",
             "{'deep':true} | [{'aB':1}] | [{'a_b':1}]",
+            "{} | {'ªB':1,'xⒶ':2,'ÀÉtéB':3} | {'ªb':1,'xⒶ':2,'à_été_b':3}",
             "{} | [{'aB':1}] | [{'aB':1}]",
             "{} | {} | {}",
             "{'deep':true} | not json | SAME",

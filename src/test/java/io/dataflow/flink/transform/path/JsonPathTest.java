@@ -68,6 +68,24 @@ class JsonPathTest {
     }
 
     @Test
+    void parentsPrefixesAndPlainPaths() {
+        JsonPath path = JsonPath.parse("$.a\\.b.c*.d");
+        assertThat(path.parent().text()).isEqualTo("a\\.b.c*");
+        assertThat(path.parent()).isEqualTo(JsonPath.parse("a\\.b.c*"));
+        assertThat(path.parent().parent().parent().isRoot()).isTrue();
+        assertThat(path.parent().parent().parent().parent().isRoot()).isTrue();
+        assertThat(JsonPath.parse("x\\*.y").parent().text()).isEqualTo("x\\*");
+        assertThat(JsonPath.parse("x\\*.y").parent().isPlain()).isTrue();
+        assertThat(path.startsWith(path.parent())).isTrue();
+        assertThat(path.startsWith(JsonPath.parse("$"))).isTrue();
+        assertThat(path.parent().startsWith(path)).isFalse();
+        assertThat(JsonPath.parse("a.bc").startsWith(JsonPath.parse("a.b"))).isFalse();
+        assertThat(path.isPlain()).isFalse();
+        assertThat(JsonPath.parse("items.#").isPlain()).isFalse();
+        assertThat(JsonPath.parse("items.0.n\\?me").isPlain()).isTrue();
+    }
+
+    @Test
     void doesNotWriteThroughAScalar() throws Exception {
         JsonNode root = json("{'a':5}");
         assertThat(JsonPath.parse("a.b").set(root, TextNode.valueOf("v"))).isFalse();

@@ -33,6 +33,7 @@ class GoTimeLayoutTest {
             "2006.002 __2         | 2026.329 329",
             "15h04m,999           | 09h05m,12",
             "-07:00 -0700 -07 Z0700 | +00:00 +0000 +00 Z",
+            "Janet's Month: Jan Mon | Janet's Month: Nov Wed",
     })
     void formatsLikeGo(String layout, String expected) {
         assertThat(GoTimeLayout.of(layout).format(UTC)).isEqualTo(expected);
