@@ -39,12 +39,12 @@ public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Top-level spec fields of the original that only mean something to Kubernetes: the FlinkDeployment owns them. */
-    private static final Set<String> KUBERNETES_FIELDS = Set.of(
+    static final Set<String> KUBERNETES_FIELDS = Set.of(
             "resources", "nodeSelector", "affinity", "tolerations", "processorImage", "processorVersion", "imagePullSecrets", "maintenance");
     /** DataFlowCron fields: scheduling is the scheduler's business; the job itself runs once. */
-    private static final Set<String> CRON_FIELDS = Set.of(
+    static final Set<String> CRON_FIELDS = Set.of(
             "schedule", "concurrencyPolicy", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds", "suspend", "triggers");
-    private static final Set<String> KNOWN_FIELDS = Set.of(
+    static final Set<String> KNOWN_FIELDS = Set.of(
             "source", "sink", "transformations", "errors", "checkpointPersistence", "checkpointSyncOnAck", "checkpointSaveInterval",
             "ackGranularity", "collapseBatchOnMessageAck", "checkpointReset", "strictIdempotency", "channelBufferSize", "transformWorkers", "replicas");
 
