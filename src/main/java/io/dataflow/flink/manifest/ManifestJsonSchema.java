@@ -335,7 +335,8 @@ public final class ManifestJsonSchema {
 
     /** Editors complete from {@code enum}; the parser also accepts other letter cases, which the pattern allows. */
     private static ObjectNode enumeration(String description, List<String> values, boolean caseInsensitive) {
-        ObjectNode s = JSON.createObjectNode().put("description", description + " One of: " + String.join(", ", values) + ".");
+        String sentence = description.isEmpty() || description.endsWith(".") ? description : description + ".";
+        ObjectNode s = JSON.createObjectNode().put("description", (sentence + " One of: " + String.join(", ", values) + ".").strip());
         s.put("type", "string");
         ArrayNode anyOf = s.putArray("anyOf");
         ArrayNode exact = anyOf.addObject().putArray("enum");

@@ -154,7 +154,7 @@ public final class ManifestParser {
             for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (KUBERNETES_FIELDS.contains(field)) {
-                    warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/), it does not affect the Flink job");
+                    warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/k8s/), it does not affect the Flink job");
                 } else if (CRON_FIELDS.contains(field) && cron) {
                     warnings.add(field + ": DataFlowCron scheduling is not done by the job itself; the job runs once (use bounded sources)");
                 } else if (!KNOWN_FIELDS.contains(field)) {
