@@ -270,7 +270,7 @@ public final class ManifestJsonSchema {
                 s = duration(description);
                 break;
             case STRING_LIST:
-                s = JSON.createObjectNode().put("description", description + " (a list, or one comma-separated string)");
+                s = JSON.createObjectNode().put("description", description);
                 s.putArray("type").add("array").add("string");
                 s.putObject("items").putArray("type").add("string").add("number").add("boolean");
                 break;
