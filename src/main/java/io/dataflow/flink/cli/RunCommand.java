@@ -101,6 +101,11 @@ final class RunCommand implements Callable<Integer> {
         }
         try {
             JobExecutionResult result = env.execute(manifest.name());
+            if (!result.isJobExecutionResult()) {
+                // flink run -d: submitted, not waited for
+                spec.commandLine().getOut().println("job " + manifest.name() + " submitted: " + result.getJobID());
+                return 0;
+            }
             spec.commandLine().getOut().println("job " + manifest.name() + " finished after "
                     + result.getNetRuntime() + " ms");
             if (checkpoints != null) {

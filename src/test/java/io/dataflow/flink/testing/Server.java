@@ -3,7 +3,9 @@ package io.dataflow.flink.testing;
 /** The real servers an integration test can ask for; each has a start/stop script in {@code scripts/servers}. */
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
-    KAFKA("kafka", "kafka.pid");
+    KAFKA("kafka", "kafka.pid"),
+    /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
+    FLINK("flink", "jobmanager.pid");
 
     final String scriptName;
     final String pidFile;
