@@ -61,7 +61,7 @@ final class ClickHouseErrors {
     /** 18.16: {@code Code: 27, e.displayText() = DB::Exception: <message>, e.what() = DB::Exception}. */
     private static final Pattern OLD_FORMAT = Pattern.compile("(?s)Code:\\s*\\d+,\\s*e\\.displayText\\(\\)\\s*=\\s*(?:DB::Exception:\\s*)?(.*?)(?:,\\s*e\\.what\\(\\).*)?$");
     /** Newer servers: {@code Code: 27. DB::Exception: <message> (NAME) (version 24.3…)}. */
-    private static final Pattern NEW_FORMAT = Pattern.compile("(?s)Code:\\s*\\d+\\.\\s*(?:DB::Exception:\\s*)?(.*?)(?:\\s*\\(version [^)]*\\))?\\s*$");
+    private static final Pattern NEW_FORMAT = Pattern.compile("(?s)Code:\\s*\\d+\\.\\s*(?:DB::Exception:\\s*)?(.*?)(?:\\s*\\(version .*\\))?\\s*$");
     /** The excerpt of the input ClickHouse quotes, up to the location notes that follow it. */
     private static final Pattern INPUT_EXCERPT = Pattern.compile("(?s) before: .*?(?=: \\((?:while read|at row)|$)");
 
