@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>inserts as JSONEachRow streams, unknown fields skipped ({@code input_format_skip_unknown_fields=1});</li>
  *   <li>reads with {@code FORMAT JSONEachRow} written into the SQL (18.16 ignores the format header) and
  *       {@code output_format_json_quote_64bit_integers=0}, so 64-bit integers arrive as JSON numbers;</li>
+ *   <li>the database as the {@code database} URL parameter (18.16 ignores the database header);</li>
  *   <li>no server-side query parameters, binary readers or {@code queryAll} (none of them exists in 18.16):
  *       literals are escaped by {@link ClickHouseSql}.</li>
  * </ul>
@@ -76,7 +77,9 @@ public final class ClickHouseAccess implements AutoCloseable {
                 // retries are the connectors' own (transient errors only, with back-off)
                 .setMaxRetries(0)
                 .setClientName("dataflow-flink")
-                .serverSetting("output_format_json_quote_64bit_integers", "0");
+                .serverSetting("output_format_json_quote_64bit_integers", "0")
+                // 18.16 ignores the client's X-ClickHouse-Database header; the URL parameter works on every version
+                .serverSetting("database", target.database());
         target.serverSettings().forEach(builder::serverSetting);
         Client client;
         try {

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,67 +130,52 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
                 refused.size(), (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** A record of the batch as one JSONEachRow line, with its position for reporting in batch order. */
+    private record Row(int position, Message message, byte[] line) {
+    }
+
     private List<RefusedRecordFinder.Refusal<Message>> writeBatch(List<Message> batch) throws ClickHouseException {
         ensureTable(batch);
-        List<RefusedRecordFinder.Refusal<Message>> refused = new ArrayList<>();
-        List<Message> rows = new ArrayList<>(batch.size());
-        List<byte[]> lines = new ArrayList<>(batch.size());
+        List<RefusedRecordFinder.Refusal<Row>> refused = new ArrayList<>();
+        List<Row> rows = new ArrayList<>(batch.size());
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        for (Message m : batch) {
+        for (int i = 0; i < batch.size(); i++) {
             line.reset();
             try {
-                encoder.encode(m, line);
-                rows.add(m);
-                lines.add(line.toByteArray());
+                encoder.encode(batch.get(i), line);
+                rows.add(new Row(i, batch.get(i), line.toByteArray()));
             } catch (ClickHouseRowEncoder.RecordRefusedException e) {
-                refused.add(new RefusedRecordFinder.Refusal<>(m, e.getMessage()));
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
             }
         }
         if (!refused.isEmpty() && rejectedRecordListener == null) {
-            throw refusedWithoutListener(batch.indexOf(refused.get(0).record()), batch.size(), refused.get(0).reason());
+            throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
         }
-        if (rows.isEmpty()) {
-            return refused;
-        }
-        Map<Message, byte[]> encoded = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            encoded.put(rows.get(i), lines.get(i));
-        }
-        String reason = insert(rows, encoded);
+        String reason = rows.isEmpty() ? null : insert(rows);
         if (reason != null) {
             if (rejectedRecordListener == null) {
                 throw refusedWithoutListener(-1, batch.size(), reason);
             }
-            List<RefusedRecordFinder.Refusal<Message>> found =
-                    new RefusedRecordFinder<Message, ClickHouseException>(part -> insert(part, encoded)).find(rows);
-            refused.addAll(found);
+            refused.addAll(new RefusedRecordFinder<Row, ClickHouseException>(this::insert).find(rows));
+            refused.sort(Comparator.comparingInt(r -> r.record().position()));
+        }
+        if (!refused.isEmpty()) {
             LOG.info("ClickHouse refused {} of {} records; reporting them: table={}", refused.size(), batch.size(), settings.table());
-            refused.sort(java.util.Comparator.comparingInt(r -> indexOf(batch, r.record())));
         }
-        return refused;
-    }
-
-    private static int indexOf(List<Message> batch, Message m) {
-        for (int i = 0; i < batch.size(); i++) {
-            if (batch.get(i) == m) {
-                return i;
-            }
-        }
-        return -1;
+        return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
     }
 
     /** One INSERT of these rows, retried on transient failures; null when written, else the data error's reason. */
-    private String insert(List<Message> rows, Map<Message, byte[]> encoded) throws ClickHouseException {
+    private String insert(List<Row> rows) throws ClickHouseException {
         int size = 0;
-        for (Message m : rows) {
-            size += encoded.get(m).length;
+        for (Row r : rows) {
+            size += r.line().length;
         }
         byte[] body = new byte[size];
         int pos = 0;
-        for (Message m : rows) {
-            byte[] line = encoded.get(m);
-            System.arraycopy(line, 0, body, pos, line.length);
-            pos += line.length;
+        for (Row r : rows) {
+            System.arraycopy(r.line(), 0, body, pos, r.line().length);
+            pos += r.line().length;
         }
         try {
             withRetries(() -> {

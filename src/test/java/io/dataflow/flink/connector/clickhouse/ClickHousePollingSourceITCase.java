@@ -141,6 +141,33 @@ class ClickHousePollingSourceITCase {
         }
     }
 
+    @Test
+    void aQueryWithAnExplicitChangeColumnPagesOverStringKeysWithQuotesAndBackslashes() throws Exception {
+        String source = "keys_" + suffix;
+        ClickHouse.execute("CREATE TABLE " + database + "." + source + " (k String, seq UInt32, hidden UInt8) ENGINE = MergeTree ORDER BY k");
+        // every key is a page boundary (readBatchSize 1), so each one is written back into the SQL as a cursor literal
+        List<String> keys = List.of("a'b", "a\\'b", "c\\", "d'); DROP TABLE x; --", "e\tf", "é🚀'");
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(").append(ClickHouseSql.quoteString(keys.get(i))).append(", 7, 0)");
+        }
+        ClickHouse.execute("INSERT INTO " + database + "." + source + " VALUES " + values + ", ('z', 7, 1)");
+        String yaml = "source:\n  type: clickhouse\n  config:\n    connectionString: \"" + ClickHouse.url(database) + "\"\n"
+                + "    query: \"SELECT k, seq FROM " + source + " WHERE hidden = 0\"\n    changeTrackingColumn: seq\n    orderByColumn: k\n"
+                + "    readBatchSize: 1\n    bounded: true\n"
+                + "sink: {type: values, config: {collection: keys}}\n";
+        MiniClusterJobs.run(yaml, "it-ch-query", JobCompiler.create(), 200, 0);
+        List<Message> out = ValuesConnectorFactory.collection("keys");
+        List<String> read = new ArrayList<>();
+        synchronized (out) {
+            for (Message m : out) {
+                read.add(m.json().get("k").asText());
+                assertThat(m.metadata()).containsEntry("table", "query").containsEntry("id", m.json().get("k").asText());
+            }
+        }
+        assertThat(read).containsExactlyElementsOf(keys.stream().sorted().toList());
+    }
+
     private static void awaitSize(List<Message> out, long expected) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (size(out) < expected && System.currentTimeMillis() < deadline) {
