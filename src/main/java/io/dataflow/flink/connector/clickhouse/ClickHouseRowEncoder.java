@@ -102,7 +102,8 @@ final class ClickHouseRowEncoder {
         out.write(kept, 0, size);
     }
 
-    private static JsonNode body(Message message) throws RecordRefusedException {
+    /** The record's object (unwrapped from {@code {"value": …}}), or why it cannot be a row. */
+    static JsonNode body(Message message) throws RecordRefusedException {
         JsonNode body = message.json();
         if (body == null || !body.isObject()) {
             throw new RecordRefusedException(body == null ? "body is not JSON" : "body is not a JSON object");

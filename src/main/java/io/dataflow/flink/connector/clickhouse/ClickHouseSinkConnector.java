@@ -142,6 +142,11 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
         for (int i = 0; i < batch.size(); i++) {
             line.reset();
             try {
+                if (encoder == null) {
+                    // the table does not exist yet and no record of this batch could define its columns
+                    ClickHouseRowEncoder.body(batch.get(i));
+                    throw new ClickHouseRowEncoder.RecordRefusedException("an empty object cannot define the columns of the new table");
+                }
                 encoder.encode(batch.get(i), line);
                 rows.add(new Row(i, batch.get(i), line.toByteArray()));
             } catch (ClickHouseRowEncoder.RecordRefusedException e) {

@@ -167,6 +167,24 @@ class ClickHouseSinkITCase {
     }
 
     @Test
+    void aFirstBatchWithoutAnyObjectIsRefusedAndTheNextOneCreatesTheTable() throws Exception {
+        String table = "late_create";
+        List<String> rejected = new ArrayList<>();
+        try (ClickHouseSinkConnector sink = sink(table, "'autoCreateTable':true")) {
+            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.dataAsString() + " -> " + reason));
+            sink.connect();
+            sink.write(Message.of("[1,2]"));
+            sink.write(Message.of("{}"));
+            sink.flush();
+            sink.write(json("{'id':1,'v':'x'}"));
+            sink.flush();
+        }
+        assertThat(rejected).containsExactly("[1,2] -> body is not a JSON object",
+                "{} -> an empty object cannot define the columns of the new table");
+        assertThat(ClickHouse.count("SELECT count() FROM " + database + "." + table)).isEqualTo(1);
+    }
+
+    @Test
     void aMissingTableWithoutAutoCreateFailsTheFlushNamingTheTable() throws Exception {
         try (ClickHouseSinkConnector sink = sink("missing_table", "")) {
             sink.connect();
