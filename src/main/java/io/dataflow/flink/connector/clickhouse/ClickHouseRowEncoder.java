@@ -16,7 +16,10 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -48,6 +51,17 @@ final class ClickHouseRowEncoder {
     private static final JsonFactory JSON = new ObjectMapper().getFactory();
     private static final Pattern DECIMAL = Pattern.compile("Decimal(?:\\d+)?\\((?:(\\d+),\\s*)?(\\d+)\\)");
     private static final int MAX_REPORTED_UNKNOWN = 1000;
+    /** RFC 3339 with T or space, optional fraction, and a zone Z, +HH:MM or +HHMM. */
+    private static final DateTimeFormatter ZONED = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .toFormatter();
 
     /** Why a record cannot become a row. */
     static final class RecordRefusedException extends Exception {
@@ -59,7 +73,10 @@ final class ClickHouseRowEncoder {
     }
 
     private final ClickHouseTableName table;
+    /** Column → its type without Nullable/LowCardinality, worked out once. */
     private final Map<String, String> columns;
+    /** Decimal column → its scale. */
+    private final Map<String, Integer> scales = new java.util.HashMap<>();
     private final boolean raw;
     private final boolean fillCreatedAt;
     private final Set<String> reportedUnknown = new HashSet<>();
@@ -67,7 +84,15 @@ final class ClickHouseRowEncoder {
     /** @param columns the table's column → type */
     ClickHouseRowEncoder(ClickHouseTableName table, Map<String, String> columns, boolean raw) {
         this.table = table;
-        this.columns = columns;
+        this.columns = new java.util.HashMap<>();
+        columns.forEach((name, type) -> {
+            String base = baseType(type);
+            this.columns.put(name, base);
+            Matcher m = DECIMAL.matcher(base);
+            if (m.find()) {
+                scales.put(name, Integer.parseInt(m.group(2)));
+            }
+        });
         this.raw = raw;
         String createdAt = columns.get(ClickHouseTableDefinitions.CREATED_AT);
         this.fillCreatedAt = createdAt != null && baseType(createdAt).startsWith("DateTime");
@@ -133,7 +158,7 @@ final class ClickHouseRowEncoder {
                 hasCreatedAt = true;
             }
             g.writeFieldName(field.getKey());
-            write(value, baseType(type), field.getKey(), g);
+            write(value, type, scales.get(field.getKey()), field.getKey(), g);
             wroteAny = true;
         }
         if (fillCreatedAt && !hasCreatedAt) {
@@ -144,7 +169,8 @@ final class ClickHouseRowEncoder {
         }
     }
 
-    private static void write(JsonNode value, String type, String column, JsonGenerator g) throws IOException, RecordRefusedException {
+    private static void write(JsonNode value, String type, Integer scale, String column, JsonGenerator g)
+            throws IOException, RecordRefusedException {
         if (value.isNull()) {
             g.writeNull();
         } else if (type.equals("String") || type.startsWith("FixedString") || type.startsWith("Enum")) {
@@ -159,7 +185,7 @@ final class ClickHouseRowEncoder {
                 g.writeTree(value);
             }
         } else if (type.startsWith("Decimal")) {
-            writeDecimal(value, type, column, g);
+            writeDecimal(value, type, scale, column, g);
         } else if ((type.startsWith("Int") || type.startsWith("UInt")) && value.isFloatingPointNumber()) {
             BigDecimal d = value.decimalValue().stripTrailingZeros();
             if (d.scale() <= 0) {
@@ -173,31 +199,41 @@ final class ClickHouseRowEncoder {
     }
 
     private static void writeDateTime(JsonNode value, JsonGenerator g) throws IOException {
-        if (value.isTextual()) {
-            String text = value.textValue();
-            if (ClickHouseTypeInference.DATE_TIME.matcher(text).matches() && hasZone(text)) {
+        if (!value.isTextual()) {
+            g.writeTree(value);
+            return;
+        }
+        String text = value.textValue();
+        if (text.length() >= 19 && text.charAt(4) == '-' && (text.charAt(10) == 'T' || text.charAt(10) == ' ')) {
+            if (hasZone(text)) {
                 try {
-                    String iso = text.replace(' ', 'T');
-                    iso = iso.matches(".*[+-]\\d{4}$") ? iso.substring(0, iso.length() - 2) + ":" + iso.substring(iso.length() - 2) : iso;
-                    g.writeNumber(OffsetDateTime.parse(iso).toEpochSecond());
+                    g.writeNumber(OffsetDateTime.parse(text, ZONED).toEpochSecond());
                     return;
                 } catch (DateTimeParseException e) {
                     // not a valid instant after all (month 13): the server refuses it and says why
                 }
+            } else if (text.charAt(10) == 'T') {
+                // a local time in ISO form: ClickHouse's own form, read in the server's (or column's) time zone
+                g.writeString(text.substring(0, 10) + " " + text.substring(11, 19));
+                return;
             }
-            g.writeString(text.length() > 19 && text.charAt(10) == 'T' && !hasZone(text)
-                    ? text.substring(0, 10) + " " + text.substring(11, 19) : text);
-            return;
         }
-        g.writeTree(value);
+        g.writeString(text);
     }
 
+    /** {@code …Z}, {@code …+02:00} or {@code …+0200} after the seconds. */
     private static boolean hasZone(String text) {
-        return text.endsWith("Z") || text.endsWith("z") || text.length() > 19 && text.substring(19).matches(".*[+-]\\d{2}:?\\d{2}$");
+        int n = text.length();
+        char last = text.charAt(n - 1);
+        if (last == 'Z' || last == 'z') {
+            return n > 19;
+        }
+        int sign = text.charAt(n - 3) == ':' ? n - 6 : n - 5;
+        return sign >= 19 && (text.charAt(sign) == '+' || text.charAt(sign) == '-');
     }
 
-    private static void writeDecimal(JsonNode value, String type, String column, JsonGenerator g) throws IOException, RecordRefusedException {
-        Matcher m = DECIMAL.matcher(type);
+    private static void writeDecimal(JsonNode value, String type, Integer scale, String column, JsonGenerator g)
+            throws IOException, RecordRefusedException {
         BigDecimal d;
         if (value.isNumber()) {
             d = value.decimalValue();
@@ -211,8 +247,8 @@ final class ClickHouseRowEncoder {
             g.writeTree(value);
             return;
         }
-        if (m.find()) {
-            d = d.setScale(Integer.parseInt(m.group(2)), RoundingMode.HALF_UP);
+        if (scale != null) {
+            d = d.setScale(scale, RoundingMode.HALF_UP);
         }
         g.writeNumber(d);
     }
