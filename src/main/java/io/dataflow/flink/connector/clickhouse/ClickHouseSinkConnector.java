@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import io.dataflow.flink.connector.BackgroundBatch;
 import io.dataflow.flink.connector.BaseConnector;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
@@ -24,7 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The ClickHouse sink (reference §4.4): buffers records and writes each batch as one JSONEachRow INSERT.
+ * The ClickHouse sink (reference §4.4): buffers records and writes each batch as one JSONEachRow INSERT, on a
+ * background thread while the task reads on ({@link BackgroundBatch}, as the PostgreSQL sink).
  *
  * <p>ClickHouse parses an insert completely before it writes it (for batches below {@code max_insert_block_size},
  * about a million rows), so a value it cannot parse refuses the whole insert and nothing of it is stored. The sink
@@ -44,6 +46,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     private final Duration retryDelay;
     private final List<Message> buffer = new ArrayList<>();
 
+    private BackgroundBatch<RefusedRecordFinder.Refusal<Message>> background;
     private volatile ClickHouseAccess access;
     private RejectedRecordListener rejectedRecordListener;
     /** Null until the table is known to exist (it may be created from the first batch). */
@@ -92,6 +95,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
                 throw e;
             }
             access = a;
+            background = new BackgroundBatch<>("clickhouse-sink-" + context.role() + "-" + context.subtaskIndex());
             LOG.info("Connected ClickHouse sink: target={} table={} batchSize={} flushIntervalMillis={} rawMode={} role={}",
                     settings.connection(), settings.table(), settings.batchSize(), settings.flushIntervalMillis(),
                     settings.rawMode(), context.role());
@@ -100,40 +104,51 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
         }
     }
 
+    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BackgroundBatch}). */
     @Override
     public void write(Message message) throws Exception {
         ensureOpen();
         buffer.add(message);
         if (buffer.size() >= settings.batchSize()) {
-            flush();
+            background.submit(takeBatch(), this::report);
         }
     }
 
-    /**
-     * Writes what is buffered. The buffer is cleared even when the write fails: the runtime then fails the task
-     * and replays the records from the last checkpoint, so keeping them would only duplicate them.
-     */
+    /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
     @Override
     public void flush() throws Exception {
         ensureOpen();
-        if (buffer.isEmpty()) {
-            return;
+        if (!buffer.isEmpty()) {
+            background.submit(takeBatch(), this::report);
         }
+        background.await(this::report);
+    }
+
+    /**
+     * The buffer is cleared even when the write fails: the runtime then fails the task and replays the records
+     * from the last checkpoint, so keeping them would only duplicate them.
+     */
+    private BackgroundBatch.Work<RefusedRecordFinder.Refusal<Message>> takeBatch() {
         List<Message> batch = new ArrayList<>(buffer);
         buffer.clear();
-        long started = System.nanoTime();
-        List<RefusedRecordFinder.Refusal<Message>> refused = writeBatch(batch);
-        for (RefusedRecordFinder.Refusal<Message> r : refused) {
-            rejectedRecordListener.rejected(r.record(), r.reason());
-        }
-        LOG.debug("Batch flushed: table={} batchSize={} refused={} duration_ms={}", settings.table(), batch.size(),
-                refused.size(), (System.nanoTime() - started) / 1_000_000);
+        return () -> {
+            long started = System.nanoTime();
+            List<RefusedRecordFinder.Refusal<Message>> refused = writeBatch(batch);
+            LOG.debug("Batch flushed: table={} batchSize={} refused={} duration_ms={}", settings.table(), batch.size(),
+                    refused.size(), (System.nanoTime() - started) / 1_000_000);
+            return refused;
+        };
+    }
+
+    private void report(RefusedRecordFinder.Refusal<Message> r) {
+        rejectedRecordListener.rejected(r.record(), r.reason());
     }
 
     /** A record of the batch as one JSONEachRow line, with its position for reporting in batch order. */
     private record Row(int position, Message message, byte[] line) {
     }
 
+    /** Runs on the background thread; never touches the buffer and never calls the listener. */
     private List<RefusedRecordFinder.Refusal<Message>> writeBatch(List<Message> batch) throws ClickHouseException {
         ensureTable(batch);
         List<RefusedRecordFinder.Refusal<Row>> refused = new ArrayList<>();
@@ -302,13 +317,16 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
         }
     }
 
-    /** Releases the client without flushing. */
+    /** Releases the client without flushing; a batch still in flight is abandoned (Flink replays it). */
     @Override
     public void close() {
         if (guardClose()) {
             return;
         }
         try {
+            if (background != null) {
+                background.close();
+            }
             if (access != null) {
                 access.close();
                 access = null;
