@@ -4,6 +4,8 @@ package io.dataflow.flink.testing;
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
     KAFKA("kafka", "kafka.pid"),
+    /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
+    CLICKHOUSE("clickhouse", "clickhouse.pid"),
     /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
     FLINK("flink", "jobmanager.pid");
 
