@@ -42,6 +42,8 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private transient ListState<byte[]> positions;
     private transient Counter recordsRead;
     private volatile boolean running = true;
+    /** Set when emitting a batch threw half-way: see {@link #snapshotState}. */
+    private volatile boolean batchBroken;
 
     public SourceFunctionWrapper(ConnectorSpec spec, String jobName) {
         this.spec = spec;
@@ -81,8 +83,13 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
                 continue;
             }
             synchronized (lock) {
-                for (Message m : batch.messages()) {
-                    ctx.collectWithTimestamp(m, m.timestamp());
+                try {
+                    for (Message m : batch.messages()) {
+                        ctx.collectWithTimestamp(m, m.timestamp());
+                    }
+                } catch (RuntimeException | Error e) {
+                    batchBroken = true;
+                    throw e;
                 }
                 batch.markEmitted();
             }
@@ -98,8 +105,17 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
         }
     }
 
+    /**
+     * Declines every checkpoint once a batch failed half-way through emission (an operator downstream threw): its
+     * first records have reached the sinks, but the position still points before them. The task is failing, yet a
+     * checkpoint already queued in its mailbox can run before the failure does; taking it would pair those records
+     * with the older position, and an exactly-once sink would commit them once more after the restart.
+     */
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (batchBroken) {
+            throw new IllegalStateException("no checkpoint after a failure while emitting a batch; the task is restarting");
+        }
         positions.update(List.of(connector.snapshotPosition(context.getCheckpointId())));
     }
 

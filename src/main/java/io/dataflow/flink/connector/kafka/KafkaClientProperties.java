@@ -74,7 +74,16 @@ public final class KafkaClientProperties {
         putIfSet(p, config, KafkaOptions.MAX_OPEN_REQUESTS, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         putIfSet(p, config, KafkaOptions.FLUSH_BYTES, ProducerConfig.BATCH_SIZE_CONFIG);
         config.getOptional(KafkaOptions.FLUSH_FREQUENCY).ifPresent(d -> p.put(ProducerConfig.LINGER_MS_CONFIG, millis(d)));
+        if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
+            // transactional.id itself is set per transaction by the sink.
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, millis(config.get(KafkaOptions.TRANSACTION_TIMEOUT)));
+        }
         return new KafkaClientProperties(p);
+    }
+
+    /** Properties of an admin client: brokers and security only. */
+    public static KafkaClientProperties forAdmin(Config config) {
+        return new KafkaClientProperties(common(config));
     }
 
     /** A copy with one more (or a replaced) client property, for settings the manifest does not expose. */

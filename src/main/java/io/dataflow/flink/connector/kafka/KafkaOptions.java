@@ -113,14 +113,29 @@ public final class KafkaOptions {
             .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
     public static final ConfigOption<Duration> FLUSH_FREQUENCY = ConfigOption.duration("flushFrequency")
             .description("How long a batch may wait to fill up before it is sent (linger.ms)").build();
-    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOption.enumOf("deliveryGuarantee", "at-least-once", "exactly-once")
+    public static final String EXACTLY_ONCE = "exactly-once";
+
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOption.enumOf("deliveryGuarantee", "at-least-once", EXACTLY_ONCE)
             .defaultValue("at-least-once")
-            .description("at-least-once: sends are flushed on every checkpoint; exactly-once (transactions) arrives with the Kafka-complete issue").build();
+            .description("at-least-once: sends are flushed on every checkpoint (a restart may write records again); "
+                    + "exactly-once: each checkpoint's records are written in one Kafka transaction, committed when the "
+                    + "checkpoint completes, so read_committed consumers see every record once (they see it one "
+                    + "checkpoint interval later)").build();
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string("transactionalIdPrefix")
+            .description("exactly-once: prefix of the producers' transactional ids, <prefix>-<subtask>-<checkpoint>; "
+                    + "default dataflow-<job name>-<sink role>. Must differ between jobs that run at the same time: a "
+                    + "job aborts the open transactions under its prefix when it starts").build();
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.duration("transactionTimeout").min(1)
+            .defaultValue(Duration.ofMinutes(15))
+            .description("exactly-once: how long the broker keeps a transaction open before aborting it "
+                    + "(transaction.timeout.ms); must cover a checkpoint interval plus a restart, and be at most the "
+                    + "broker's transaction.max.timeout.ms (15 minutes by default)").build();
 
     public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
             CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
             BOUNDED, ISOLATION_LEVEL);
 
     public static final List<ConfigOption<?>> SINK = List.of(BROKERS, TOPIC, SECURITY_PROTOCOL, TLS, SASL, REQUIRED_ACKS, IDEMPOTENT,
-            MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE);
+            MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE,
+            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
 }

@@ -6,13 +6,11 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,10 +61,8 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
         if (p == null) {
             throw new IllegalStateException("Kafka sink written before connect (topic " + topic + ")");
         }
-        Object key = message.metadata(KafkaRecordMessages.KEY);
-        byte[] keyBytes = key instanceof String ? ((String) key).getBytes(StandardCharsets.UTF_8) : null;
         try {
-            p.send(new ProducerRecord<>(topic, keyBytes, message.data()), (metadata, error) -> {
+            p.send(KafkaRecordMessages.toRecord(topic, message), (metadata, error) -> {
                 if (error != null) {
                     sendFailure.compareAndSet(null, error);
                 }

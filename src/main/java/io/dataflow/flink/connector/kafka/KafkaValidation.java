@@ -49,9 +49,12 @@ final class KafkaValidation {
                         "must be at most " + IDEMPOTENT_MAX_OPEN_REQUESTS + " with idempotent (got " + open + ")");
             }
         }
-        if ("exactly-once".equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
-            errors.add(config.pathOf(KafkaOptions.DELIVERY_GUARANTEE),
-                    "exactly-once is not supported yet: Kafka transactions arrive with the Kafka-complete issue; use at-least-once");
+        if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE)) && !config.get(KafkaOptions.IDEMPOTENT)) {
+            errors.add(config.pathOf(KafkaOptions.IDEMPOTENT), "exactly-once needs the idempotent producer (remove idempotent: false)");
+        }
+        String prefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
+        if (prefix != null && prefix.isBlank()) {
+            errors.add(config.pathOf(KafkaOptions.TRANSACTIONAL_ID_PREFIX), "must not be blank");
         }
     }
 
