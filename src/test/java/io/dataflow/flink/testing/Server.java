@@ -3,7 +3,9 @@ package io.dataflow.flink.testing;
 /** The real servers an integration test can ask for; each has a start/stop script in {@code scripts/servers}. */
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
-    KAFKA("kafka", "kafka.pid");
+    KAFKA("kafka", "kafka.pid"),
+    /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
+    KAFKA_SECURE("kafka-secure", "kafka-secure.pid");
 
     final String scriptName;
     final String pidFile;

@@ -5,6 +5,7 @@ import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,17 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
             LOG.info("Connecting to Kafka (exactly-once): brokers={}, topic={}, transactional ids {}-{}-<n>, restored checkpoint {} "
                             + "with {} pre-committed transaction(s)", producerProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), topic,
                     ids.prefix(), ids.subtask(), restoredCheckpointId, restored.size());
-            new TransactionRecovery(producerProperties, adminProperties, ids, parallelism, topic).recover(restoredCheckpointId, restored);
+            try {
+                new TransactionRecovery(producerProperties, adminProperties, ids, parallelism, topic).recover(restoredCheckpointId, restored);
+            } catch (Exception e) {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof AuthenticationException) {
+                        throw new IllegalStateException("cannot connect to Kafka " + producerProperties.describeConnection()
+                                + " to write topic " + topic + ": " + t.getMessage(), e);
+                    }
+                }
+                throw e;
+            }
             restored = List.of();
             connected = true;
             LOG.info("Successfully connected to Kafka (exactly-once): topic={}", topic);

@@ -6,6 +6,7 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,8 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
                 }
             });
         } catch (RuntimeException e) {
-            throw new IOException("failed to send message to Kafka topic " + topic + ": " + e.getMessage(), e);
+            String where = e instanceof AuthenticationException ? " at " + properties.describeConnection() : "";
+            throw new IOException("failed to send message to Kafka topic " + topic + where + ": " + e.getMessage(), e);
         }
     }
 
@@ -84,7 +86,8 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     private void throwIfSendFailed() throws IOException {
         Exception failure = sendFailure.getAndSet(null);
         if (failure != null) {
-            throw new IOException("failed to send message to Kafka topic " + topic + ": " + failure.getMessage(), failure);
+            String where = failure instanceof AuthenticationException ? " at " + properties.describeConnection() : "";
+            throw new IOException("failed to send message to Kafka topic " + topic + where + ": " + failure.getMessage(), failure);
         }
     }
 

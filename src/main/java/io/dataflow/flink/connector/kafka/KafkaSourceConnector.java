@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -104,7 +105,15 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
                     context.subtaskIndex(), context.parallelism(), bounded);
             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(properties.toProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer = c;
-            owned = PartitionOffsets.ownedPartitions(partitionsOfTopic(c), context.subtaskIndex(), context.parallelism())
+            List<Integer> partitions;
+            try {
+                partitions = partitionsOfTopic(c);
+            } catch (AuthenticationException e) {
+                // Wrong credentials or certificates: say where and as whom, never with what secret.
+                throw new IllegalStateException("cannot connect to Kafka " + properties.describeConnection() + " to read topic "
+                        + topic + ": " + e.getMessage(), e);
+            }
+            owned = PartitionOffsets.ownedPartitions(partitions, context.subtaskIndex(), context.parallelism())
                     .stream().map(p -> new TopicPartition(topic, p)).toList();
             c.assign(owned);
             Map<TopicPartition, Long> start = startOffsets(c);
