@@ -6,6 +6,7 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.message.ErrorEnvelope;
 import io.dataflow.flink.message.Message;
+import io.dataflow.flink.message.SourceRejections;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -17,6 +18,8 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +49,7 @@ import java.util.concurrent.ScheduledFuture;
 public final class SinkWriterOperator extends AbstractStreamOperator<Message> implements OneInputStreamOperator<Message, Message> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWriterOperator.class);
 
     private final ConnectorSpec spec;
     private final String jobName;
@@ -55,6 +59,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     private transient SinkConnector connector;
     private transient ScheduledFuture<?> flushTimer;
     private transient Counter recordsWritten;
+    private transient Counter sourceRejected;
     private transient Map<String, Counter> rejectedByType;
     private transient MetricGroup metrics;
     private transient FlushMetrics flushMetrics;
@@ -92,6 +97,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         super.open();
         metrics = getMetricGroup().addGroup("dataflow");
         recordsWritten = metrics.counter("recordsWritten");
+        sourceRejected = metrics.counter("sourceRecordsDropped");
         rejectedByType = new HashMap<>();
         flushMetrics = new FlushMetrics(metrics);
         rejections = new ArrayList<>();
@@ -116,6 +122,18 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
 
     @Override
     public void processElement(StreamRecord<Message> element) throws Exception {
+        String sourceRejection = SourceRejections.reason(element.getValue());
+        if (sourceRejection != null) {
+            // No transformation step ran before this sink: route the source's rejected record from here.
+            if (reportRejections) {
+                rejections.add(new Rejection(SourceRejections.unmarked(element.getValue()), sourceRejection));
+                emitRejections();
+            } else {
+                sourceRejected.inc();
+                LOG.warn("Dropping a record its source could not read (no error sink configured): {}", sourceRejection);
+            }
+            return;
+        }
         connector.write(element.getValue());
         recordsWritten.inc();
         emitRejections();

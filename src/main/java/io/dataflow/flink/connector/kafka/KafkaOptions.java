@@ -68,7 +68,30 @@ public final class KafkaOptions {
                     + "the offsets of every completed checkpoint are committed (for monitoring)").build();
 
     public static final ConfigOption<String> FORMAT = ConfigOption.enumOf("format", "json", "avro").defaultValue("json")
-            .description("Payload format: json passes the bytes through untouched; avro arrives with the Kafka-complete issue").build();
+            .description("Payload format: json passes the bytes through untouched; avro decodes each record (with "
+                    + "schemaRegistry, or avroSchema / avroSchemaFile) to JSON").build();
+
+    public static final ConfigOption<String> AVRO_SCHEMA = ConfigOption.string("avroSchema")
+            .description("format avro: the writer schema (Avro JSON) of every record, when there is no schemaRegistry; "
+                    + "or through avroSchemaSecretRef").build();
+    public static final ConfigOption<String> AVRO_SCHEMA_FILE = ConfigOption.string("avroSchemaFile")
+            .description("format avro: file holding the writer schema, read on the task manager; exclusive with avroSchema").build();
+
+    public static final ConfigOption<String> REGISTRY_URL = ConfigOption.string("url").required()
+            .description("Base URL of a Confluent-compatible Schema Registry; schemas are fetched with GET {url}/schemas/ids/{id} "
+                    + "and cached").build();
+    public static final ConfigOption<String> REGISTRY_USERNAME = ConfigOption.string("username").required()
+            .description("Basic-auth user").build();
+    public static final ConfigOption<String> REGISTRY_PASSWORD = ConfigOption.string("password").required().secret()
+            .description("Basic-auth password (normally passwordSecretRef)").build();
+    public static final ConfigOption<Config> REGISTRY_BASIC_AUTH = ConfigOption.object("basicAuth", REGISTRY_USERNAME, REGISTRY_PASSWORD)
+            .description("HTTP basic authentication to the registry").build();
+    public static final ConfigOption<Config> REGISTRY_TLS = ConfigOption.object("tls", TLS_INSECURE_SKIP_VERIFY, TLS_CA_FILE, TLS_CA)
+            .description("TLS to an https registry: the CA that signs its certificate (none = the JVM's trust store) or "
+                    + "insecureSkipVerify").build();
+    public static final ConfigOption<Config> SCHEMA_REGISTRY = ConfigOption.object("schemaRegistry", REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TLS)
+            .description("format avro: records in the Confluent wire format (byte 0, then the 4-byte schema id) are decoded "
+                    + "with the schema the registry holds for that id").build();
 
     public static final ConfigOption<Duration> CONSUMER_MAX_WAIT = ConfigOption.duration("consumerMaxWait").min(1)
             .description("How long the broker may wait for fetchMinBytes before answering a fetch (fetch.max.wait.ms)").build();
@@ -132,6 +155,7 @@ public final class KafkaOptions {
                     + "broker's transaction.max.timeout.ms (15 minutes by default)").build();
 
     public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
+            AVRO_SCHEMA, AVRO_SCHEMA_FILE, SCHEMA_REGISTRY,
             CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
             BOUNDED, ISOLATION_LEVEL);
 

@@ -83,9 +83,9 @@ class KafkaConnectorFactoryTest {
     @Test
     void requiredFieldsAndUnknownKeys() throws Exception {
         assertThat(sourceErrors("{'topics':'x'}")).containsExactlyInAnyOrder(
-                "source.config.topics: unknown field (known: bounded, brokers, consumerGroup, consumerMaxWait, fetchMaxBytes, "
-                        + "fetchMinBytes, format, isolationLevel, maxPartitionFetchBytes, netReadTimeout, netWriteTimeout, sasl, "
-                        + "securityProtocol, tls, topic)",
+                "source.config.topics: unknown field (known: avroSchema, avroSchemaFile, bounded, brokers, consumerGroup, "
+                        + "consumerMaxWait, fetchMaxBytes, fetchMinBytes, format, isolationLevel, maxPartitionFetchBytes, netReadTimeout, "
+                        + "netWriteTimeout, sasl, schemaRegistry, securityProtocol, tls, topic)",
                 "source.config.brokers: required (or brokersSecretRef)",
                 "source.config.topic: required (or topicSecretRef)");
         assertThat(sinkErrors("{'brokers':'a:1','topic':'t','consumerGroup':'g'}")).singleElement()
@@ -162,12 +162,6 @@ class KafkaConnectorFactoryTest {
                 "source.config.tls.ca: set either caFile or ca (caSecretRef), not both");
         // caSecretRef is resolved into 'ca' by the manifest's SecretResolver; the validator accepts the reference.
         assertThat(sourceErrors(base + "{'caSecretRef':{'name':'kafka','key':'ca.crt'},'ca':'-----BEGIN CERTIFICATE-----'}}")).isEmpty();
-    }
-
-    @Test
-    void avroIsRejectedUntilTheKafkaCompleteIssue() throws Exception {
-        assertThat(sourceErrors("{'brokers':'a:1','topic':'t','format':'avro'}")).singleElement().asString()
-                .startsWith("source.config.format: avro is not supported yet: Avro decoding arrives with the Kafka-complete issue");
     }
 
     @Test
