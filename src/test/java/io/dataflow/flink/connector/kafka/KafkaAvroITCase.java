@@ -60,10 +60,13 @@ class KafkaAvroITCase {
     private final AtomicInteger unauthorized = new AtomicInteger();
     private String suffix;
 
+    @TempDir
+    Path tlsDir;
+
     @BeforeEach
-    void startRegistry() throws Exception {
+    void startRegistry(org.junit.jupiter.api.TestInfo test) throws Exception {
         suffix = UUID.randomUUID().toString().substring(0, 8);
-        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        registry = test.getTestMethod().orElseThrow().getName().contains("Https") ? httpsServer() : HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String expectedAuth = "Basic " + Base64.getEncoder().encodeToString("registry-user:registry-pw".getBytes(StandardCharsets.UTF_8));
         registry.createContext("/schemas/ids/", exchange -> {
             byte[] body;
@@ -86,6 +89,36 @@ class KafkaAvroITCase {
             exchange.close();
         });
         registry.start();
+    }
+
+    /**
+     * An https registry whose self-signed certificate (for 127.0.0.1, made with the JDK's keytool) is written to
+     * {@code registry-ca.pem} for the manifest's {@code tls.caFile}.
+     */
+    private HttpServer httpsServer() throws Exception {
+        Path keystore = tlsDir.resolve("registry.p12");
+        run("keytool", "-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "changeit", "-keypass", "changeit");
+        run("keytool", "-exportcert", "-rfc", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", "changeit",
+                "-file", tlsDir.resolve("registry-ca.pem").toString());
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context));
+        return server;
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
     }
 
     @AfterEach
@@ -159,6 +192,22 @@ class KafkaAvroITCase {
         assertThat(envelopes).allSatisfy(e -> assertThat(e.path("error").path("metadata").path("topic").asText()).isEqualTo(topic));
         assertThat(schemaRequests.get()).as("schema 7 is fetched once per source subtask, then cached").isBetween(1, 2);
         assertThat(unauthorized).hasValue(0);
+    }
+
+    @Test
+    void wireFormatThroughAnHttpsRegistryTrustedByItsCaFile() throws Exception {
+        String topic = "avro-https-" + suffix;
+        String table = "avro_https_" + suffix;
+        Kafka.createTopic(topic, 1);
+        produce(topic, 100, i -> AvroTesting.wire(SCHEMA_ID, AvroTesting.order(i), AvroTesting.orderSchema()));
+
+        String avro = "    schemaRegistry:\n      url: https://127.0.0.1:" + registry.getAddress().getPort() + "\n"
+                + "      basicAuth:\n        username: registry-user\n        password: registry-pw\n"
+                + "      tls:\n        caFile: " + tlsDir.resolve("registry-ca.pem") + "\n";
+        MiniClusterJobs.run(manifest(topic, table, avro, null), "avro-https-" + suffix, JobCompiler.create(), 500, 2);
+
+        assertThat(Postgres.count("SELECT count(DISTINCT id) FROM public." + table)).isEqualTo(100);
+        assertThat(schemaRequests.get()).isPositive();
     }
 
     @Test
