@@ -5,7 +5,9 @@ public enum Server {
     POSTGRES("postgres", "postgres.pid"),
     KAFKA("kafka", "kafka.pid"),
     /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
-    KAFKA_SECURE("kafka-secure", "kafka-secure.pid");
+    KAFKA_SECURE("kafka-secure", "kafka-secure.pid"),
+    /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */
+    APICURIO("apicurio", "apicurio.pid");
 
     final String scriptName;
     final String pidFile;

@@ -39,12 +39,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * format: avro end to end: Avro records on the real Kafka broker → JSON rows in the real PostgreSQL. The Confluent
- * wire format is resolved through a Schema Registry that this test serves on loopback (JDK HttpServer, GET
- * /schemas/ids/{id} with basic auth, the part of the registry API the source uses): no Confluent-compatible registry
- * runs here without Docker (Maven Central serves Apicurio only as the unpackaged library jar of a Quarkus app).
- * Records that do not decode reach the error sink with the reason; the job goes on.
+ * wire format is resolved through a real Apicurio Registry (its Confluent-compatible API, started by
+ * scripts/servers/apicurio-start.sh), and, for basic auth and https, which that in-memory registry is not set up
+ * for, through a registry this test serves on loopback (JDK HttpServer implementing GET /schemas/ids/{id}, the part
+ * of the API the source uses). Records that do not decode reach the error sink with the reason; the job goes on.
  */
-@RealServers({Server.KAFKA, Server.POSTGRES})
+@RealServers({Server.KAFKA, Server.POSTGRES, Server.APICURIO})
 class KafkaAvroITCase {
 
     private static final int RECORDS = 1000;
@@ -192,6 +192,36 @@ class KafkaAvroITCase {
         assertThat(envelopes).allSatisfy(e -> assertThat(e.path("error").path("metadata").path("topic").asText()).isEqualTo(topic));
         assertThat(schemaRequests.get()).as("schema 7 is fetched once per source subtask, then cached").isBetween(1, 2);
         assertThat(unauthorized).hasValue(0);
+    }
+
+    @Test
+    void wireFormatThroughARealApicurioRegistry() throws Exception {
+        String topic = "avro-apicurio-" + suffix;
+        String table = "avro_apicurio_" + suffix;
+        Kafka.createTopic(topic, 2);
+        String ccompat = "http://127.0.0.1:" + io.dataflow.flink.testing.RealServersExtension.port(Server.APICURIO) + "/apis/ccompat/v7";
+        java.net.http.HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(ccompat + "/subjects/" + topic + "-value/versions"))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                JSON.writeValueAsString(JSON.createObjectNode().put("schema", AvroTesting.ORDER_SCHEMA)))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        int id = JSON.readTree(registered.body()).path("id").asInt(-1);
+        assertThat(id).isNotNegative();
+        produce(topic, RECORDS, i -> AvroTesting.wire(id, AvroTesting.order(i), AvroTesting.orderSchema()));
+        produce(topic, 1, i -> AvroTesting.wire(id + 1000, AvroTesting.order(0), AvroTesting.orderSchema()));
+
+        String errors = "avro-apicurio-errors-" + suffix;
+        Kafka.createTopic(errors, 1);
+        MiniClusterJobs.run(manifest(topic, table, "    schemaRegistry:\n      url: " + ccompat + "\n", errors), "avro-apicurio-" + suffix,
+                JobCompiler.create(), 500, 2);
+
+        assertThat(Postgres.count("SELECT count(DISTINCT id) FROM public." + table)).isEqualTo(RECORDS);
+        assertThat(Postgres.count("SELECT count(*) FROM public." + table + " WHERE customer = 'customer ' || id AND status IN ('NEW', 'PAID')"))
+                .isEqualTo(RECORDS);
+        assertThat(Kafka.readAll(errors)).singleElement().asString()
+                .contains("cannot get Avro schema id " + (id + 1000) + ": schema registry answered HTTP 404");
     }
 
     @Test
