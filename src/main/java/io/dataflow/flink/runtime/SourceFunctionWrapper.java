@@ -80,6 +80,11 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
                 return;
             }
             if (batch.messages().isEmpty()) {
+                if (batch.changesPosition()) {
+                    synchronized (lock) {
+                        batch.markEmitted();
+                    }
+                }
                 continue;
             }
             synchronized (lock) {

@@ -44,7 +44,7 @@ class LocalCrashRecoveryITCase {
                 + "sink:\n  type: postgresql\n  config:\n    connectionString: \"" + Postgres.url() + "\"\n"
                 + "    table: public." + table + "\n    upsertMode: true\n    conflictKey: id\n    batchSize: 100\n");
         Path checkpoints = work.resolve("checkpoints");
-        List<String> command = List.of("java", "-jar", jar().toString(), "run", "--local", "--web-port", "0",
+        List<String> command = List.of("java", "-jar", jar().toString(), "run", "--local", "--web-port", "0", "--metrics-port", "0",
                 "--checkpoint-dir", checkpoints.toString(), "--checkpoint-interval", "200ms", manifest.toString());
 
         Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("first.log").toFile()).start();

@@ -7,7 +7,9 @@ public enum Server {
     /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
     KAFKA_SECURE("kafka-secure", "kafka-secure.pid"),
     /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */
-    APICURIO("apicurio", "apicurio.pid");
+    APICURIO("apicurio", "apicurio.pid"),
+    /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
+    FLINK("flink", "jobmanager.pid");
 
     final String scriptName;
     final String pidFile;
