@@ -64,7 +64,9 @@ class LocalObservabilityITCase {
             assertThat(overview.path("jobs").get(0).path("name").asText()).isEqualTo(job);
 
             String metrics = awaitText("http://127.0.0.1:" + metricsPort + "/metrics", process,
-                    m -> value(m, "dataflow_recordsRead", job) >= 1000 && value(m, "dataflow_recordsWritten", job) >= 1000);
+                    // the runtime's first flush comes with the first checkpoint, possibly after the last record is written
+                    m -> value(m, "dataflow_recordsRead", job) >= 1000 && value(m, "dataflow_recordsWritten", job) >= 1000
+                            && value(m, "dataflow_flushes", job) >= 1);
             assertThat(value(metrics, "dataflow_recordsRead", job)).isEqualTo(1000);
             assertThat(value(metrics, "dataflow_recordsWritten", job)).isEqualTo(1000);
             assertThat(value(metrics, "dataflow_flushes", job)).isPositive();

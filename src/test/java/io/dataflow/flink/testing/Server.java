@@ -6,6 +6,10 @@ public enum Server {
     KAFKA("kafka", "kafka.pid"),
     /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
     CLICKHOUSE("clickhouse", "clickhouse.pid"),
+    /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
+    KAFKA_SECURE("kafka-secure", "kafka-secure.pid"),
+    /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */
+    APICURIO("apicurio", "apicurio.pid"),
     /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
     FLINK("flink", "jobmanager.pid");
 
