@@ -22,6 +22,7 @@ final class KafkaValidation {
     }
 
     static void validateSource(Config config, ValidationErrors errors) {
+        validateTopic(config, errors);
         validateSecurity(config, errors);
         if ("avro".equals(config.get(KafkaOptions.FORMAT))) {
             validateAvro(config, errors);
@@ -36,6 +37,19 @@ final class KafkaValidation {
     }
 
     /** format avro needs a schema source; a static schema must parse; the registry URL must be http(s). */
+    /** Kafka's own rule (legal characters, length, not "." or ".."), so a bad name fails before the job starts. */
+    private static void validateTopic(Config config, ValidationErrors errors) {
+        String topic = config.get(KafkaOptions.TOPIC);
+        if (topic == null) {
+            return;
+        }
+        try {
+            org.apache.kafka.common.internals.Topic.validate(topic);
+        } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+            errors.add(config.pathOf(KafkaOptions.TOPIC), e.getMessage());
+        }
+    }
+
     private static void validateAvro(Config config, ValidationErrors errors) {
         boolean inline = config.has(KafkaOptions.AVRO_SCHEMA);
         boolean file = config.has(KafkaOptions.AVRO_SCHEMA_FILE);
@@ -65,6 +79,7 @@ final class KafkaValidation {
     }
 
     static void validateSink(Config config, ValidationErrors errors) {
+        validateTopic(config, errors);
         validateSecurity(config, errors);
         if (config.get(KafkaOptions.IDEMPOTENT)) {
             if (!"all".equals(config.get(KafkaOptions.REQUIRED_ACKS))) {

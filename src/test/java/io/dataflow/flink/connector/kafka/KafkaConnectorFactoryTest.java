@@ -81,6 +81,16 @@ class KafkaConnectorFactoryTest {
     }
 
     @Test
+    void topicNamesFollowKafkasRule() throws Exception {
+        assertThat(sourceErrors("{'brokers':'a:1','topic':'orders; DROP TABLE x'}")).singleElement().asString()
+                .startsWith("source.config.topic: Topic name is invalid: 'orders; DROP TABLE x' contains one or more characters other than");
+        assertThat(sinkErrors("{'brokers':'a:1','topic':'..'}")).singleElement().asString().startsWith("sink.config.topic:");
+        assertThat(sinkErrors("{'brokers':'a:1','topic':'" + "t".repeat(250) + "'}")).singleElement().asString()
+                .startsWith("sink.config.topic:");
+        assertThat(sourceErrors("{'brokers':'a:1','topic':'shop.orders-v2_ok'}")).isEmpty();
+    }
+
+    @Test
     void requiredFieldsAndUnknownKeys() throws Exception {
         assertThat(sourceErrors("{'topics':'x'}")).containsExactlyInAnyOrder(
                 "source.config.topics: unknown field (known: avroSchema, avroSchemaFile, bounded, brokers, consumerGroup, "
