@@ -26,7 +26,8 @@ import java.util.Set;
  * Generates {@code jobs/k8s/<example>.yaml} from {@code jobs/examples/<example>.yaml}: a ConfigMap holding the
  * Kubernetes variant of the manifest and a FlinkDeployment (Flink Kubernetes operator) that runs it from the image
  * the project's Dockerfile builds. The variant differs from the example in one way only: every connection setting
- * — each option a connector declares secret, and Kafka's broker list, since addresses differ per cluster — is
+ * — each option a connector declares secret (nested ones too), and Kafka's broker list and schema registry URL, since
+ * addresses differ per cluster — is
  * replaced by a {@code <field>SecretRef} into one Kubernetes Secret per job, {@code <job>-connections}, mounted as
  * files under the job's secrets directory. Identical values share one key ({@code <type>-<field>}).
  *
@@ -45,7 +46,7 @@ public final class K8sDeployments {
     /** Checkpoints, savepoints and HA metadata must outlive the pods: an object store the image has a plugin for. */
     public static final String STATE_ROOT = "s3://dataflow-flink";
     /** Connection settings that are not secret but differ per cluster, so the Secret carries them too. */
-    private static final Map<String, Set<String>> ENDPOINT_FIELDS = Map.of("kafka", Set.of("brokers"));
+    private static final Map<String, Set<String>> ENDPOINT_FIELDS = Map.of("kafka", Set.of("brokers", "schemaRegistry.url"));
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -116,15 +117,27 @@ public final class K8sDeployments {
         }
         String type = connector.path("type").asText();
         ConnectorFactory factory = ConnectorRegistry.find(type).orElseThrow(() -> new IllegalArgumentException("unknown connector type " + type));
-        ObjectNode config = (ObjectNode) connector.get("config");
-        for (ConfigOption<?> option : asSource ? factory.sourceOptions() : factory.sinkOptions()) {
-            boolean connection = option.secret() || ENDPOINT_FIELDS.getOrDefault(type, Set.of()).contains(option.name());
+        moveToSecret(type, "", asSource ? factory.sourceOptions() : factory.sinkOptions(), (ObjectNode) connector.get("config"), secretName, secretValues);
+    }
+
+    /** Walks nested option objects too (sasl.password, schemaRegistry.url); {@code prefix} is the dotted path. */
+    private static void moveToSecret(String type, String prefix, List<ConfigOption<?>> options, ObjectNode config, String secretName,
+                                     Map<String, String> secretValues) {
+        for (ConfigOption<?> option : options) {
             JsonNode value = config.get(option.name());
-            if (!connection || !option.acceptsSecretRef() || value == null || value.isNull()) {
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            if (option.type() == ConfigOption.Type.OBJECT && value.isObject()) {
+                moveToSecret(type, prefix + option.name() + ".", option.children(), (ObjectNode) value, secretName, secretValues);
+                continue;
+            }
+            boolean connection = option.secret() || ENDPOINT_FIELDS.getOrDefault(type, Set.of()).contains(prefix + option.name());
+            if (!connection || !option.acceptsSecretRef()) {
                 continue;
             }
             String text = value.isArray() ? joined(value) : value.asText();
-            String key = keyFor(type + "-" + option.name(), text, secretValues);
+            String key = keyFor(type + "-" + (prefix + option.name()).replace('.', '-'), text, secretValues);
             secretValues.put(key, text);
             replaceInPlace(config, option.name(), option.name() + "SecretRef", YAML.createObjectNode().put("name", secretName).put("key", key));
         }

@@ -3,7 +3,15 @@ package io.dataflow.flink.testing;
 /** The real servers an integration test can ask for; each has a start/stop script in {@code scripts/servers}. */
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
-    KAFKA("kafka", "kafka.pid");
+    KAFKA("kafka", "kafka.pid"),
+    /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
+    CLICKHOUSE("clickhouse", "clickhouse.pid"),
+    /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
+    KAFKA_SECURE("kafka-secure", "kafka-secure.pid"),
+    /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */
+    APICURIO("apicurio", "apicurio.pid"),
+    /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
+    FLINK("flink", "jobmanager.pid");
 
     final String scriptName;
     final String pidFile;
