@@ -39,12 +39,12 @@ public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Top-level spec fields of the original that only mean something to Kubernetes: the FlinkDeployment owns them. */
-    private static final Set<String> KUBERNETES_FIELDS = Set.of(
+    static final Set<String> KUBERNETES_FIELDS = Set.of(
             "resources", "nodeSelector", "affinity", "tolerations", "processorImage", "processorVersion", "imagePullSecrets", "maintenance");
     /** DataFlowCron fields: scheduling is the scheduler's business; the job itself runs once. */
-    private static final Set<String> CRON_FIELDS = Set.of(
+    static final Set<String> CRON_FIELDS = Set.of(
             "schedule", "concurrencyPolicy", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds", "suspend", "triggers");
-    private static final Set<String> KNOWN_FIELDS = Set.of(
+    static final Set<String> KNOWN_FIELDS = Set.of(
             "source", "sink", "transformations", "errors", "checkpointPersistence", "checkpointSyncOnAck", "checkpointSaveInterval",
             "ackGranularity", "collapseBatchOnMessageAck", "checkpointReset", "strictIdempotency", "channelBufferSize", "transformWorkers", "replicas");
 
@@ -154,7 +154,7 @@ public final class ManifestParser {
             for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (KUBERNETES_FIELDS.contains(field)) {
-                    warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/), it does not affect the Flink job");
+                    warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/k8s/), it does not affect the Flink job");
                 } else if (CRON_FIELDS.contains(field) && cron) {
                     warnings.add(field + ": DataFlowCron scheduling is not done by the job itself; the job runs once (use bounded sources)");
                 } else if (!KNOWN_FIELDS.contains(field)) {

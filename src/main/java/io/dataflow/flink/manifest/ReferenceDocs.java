@@ -29,7 +29,7 @@ public final class ReferenceDocs {
         types.addAll(ConnectorRegistry.sinkTypes());
         for (String type : types) {
             ConnectorFactory f = ConnectorRegistry.find(type).orElseThrow();
-            if (f.description().startsWith("test only")) {
+            if (isTestOnly(f.description())) {
                 continue;
             }
             md.append("\n## `").append(type).append("`\n\n").append(f.description()).append("\n");
@@ -46,11 +46,19 @@ public final class ReferenceDocs {
             md.append("\n# Transformations\n");
             for (String type : TransformRegistry.types()) {
                 TransformerFactory t = TransformRegistry.find(type).orElseThrow();
+                if (isTestOnly(t.description())) {
+                    continue;
+                }
                 md.append("\n## `").append(type).append("`\n\n").append(t.description()).append("\n\n");
                 table(md, t.options(), "");
             }
         }
         return md.toString();
+    }
+
+    /** Connectors and transformations that tests register on their classpath; never documented. */
+    static boolean isTestOnly(String description) {
+        return description.startsWith("test only");
     }
 
     private static void table(StringBuilder md, List<ConfigOption<?>> options, String prefix) {
