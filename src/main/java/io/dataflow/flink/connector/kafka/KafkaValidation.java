@@ -22,6 +22,7 @@ final class KafkaValidation {
     }
 
     static void validateSource(Config config, ValidationErrors errors) {
+        validateAddress(config, errors);
         validateSecurity(config, errors);
         if ("avro".equals(config.get(KafkaOptions.FORMAT))) {
             errors.add(config.pathOf(KafkaOptions.FORMAT),
@@ -37,6 +38,7 @@ final class KafkaValidation {
     }
 
     static void validateSink(Config config, ValidationErrors errors) {
+        validateAddress(config, errors);
         validateSecurity(config, errors);
         if (config.get(KafkaOptions.IDEMPOTENT)) {
             if (!"all".equals(config.get(KafkaOptions.REQUIRED_ACKS))) {
@@ -52,6 +54,18 @@ final class KafkaValidation {
         if ("exactly-once".equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
             errors.add(config.pathOf(KafkaOptions.DELIVERY_GUARANTEE),
                     "exactly-once is not supported yet: Kafka transactions arrive with the Kafka-complete issue; use at-least-once");
+        }
+    }
+
+    /** Present but empty brokers or topic would pass "required" and fail only when the job connects. */
+    static void validateAddress(Config config, ValidationErrors errors) {
+        java.util.List<String> brokers = config.get(KafkaOptions.BROKERS);
+        if (brokers != null && brokers.stream().allMatch(String::isBlank)) {
+            errors.add(config.pathOf(KafkaOptions.BROKERS), "must name at least one broker (host:port)");
+        }
+        String topic = config.get(KafkaOptions.TOPIC);
+        if (topic != null && topic.isBlank()) {
+            errors.add(config.pathOf(KafkaOptions.TOPIC), "must not be empty");
         }
     }
 
