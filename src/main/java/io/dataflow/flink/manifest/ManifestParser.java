@@ -259,8 +259,13 @@ public final class ManifestParser {
             }
             String when = null;
             if (node.hasNonNull("when")) {
-                when = node.get("when").asText();
-                checkCondition(ValidationErrors.child(path, "when"), when);
+                if (node.get("when").isValueNode()) {
+                    when = node.get("when").asText();
+                    checkCondition(ValidationErrors.child(path, "when"), when);
+                } else {
+                    // asText() of a list or object is "", which would silently become a never-true condition
+                    errors.add(ValidationErrors.child(path, "when"), "must be a condition string");
+                }
             }
             String configPath = ValidationErrors.child(path, "config");
             int before = errors.size();
@@ -280,6 +285,11 @@ public final class ManifestParser {
 
         private List<RouteSpec> routes(String configPath, JsonNode list) {
             List<RouteSpec> routes = new ArrayList<>();
+            if (!list.isArray()) {
+                // routes that are not a list are reported by the router's own option check; an object's
+                // size() counts its fields, and get(i) on it is null
+                return routes;
+            }
             for (int i = 0; i < list.size(); i++) {
                 String routePath = ValidationErrors.index(ValidationErrors.child(configPath, "routes"), i);
                 JsonNode route = list.get(i);

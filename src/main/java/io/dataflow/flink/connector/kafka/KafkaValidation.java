@@ -22,6 +22,7 @@ final class KafkaValidation {
     }
 
     static void validateSource(Config config, ValidationErrors errors) {
+        validateAddress(config, errors);
         validateTopic(config, errors);
         validateSecurity(config, errors);
         if ("avro".equals(config.get(KafkaOptions.FORMAT))) {
@@ -40,8 +41,8 @@ final class KafkaValidation {
     /** Kafka's own rule (legal characters, length, not "." or ".."), so a bad name fails before the job starts. */
     private static void validateTopic(Config config, ValidationErrors errors) {
         String topic = config.get(KafkaOptions.TOPIC);
-        if (topic == null) {
-            return;
+        if (topic == null || topic.isBlank()) {
+            return; // validateAddress says so
         }
         try {
             org.apache.kafka.common.internals.Topic.validate(topic);
@@ -79,6 +80,7 @@ final class KafkaValidation {
     }
 
     static void validateSink(Config config, ValidationErrors errors) {
+        validateAddress(config, errors);
         validateTopic(config, errors);
         validateSecurity(config, errors);
         if (config.get(KafkaOptions.IDEMPOTENT)) {
@@ -98,6 +100,18 @@ final class KafkaValidation {
         String prefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
         if (prefix != null && prefix.isBlank()) {
             errors.add(config.pathOf(KafkaOptions.TRANSACTIONAL_ID_PREFIX), "must not be blank");
+        }
+    }
+
+    /** Present but empty brokers or topic would pass "required" and fail only when the job connects. */
+    static void validateAddress(Config config, ValidationErrors errors) {
+        java.util.List<String> brokers = config.get(KafkaOptions.BROKERS);
+        if (brokers != null && brokers.stream().allMatch(String::isBlank)) {
+            errors.add(config.pathOf(KafkaOptions.BROKERS), "must name at least one broker (host:port)");
+        }
+        String topic = config.get(KafkaOptions.TOPIC);
+        if (topic != null && topic.isBlank()) {
+            errors.add(config.pathOf(KafkaOptions.TOPIC), "must not be empty");
         }
     }
 

@@ -62,8 +62,12 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
     PostgresPollingSource(Config config, ConnectorContext context) {
         this.target = PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
         String tableName = config.get(PostgresOptions.SOURCE_TABLE);
-        this.table = tableName == null || tableName.isBlank() ? null : PostgresIdentifiers.parseTable(tableName);
+        boolean hasTableName = tableName != null && !tableName.isBlank();
         this.userQuery = config.get(PostgresOptions.QUERY);
+        // A query wins over a table given next to it (the original's query mode); the table then only labels
+        // the records' metadata.
+        boolean hasQuery = userQuery != null && !userQuery.isBlank();
+        this.table = !hasTableName || hasQuery ? null : PostgresIdentifiers.parseTable(tableName);
         this.pollInterval = config.get(PostgresOptions.POLL_INTERVAL);
         int readBatch = config.get(PostgresOptions.READ_BATCH_SIZE);
         this.page = readBatch > 0 ? readBatch : PollingQuery.DEFAULT_PAGE;
@@ -73,7 +77,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         this.autoCreate = config.get(PostgresOptions.SOURCE_AUTO_CREATE_TABLE);
         this.bounded = config.get(PostgresOptions.BOUNDED);
         // metadata "table" is the name as the manifest wrote it, like the original
-        this.tableLabel = table != null ? tableName.trim() : "query";
+        this.tableLabel = hasTableName ? tableName.trim() : "query";
         this.schedule = new PollSchedule(pollInterval, bounded);
         if (context.metrics() != null) {
             context.metrics().gauge("pollHealthy", (Gauge<Integer>) () -> healthy);
