@@ -6,10 +6,15 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.message.ErrorEnvelope;
 import io.dataflow.flink.message.Message;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -32,6 +37,11 @@ import java.util.concurrent.ScheduledFuture;
  * checkpoint that acknowledged their source position. Flushing in {@link #prepareSnapshotPreBarrier} puts every
  * rejected record in front of the barrier. Without an error sink, a refused record fails the task (Flink's restart
  * strategy applies). Timer callbacks run in the task's mailbox thread, never concurrently with processElement.
+ *
+ * <p>Two-phase sinks (Iceberg) also get the checkpoint lifecycle: after the pre-barrier flush their pending commits
+ * go into operator state ({@link SinkConnector#snapshotPendingCommits}), a completed checkpoint commits them
+ * ({@link SinkConnector#checkpointComplete}), and a restore hands them back before {@code connect()}. Plain sinks
+ * keep nothing there. Without checkpointing (no completion ever comes) the end of input commits directly.
  */
 public final class SinkWriterOperator extends AbstractStreamOperator<Message> implements OneInputStreamOperator<Message, Message> {
 
@@ -49,6 +59,8 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     private transient MetricGroup metrics;
     private transient FlushMetrics flushMetrics;
     private transient List<Rejection> rejections;
+    private transient ListState<byte[]> pendingCommits;
+    private transient List<byte[]> restoredPendingCommits;
 
     /**
      * @param role             {@code sink}, {@code route-<i>-sink} or {@code errors}: names the metrics and logs
@@ -60,6 +72,17 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         this.role = role;
         this.reportRejections = reportRejections;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        pendingCommits = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("sink-pending-commits", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        restoredPendingCommits = new ArrayList<>();
+        if (context.isRestored()) {
+            pendingCommits.get().forEach(restoredPendingCommits::add);
+        }
     }
 
     @Override
@@ -76,6 +99,10 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         if (reportRejections) {
             connector.setRejectedRecordListener((message, reason) -> rejections.add(new Rejection(message, reason)));
         }
+        if (!restoredPendingCommits.isEmpty()) {
+            connector.restorePendingCommits(restoredPendingCommits);
+        }
+        restoredPendingCommits = null;
         connector.connect();
         long interval = connector.flushIntervalMillis();
         if (interval > 0) {
@@ -96,8 +123,25 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     }
 
     @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        pendingCommits.update(connector.snapshotPendingCommits(context.getCheckpointId()));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        connector.checkpointComplete(checkpointId);
+    }
+
+    @Override
     public void finish() throws Exception {
         flush();
+        if (!getRuntimeContext().isCheckpointingEnabled()) {
+            // No checkpoint will ever complete: make the last writes visible now (there is no recovery to protect).
+            connector.snapshotPendingCommits(Long.MAX_VALUE);
+            connector.checkpointComplete(Long.MAX_VALUE);
+        }
         super.finish();
     }
 

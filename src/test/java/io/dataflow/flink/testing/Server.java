@@ -3,7 +3,9 @@ package io.dataflow.flink.testing;
 /** The real servers an integration test can ask for; each has a start/stop script in {@code scripts/servers}. */
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
-    KAFKA("kafka", "kafka.pid");
+    KAFKA("kafka", "kafka.pid"),
+    /** Project Nessie 0.99 (in-memory store; needs a JDK 21+, which the start script finds). */
+    NESSIE("nessie", "nessie.pid");
 
     final String scriptName;
     final String pidFile;

@@ -1,0 +1,18 @@
+package io.dataflow.flink.connector.nessie;
+
+import org.apache.iceberg.nessie.NessieCatalog;
+
+/** Opens Iceberg's {@link NessieCatalog} on a branch after the preflight checks. */
+public final class NessieCatalogs {
+
+    private NessieCatalogs() {
+    }
+
+    public static NessieCatalog open(NessieSettings settings) throws java.io.IOException {
+        NessiePreflight.check(settings);
+        NessieCatalog catalog = new NessieCatalog();
+        catalog.setConf(new org.apache.hadoop.conf.Configuration());
+        catalog.initialize("nessie", settings.catalogProperties());
+        return catalog;
+    }
+}
