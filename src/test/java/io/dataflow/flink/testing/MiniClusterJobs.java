@@ -4,6 +4,7 @@ import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.manifest.Manifest;
 import io.dataflow.flink.manifest.ManifestParser;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -21,6 +22,17 @@ public final class MiniClusterJobs {
 
     public static void run(String yaml, String jobName, JobCompiler compiler, long checkpointMillis, int restartAttempts) throws Exception {
         Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, jobName);
+        environment(manifest, compiler, checkpointMillis, restartAttempts).execute(manifest.name());
+    }
+
+    /** Starts a continuous job and returns at once; the test cancels it through the client when done. */
+    public static JobClient start(String yaml, String jobName, JobCompiler compiler, long checkpointMillis, int restartAttempts) throws Exception {
+        Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, jobName);
+        return environment(manifest, compiler, checkpointMillis, restartAttempts).executeAsync(manifest.name());
+    }
+
+    private static StreamExecutionEnvironment environment(Manifest manifest, JobCompiler compiler, long checkpointMillis,
+                                                          int restartAttempts) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
@@ -28,6 +40,6 @@ public final class MiniClusterJobs {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.enableCheckpointing(checkpointMillis);
         compiler.compile(manifest, env);
-        env.execute(manifest.name());
+        return env;
     }
 }
