@@ -65,7 +65,7 @@ public final class Nessie {
     /** Iceberg's Nessie catalog on {@code branch}, for test setup and assertions. */
     public static NessieCatalog catalog(String branch, String warehouse) {
         NessieCatalog catalog = new NessieCatalog();
-        catalog.setConf(new org.apache.hadoop.conf.Configuration());
+        catalog.setConf(io.dataflow.flink.connector.iceberg.IcebergHadoop.configuration());
         catalog.initialize("it", Map.of("uri", baseUrl() + "/api/v2", "ref", branch, "warehouse", warehouse,
                 "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO"));
         return catalog;

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.nessie;
 
+import io.dataflow.flink.connector.iceberg.IcebergHadoop;
 import org.apache.iceberg.nessie.NessieCatalog;
 
 /** Opens Iceberg's {@link NessieCatalog} on a branch after the preflight checks. */
@@ -11,7 +12,7 @@ public final class NessieCatalogs {
     public static NessieCatalog open(NessieSettings settings) throws java.io.IOException {
         NessiePreflight.check(settings);
         NessieCatalog catalog = new NessieCatalog();
-        catalog.setConf(new org.apache.hadoop.conf.Configuration());
+        catalog.setConf(IcebergHadoop.configuration());
         catalog.initialize("nessie", settings.catalogProperties());
         return catalog;
     }
