@@ -5,7 +5,9 @@ public enum Server {
     POSTGRES("postgres", "postgres.pid"),
     KAFKA("kafka", "kafka.pid"),
     /** Project Nessie 0.99 (in-memory store; needs a JDK 21+, which the start script finds). */
-    NESSIE("nessie", "nessie.pid");
+    NESSIE("nessie", "nessie.pid"),
+    /** Apache Iceberg's reference REST catalog (in-memory SQLite catalog, local warehouse; test credentials). */
+    ICEBERG_REST("iceberg-rest", "iceberg-rest.pid");
 
     final String scriptName;
     final String pidFile;

@@ -42,17 +42,22 @@ public final class IcebergValidation {
         });
     }
 
-    public static void validateSink(Config config, ValidationErrors errors) {
+    /** @param warehouseIsLocation true when {@code warehouse} is a location (Nessie), false when a REST catalog names it */
+    public static void validateSink(Config config, ValidationErrors errors, boolean warehouseIsLocation) {
         validateTable(config, errors);
-        validateWarehouse(config, errors);
+        if (warehouseIsLocation) {
+            validateWarehouse(config, errors);
+        }
         if (config.get(IcebergOptions.FLATTEN_METADATA_COLUMNS) && !config.get(IcebergOptions.RAW_MODE)) {
             errors.add(config.pathOf(IcebergOptions.FLATTEN_METADATA_COLUMNS), "requires rawMode: true");
         }
     }
 
-    public static void validateSource(Config config, ValidationErrors errors) {
+    public static void validateSource(Config config, ValidationErrors errors, boolean warehouseIsLocation) {
         validateTable(config, errors);
-        validateWarehouse(config, errors);
+        if (warehouseIsLocation) {
+            validateWarehouse(config, errors);
+        }
         boolean incremental = config.get(IcebergOptions.INCREMENTAL_BY_SNAPSHOT);
         if (incremental && config.getOptional(IcebergOptions.QUERY).filter(q -> !q.isBlank()).isPresent()) {
             errors.add(config.pathOf(IcebergOptions.QUERY), "cannot be combined with incrementalBySnapshot");

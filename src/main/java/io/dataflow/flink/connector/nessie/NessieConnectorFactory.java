@@ -64,13 +64,13 @@ public final class NessieConnectorFactory implements ConnectorFactory {
     @Override
     public void validateSource(Config config, ValidationErrors errors) {
         validateCatalog(config, errors);
-        IcebergValidation.validateSource(config, errors);
+        IcebergValidation.validateSource(config, errors, true);
     }
 
     @Override
     public void validateSink(Config config, ValidationErrors errors) {
         validateCatalog(config, errors);
-        IcebergValidation.validateSink(config, errors);
+        IcebergValidation.validateSink(config, errors, true);
     }
 
     private static void validateCatalog(Config config, ValidationErrors errors) {
