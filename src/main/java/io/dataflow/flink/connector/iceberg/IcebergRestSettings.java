@@ -91,14 +91,15 @@ public final class IcebergRestSettings implements Serializable {
         p.put("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
         switch (auth) {
             case BEARER:
+                p.put("rest.auth.type", "oauth2"); // Iceberg's OAuth2 manager sends a static token as is
                 p.put("token", token);
                 break;
             case OAUTH2:
+                p.put("rest.auth.type", "oauth2");
                 p.put("credential", clientId + ":" + clientSecret);
                 p.put("scope", scope);
-                if (oauth2ServerUri != null) {
-                    p.put("oauth2-server-uri", oauth2ServerUri);
-                }
+                // Iceberg's implicit default, made explicit (the implicit one is deprecated and logs a warning)
+                p.put("oauth2-server-uri", oauth2ServerUri != null ? oauth2ServerUri : catalogUri + "/v1/oauth/tokens");
                 break;
             case BASIC:
                 p.put("rest.auth.type", "basic");
