@@ -26,7 +26,7 @@ public final class IcebergRestCatalogs {
                 // the catalog never opened
             }
             throw new IOException("Iceberg REST catalog " + settings.catalogUri() + " (config.catalogURI, auth "
-                    + settings.auth() + ") refused the configuration request: " + e.getMessage(), e);
+                    + settings.auth() + ") could not be opened: " + e.getMessage(), e);
         }
         return catalog;
     }
