@@ -93,6 +93,8 @@ public final class IcebergRestSettings implements Serializable {
             case BEARER:
                 p.put("rest.auth.type", "oauth2"); // Iceberg's OAuth2 manager sends a static token as is
                 p.put("token", token);
+                // only used to refresh the token where the catalog supports it; explicit to avoid a deprecation warning
+                p.put("oauth2-server-uri", oauth2ServerUri != null ? oauth2ServerUri : catalogUri + "/v1/oauth/tokens");
                 break;
             case OAUTH2:
                 p.put("rest.auth.type", "oauth2");
