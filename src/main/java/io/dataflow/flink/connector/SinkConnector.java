@@ -8,6 +8,11 @@ import java.util.List;
  * A batching sink. {@link #write} buffers (and may flush when a batch is full), {@link #flush()} makes everything
  * written so far durable before it returns; the runtime calls it on every checkpoint, on the flush timer and on
  * close, which gives at-least-once delivery.
+ *
+ * <p>A sink that commits in two phases (exactly-once) also uses the checkpoint hooks, called by the runtime in this
+ * order: {@link #restoreState} once before {@link #connect()} (with the restored checkpoint's entries, if any); at each checkpoint
+ * {@link #flush()} then {@link #snapshotState} (pre-commit: what it returns is kept in the checkpoint); and
+ * {@link #checkpointComplete} once that checkpoint is durable (commit). All on the task thread.
  */
 public interface SinkConnector extends AutoCloseable {
 
@@ -32,29 +37,31 @@ public interface SinkConnector extends AutoCloseable {
         return 0;
     }
 
-    // ---- two-phase sinks (optional): data made durable by flush() becomes visible only when the checkpoint completes ----
-
     /**
-     * What must survive a restart until checkpoint {@code checkpointId} completes: the work that {@link #flush()}
-     * made durable but not yet visible (Iceberg data files not yet committed), plus earlier such work whose
-     * commit is still outstanding. Called after the pre-barrier flush; the runtime keeps the bytes in operator
-     * state. Plain sinks make everything visible in {@code flush()} and keep the default (nothing pending).
+     * Called at every checkpoint right after {@link #flush()}: pre-commits what was written since the previous
+     * checkpoint and returns every pre-committed, not yet committed transaction as bytes the sink can read back in
+     * {@link #restoreState}. Sinks that make writes visible at flush keep the default (nothing to keep).
      */
-    default List<byte[]> snapshotPendingCommits(long checkpointId) throws Exception {
+    default List<byte[]> snapshotState(long checkpointId) throws Exception {
         return List.of();
     }
 
     /**
-     * The pending commits from the checkpoint the job restarts from, before {@link #connect()}. That checkpoint
-     * completed, so the sink commits them during {@code connect()} — unless the target shows they were committed
-     * already (the notification of completion may have been lost), which is what keeps a restart from committing
-     * twice.
+     * Called once before {@link #connect()}: with the entries of {@link #snapshotState} from the checkpoint the job
+     * restarts from (possibly another subtask's after a rescale) and that checkpoint's id, or with no entries and
+     * id 0 on a fresh start. A sink commits the entries, whose checkpoint completed, and cleans up what an earlier
+     * attempt left open after that checkpoint.
      */
-    default void restorePendingCommits(List<byte[]> pending) throws Exception {
+    default void restoreState(long restoredCheckpointId, List<byte[]> entries) throws Exception {
     }
 
-    /** Checkpoint {@code checkpointId} is durable: make every pending commit up to it visible in the target. */
+    /** The checkpoint, and every one before it, is durable: commit what was pre-committed for it. */
     default void checkpointComplete(long checkpointId) throws Exception {
+    }
+
+    /** Whether this sink only works with checkpointing on (it commits when a checkpoint completes). */
+    default boolean requiresCheckpointing() {
+        return false;
     }
 
     /** Releases everything without flushing. Idempotent, safe without connect and after a failed connect. */

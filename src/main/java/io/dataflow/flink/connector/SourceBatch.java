@@ -24,7 +24,10 @@ public final class SourceBatch {
         this.end = end;
     }
 
-    /** Messages plus the position update to apply once they have been emitted. */
+    /**
+     * Messages plus the position update to apply once they have been emitted. With no messages it is a position
+     * change alone (a CDC source passing an irrelevant transaction, a snapshot finishing a table on a page boundary).
+     */
     public static SourceBatch of(List<Message> messages, Runnable onEmitted) {
         return new SourceBatch(messages, onEmitted, false);
     }
@@ -41,6 +44,11 @@ public final class SourceBatch {
 
     public List<Message> messages() {
         return messages;
+    }
+
+    /** False only for {@link #empty()} and {@link #end()}: the runtime applies this batch's position change. */
+    public boolean changesPosition() {
+        return this != EMPTY && this != END;
     }
 
     public boolean isEnd() {

@@ -6,17 +6,20 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.message.ErrorEnvelope;
 import io.dataflow.flink.message.Message;
+import io.dataflow.flink.message.SourceRejections;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,14 +41,15 @@ import java.util.concurrent.ScheduledFuture;
  * rejected record in front of the barrier. Without an error sink, a refused record fails the task (Flink's restart
  * strategy applies). Timer callbacks run in the task's mailbox thread, never concurrently with processElement.
  *
- * <p>Two-phase sinks (Iceberg) also get the checkpoint lifecycle: after the pre-barrier flush their pending commits
- * go into operator state ({@link SinkConnector#snapshotPendingCommits}), a completed checkpoint commits them
- * ({@link SinkConnector#checkpointComplete}), and a restore hands them back before {@code connect()}. Plain sinks
- * keep nothing there. Without checkpointing (no completion ever comes) the end of input commits directly.
+ * <p>Two-phase-commit sinks (exactly-once) keep what {@link SinkConnector#snapshotState} returns in operator list
+ * state, get it back through {@link SinkConnector#restoreState} before they connect, and commit in
+ * {@link SinkConnector#checkpointComplete}. Plain (not union) list state, as in the source wrapper: union state
+ * fails the checkpoints of a bounded job once some sink subtasks have finished.
  */
 public final class SinkWriterOperator extends AbstractStreamOperator<Message> implements OneInputStreamOperator<Message, Message> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWriterOperator.class);
 
     private final ConnectorSpec spec;
     private final String jobName;
@@ -55,12 +59,14 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     private transient SinkConnector connector;
     private transient ScheduledFuture<?> flushTimer;
     private transient Counter recordsWritten;
+    private transient Counter sourceRejected;
     private transient Map<String, Counter> rejectedByType;
     private transient MetricGroup metrics;
     private transient FlushMetrics flushMetrics;
     private transient List<Rejection> rejections;
-    private transient ListState<byte[]> pendingCommits;
-    private transient List<byte[]> restoredPendingCommits;
+    private transient ListState<byte[]> sinkState;
+    private transient List<byte[]> restoredEntries;
+    private transient long restoredCheckpointId;
 
     /**
      * @param role             {@code sink}, {@code route-<i>-sink} or {@code errors}: names the metrics and logs
@@ -77,11 +83,12 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        pendingCommits = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("sink-pending-commits", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        restoredPendingCommits = new ArrayList<>();
+        sinkState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("sink-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        restoredEntries = new ArrayList<>();
+        restoredCheckpointId = context.getRestoredCheckpointId().orElse(0L);
         if (context.isRestored()) {
-            pendingCommits.get().forEach(restoredPendingCommits::add);
+            sinkState.get().forEach(restoredEntries::add);
         }
     }
 
@@ -90,6 +97,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         super.open();
         metrics = getMetricGroup().addGroup("dataflow");
         recordsWritten = metrics.counter("recordsWritten");
+        sourceRejected = metrics.counter("sourceRecordsDropped");
         rejectedByType = new HashMap<>();
         flushMetrics = new FlushMetrics(metrics);
         rejections = new ArrayList<>();
@@ -99,10 +107,12 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         if (reportRejections) {
             connector.setRejectedRecordListener((message, reason) -> rejections.add(new Rejection(message, reason)));
         }
-        if (!restoredPendingCommits.isEmpty()) {
-            connector.restorePendingCommits(restoredPendingCommits);
+        if (connector.requiresCheckpointing() && !getOperatorConfig().isCheckpointingEnabled()) {
+            throw new IllegalStateException(spec.type() + " " + role + ": this sink commits when a checkpoint completes and "
+                    + "needs checkpointing enabled (execution.checkpointing.interval)");
         }
-        restoredPendingCommits = null;
+        connector.restoreState(restoredCheckpointId, restoredEntries);
+        restoredEntries = null;
         connector.connect();
         long interval = connector.flushIntervalMillis();
         if (interval > 0) {
@@ -112,6 +122,18 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
 
     @Override
     public void processElement(StreamRecord<Message> element) throws Exception {
+        String sourceRejection = SourceRejections.reason(element.getValue());
+        if (sourceRejection != null) {
+            // No transformation step ran before this sink: route the source's rejected record from here.
+            if (reportRejections) {
+                rejections.add(new Rejection(SourceRejections.unmarked(element.getValue()), sourceRejection));
+                emitRejections();
+            } else {
+                sourceRejected.inc();
+                LOG.warn("Dropping a record its source could not read (no error sink configured): {}", sourceRejection);
+            }
+            return;
+        }
         connector.write(element.getValue());
         recordsWritten.inc();
         emitRejections();
@@ -125,7 +147,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        pendingCommits.update(connector.snapshotPendingCommits(context.getCheckpointId()));
+        sinkState.update(connector.snapshotState(context.getCheckpointId()));
     }
 
     @Override
@@ -137,11 +159,6 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void finish() throws Exception {
         flush();
-        if (!getRuntimeContext().isCheckpointingEnabled()) {
-            // No checkpoint will ever complete: make the last writes visible now (there is no recovery to protect).
-            connector.snapshotPendingCommits(Long.MAX_VALUE);
-            connector.checkpointComplete(Long.MAX_VALUE);
-        }
         super.finish();
     }
 

@@ -25,14 +25,14 @@ public final class MiniClusterJobs {
         environment(manifest, compiler, checkpointMillis, restartAttempts).execute(manifest.name());
     }
 
-    /** Starts a continuous job and returns at once; the test cancels it through the client when done. */
+    /** The same, without waiting: for jobs that never finish (streaming sources); the caller cancels the job. */
     public static JobClient start(String yaml, String jobName, JobCompiler compiler, long checkpointMillis, int restartAttempts) throws Exception {
         Manifest manifest = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(yaml, jobName);
         return environment(manifest, compiler, checkpointMillis, restartAttempts).executeAsync(manifest.name());
     }
 
     private static StreamExecutionEnvironment environment(Manifest manifest, JobCompiler compiler, long checkpointMillis,
-                                                          int restartAttempts) {
+                                                          int restartAttempts) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);

@@ -36,7 +36,7 @@ import java.util.UUID;
 /**
  * Writes records into an Iceberg table as Parquet data files and commits them once per completed checkpoint
  * (reference §4.6 sink, made exactly-once). {@link #write} appends to an open data file; {@link #flush()} (before
- * every checkpoint barrier) closes it; {@link #snapshotPendingCommits} lists the closed files of the checkpoint in
+ * every checkpoint barrier) closes it; {@link #snapshotState} lists the closed files of the checkpoint in
  * a manifest kept in Flink state; {@link #checkpointComplete} commits each checkpoint's files as one append
  * ({@link CheckpointCommitter}), so a checkpoint that never completes leaves no rows behind and its records are
  * written again after the restart. Records never become visible before the checkpoint that covers their source
@@ -74,11 +74,22 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
         this.rejectedListener = listener;
     }
 
+    /**
+     * The pending commits of the checkpoint the job restarts from: that checkpoint completed, so {@link #connect()}
+     * commits them, unless the table's history shows they were committed already. Files written after it are simply
+     * never committed (nothing to clean up in the table).
+     */
     @Override
-    public void restorePendingCommits(List<byte[]> pendingCommits) {
-        for (byte[] bytes : pendingCommits) {
+    public void restoreState(long restoredCheckpointId, List<byte[]> entries) {
+        for (byte[] bytes : entries) {
             restored.add(PendingCommit.decode(bytes));
         }
+    }
+
+    /** Rows become visible only when a checkpoint completes. */
+    @Override
+    public boolean requiresCheckpointing() {
+        return true;
     }
 
     @Override
@@ -227,7 +238,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     }
 
     @Override
-    public List<byte[]> snapshotPendingCommits(long checkpointId) throws Exception {
+    public List<byte[]> snapshotState(long checkpointId) throws Exception {
         closeFile();
         if (!closedFiles.isEmpty()) {
             pending.put(checkpointId, new PendingCommit(commitUser, checkpointId, writeManifest(checkpointId)));

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.manifest.ConfigOption;
 
 import java.util.List;

@@ -7,13 +7,13 @@ import org.postgresql.util.ServerErrorMessage;
 import java.sql.SQLException;
 
 /** Reads PostgreSQL errors: which ones are about a record's data, and how to describe them without payloads. */
-final class SqlErrors {
+public final class SqlErrors {
 
     private SqlErrors() {
     }
 
     /** The SQLSTATE of the error or of the first chained error that has one (batches chain the real cause). */
-    static String sqlState(SQLException e) {
+    public static String sqlState(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             if (x.getSQLState() != null) {
                 return x.getSQLState();
@@ -45,7 +45,7 @@ final class SqlErrors {
      * {@code SQLSTATE 23502: null value in column "x" …}. Only the server's primary message is used: its DETAIL and
      * WHERE parts may quote the failing row or the COPY line.
      */
-    static String describe(SQLException e) {
+    public static String describe(SQLException e) {
         SQLException first = e;
         for (SQLException x = e; x != null; x = x.getNextException()) {
             if (x.getSQLState() != null) {
