@@ -4,6 +4,10 @@ package io.dataflow.flink.testing;
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
     KAFKA("kafka", "kafka.pid"),
+    /** Project Nessie 0.99 (in-memory store; needs a JDK 21+, which the start script finds). */
+    NESSIE("nessie", "nessie.pid"),
+    /** Apache Iceberg's reference REST catalog (in-memory SQLite catalog, local warehouse; test credentials). */
+    ICEBERG_REST("iceberg-rest", "iceberg-rest.pid"),
     /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
     CLICKHOUSE("clickhouse", "clickhouse.pid"),
     /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
