@@ -35,7 +35,7 @@ public final class JsonValues {
     }
 
     /** A double beyond range (the JSON number 1e400 parses to Infinity) has no decimal value. */
-    private static boolean isNonFinite(JsonNode value) {
+    public static boolean isNonFinite(JsonNode value) {
         return value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue());
     }
 
