@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for the build, the tests and the demo: a JDK 17 and Maven (only
-# when missing), PostgreSQL's server and psql client. Idempotent and quick when everything is there.
+# when missing), PostgreSQL's server and psql client, curl (readiness probes of the server scripts), ClickHouse's
+# server (Debian's clickhouse-server package), openssl (certificates of the secured Kafka test broker). Idempotent
+# and quick when everything is there.
 set -euo pipefail
 need=()
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v psql >/dev/null || need+=(postgresql-client)
+command -v curl >/dev/null || need+=(curl)
 ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/sbin/clickhouse-server ] || need+=(clickhouse-server)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

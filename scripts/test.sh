@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite — unit tests (*Test) and integration tests (*ITCase) on real
-# PostgreSQL and Kafka servers that the tests start themselves through scripts/servers/.
+# PostgreSQL, Kafka and ClickHouse servers that the tests start themselves through scripts/servers/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-prerequisites.sh

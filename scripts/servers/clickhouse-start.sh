@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Starts a real ClickHouse server on 127.0.0.1 from Debian bookworm's clickhouse-server package, no Docker.
-# CAVEAT: that package is ClickHouse 18.16.1 (2018). Modern JDBC drivers (com.clickhouse:clickhouse-jdbc
-# 0.3.2+ / 0.8.x / 0.9.x) fail against it (they send async_insert, read RowBinaryWithNamesAndTypes and call
-# currentUser(), none of which 18.16 has); the legacy ru.yandex.clickhouse:clickhouse-jdbc:0.2.6 works with
-# jdbc:clickhouse://127.0.0.1:PORT/default?compress=false . No modern ClickHouse server is in the reachable registries.
+# CAVEAT: that package is ClickHouse 18.16.1 (2018). The project's connector uses the official client-v2 within
+# what 18.16 supports (no response compression, FORMAT JSONEachRow in the SQL; see docs/CLICKHOUSE.md).
+# No modern ClickHouse server is in the reachable registries.
 # Installs the package with apt-get when missing (needs root). Idempotent: prints the port if already running.
 # Env: CH_HTTP_PORT (18123), CH_TCP_PORT (19000), CH_DIR ($SERVERS_BASE/clickhouse, SERVERS_BASE
 #      defaults to ~/.cache/dataflow-servers), CH_START_TIMEOUT (60)
@@ -27,8 +26,9 @@ fi
 if [ ! -x "$BIN" ]; then
   log "installing Debian's clickhouse-server package"
   # policy-rc.d may refuse to start the packaged service; that is fine, we start our own instance
-  apt-get update -q >&2 || true
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends clickhouse-server >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -q >&2 || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends clickhouse-server >&2
 fi
 
 rm -rf "$RUN"; mkdir -p "$RUN"

@@ -19,17 +19,19 @@ import java.util.Set;
 final class JobEnvironments {
 
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** The reporter's name in flink-conf.yaml. */
+    private static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.";
 
     private JobEnvironments() {
     }
 
     /** An embedded MiniCluster; the web UI and REST bind to loopback only. */
     static StreamExecutionEnvironment local(Manifest manifest, int webPort, Path flinkConfDir) {
-        return local(manifest, webPort, flinkConfDir, conf -> { });
+        return local(manifest, webPort, 0, flinkConfDir, conf -> { });
     }
 
     /** As above; {@code customize} adds settings last (local checkpoints and the checkpoint to resume from). */
-    static StreamExecutionEnvironment local(Manifest manifest, int webPort, Path flinkConfDir,
+    static StreamExecutionEnvironment local(Manifest manifest, int webPort, int metricsPort, Path flinkConfDir,
                                             java.util.function.Consumer<Configuration> customize) {
         Configuration conf = flinkConfDir != null && Files.isRegularFile(flinkConfDir.resolve("flink-conf.yaml"))
                 ? GlobalConfiguration.loadConfiguration(flinkConfDir.toString())
@@ -43,10 +45,30 @@ final class JobEnvironments {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
         }
+        // process sizes are for cluster pods; a MiniCluster lives in this JVM and warns about them
+        conf.removeKey("taskmanager.memory.process.size");
+        conf.removeKey("jobmanager.memory.process.size");
+        servePrometheusOnLoopback(conf, metricsPort);
         customize.accept(conf);
         return webPort > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(manifest.settings().parallelism(), conf);
+    }
+
+    /**
+     * The flink-conf's Prometheus reporter (Flink's, for clusters) is swapped for the same reporter on 127.0.0.1 at
+     * {@code metricsPort}; 0 removes it.
+     */
+    static void servePrometheusOnLoopback(Configuration conf, int metricsPort) {
+        for (String key : conf.keySet()) {
+            if (key.startsWith(PROMETHEUS_REPORTER)) {
+                conf.removeKey(key);
+            }
+        }
+        if (metricsPort > 0) {
+            conf.setString(PROMETHEUS_REPORTER + "factory.class", LoopbackPrometheusReporterFactory.class.getName());
+            conf.setString(PROMETHEUS_REPORTER + LoopbackPrometheusReporterFactory.PORT, String.valueOf(metricsPort));
+        }
     }
 
     /**

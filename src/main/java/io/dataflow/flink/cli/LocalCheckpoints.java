@@ -4,7 +4,7 @@ import io.dataflow.flink.compile.Uids;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +40,7 @@ final class LocalCheckpoints {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, jobDir.toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         Optional<Path> latest = latest();
-        latest.ifPresent(p -> conf.set(SavepointConfigOptions.SAVEPOINT_PATH, p.toUri().toString()));
+        latest.ifPresent(p -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toUri().toString()));
         return latest;
     }
 

@@ -39,6 +39,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Local mode: port of the Flink web UI and REST API; 0 disables the web UI (default: ${DEFAULT-VALUE}).")
     int webPort;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
+            description = "Local mode: port of the Prometheus endpoint on 127.0.0.1 (http://127.0.0.1:PORT/metrics); "
+                    + "0 turns it off (default: ${DEFAULT-VALUE}, Flink's).")
+    int metricsPort;
+
     @Option(names = "--flink-conf", paramLabel = "DIR", defaultValue = "flink-conf",
             description = "Local mode: directory with a flink-conf.yaml to load (default: ${DEFAULT-VALUE}, when it exists).")
     Path flinkConf;
@@ -83,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
         }
         LocalCheckpoints checkpoints = local ? new LocalCheckpoints(checkpointDir, manifest.name()) : null;
         StreamExecutionEnvironment env = local
-                ? JobEnvironments.local(manifest, webPort, flinkConf, conf -> checkpoints.configure(conf, fresh)
+                ? JobEnvironments.local(manifest, webPort, metricsPort, flinkConf, conf -> checkpoints.configure(conf, fresh)
                         .ifPresent(p -> err.println("resuming " + manifest.name() + " from checkpoint " + p)))
                 : StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironments.configureCheckpointing(env, manifest, defaultInterval);
@@ -91,8 +96,16 @@ final class RunCommand implements Callable<Integer> {
         if (local && webPort > 0) {
             err.println("Flink web UI: http://127.0.0.1:" + webPort);
         }
+        if (local && metricsPort > 0) {
+            err.println("Prometheus metrics: http://127.0.0.1:" + metricsPort + "/metrics");
+        }
         try {
             JobExecutionResult result = env.execute(manifest.name());
+            if (!result.isJobExecutionResult()) {
+                // flink run -d: submitted, not waited for
+                spec.commandLine().getOut().println("job " + manifest.name() + " submitted: " + result.getJobID());
+                return 0;
+            }
             spec.commandLine().getOut().println("job " + manifest.name() + " finished after "
                     + result.getNetRuntime() + " ms");
             if (checkpoints != null) {

@@ -1,8 +1,10 @@
 package io.dataflow.flink.compile;
 
+import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.manifest.Manifest;
 import io.dataflow.flink.manifest.RouteSpec;
+import io.dataflow.flink.manifest.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
 import io.dataflow.flink.runtime.SinkWriterOperator;
@@ -51,6 +53,7 @@ public final class JobCompiler {
 
     public JobPlan compile(Manifest manifest, StreamExecutionEnvironment env) {
         JobPlan plan = JobPlan.of(manifest);
+        requireCheckpointingWhereNeeded(manifest, env);
         Uids uids = new Uids(manifest.name());
         // Records are handed between chained operators without copies; our operators never keep or reuse an
         // input after passing it on, which is what object reuse requires.
@@ -106,6 +109,24 @@ public final class JobCompiler {
                     .setParallelism(errorsPlan.parallelism());
         });
         return plan;
+    }
+
+    /** Exactly-once sinks commit when a checkpoint completes: without checkpoints they would never commit. */
+    private static void requireCheckpointingWhereNeeded(Manifest manifest, StreamExecutionEnvironment env) {
+        if (env.getCheckpointConfig().isCheckpointingEnabled()) {
+            return;
+        }
+        List<ConnectorSpec> sinks = new ArrayList<>();
+        sinks.add(manifest.sink());
+        manifest.routes().forEach(route -> sinks.add(route.sink()));
+        manifest.errors().ifPresent(errors -> sinks.add(errors.sink()));
+        ValidationErrors errors = new ValidationErrors();
+        for (ConnectorSpec sink : sinks) {
+            ConnectorRegistry.sink(sink.type()).fieldRequiringCheckpointing(sink.config()).ifPresent(path -> errors.add(path,
+                    "needs checkpointing: the sink commits its writes when a checkpoint completes; enable it "
+                            + "(checkpointSaveInterval, --checkpoint-interval or execution.checkpointing.interval)"));
+        }
+        errors.throwIfAny();
     }
 
     /** A sink operator; its output carries the records the target refused, as error envelopes. */

@@ -5,6 +5,7 @@ import io.dataflow.flink.manifest.ConfigOption;
 import io.dataflow.flink.manifest.ValidationErrors;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One connector {@code type} (kafka, postgresql, …): its typed options per role, its cross-field rules, and the
@@ -49,6 +50,14 @@ public interface ConnectorFactory {
     /** Whether writes with this config are idempotent (upsert on a key), for {@code strictIdempotency}. */
     default boolean isIdempotentSink(Config config) {
         return false;
+    }
+
+    /**
+     * The path of the field that makes this sink commit only when a checkpoint completes (so the job needs
+     * checkpointing), or empty when the sink works without checkpoints.
+     */
+    default Optional<String> fieldRequiringCheckpointing(Config config) {
+        return Optional.empty();
     }
 
     /** Whether this source, with this config, may run with parallelism above 1. */

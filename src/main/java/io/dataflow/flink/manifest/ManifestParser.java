@@ -39,12 +39,12 @@ public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Top-level spec fields of the original that only mean something to Kubernetes: the FlinkDeployment owns them. */
-    private static final Set<String> KUBERNETES_FIELDS = Set.of(
+    static final Set<String> KUBERNETES_FIELDS = Set.of(
             "resources", "nodeSelector", "affinity", "tolerations", "processorImage", "processorVersion", "imagePullSecrets", "maintenance");
     /** DataFlowCron fields: scheduling is the scheduler's business; the job itself runs once. */
-    private static final Set<String> CRON_FIELDS = Set.of(
+    static final Set<String> CRON_FIELDS = Set.of(
             "schedule", "concurrencyPolicy", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds", "suspend", "triggers");
-    private static final Set<String> KNOWN_FIELDS = Set.of(
+    static final Set<String> KNOWN_FIELDS = Set.of(
             "source", "sink", "transformations", "errors", "checkpointPersistence", "checkpointSyncOnAck", "checkpointSaveInterval",
             "ackGranularity", "collapseBatchOnMessageAck", "checkpointReset", "strictIdempotency", "channelBufferSize", "transformWorkers", "replicas");
 
@@ -154,7 +154,7 @@ public final class ManifestParser {
             for (Iterator<String> it = spec.fieldNames(); it.hasNext(); ) {
                 String field = it.next();
                 if (KUBERNETES_FIELDS.contains(field)) {
-                    warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/), it does not affect the Flink job");
+                    warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/k8s/), it does not affect the Flink job");
                 } else if (CRON_FIELDS.contains(field) && cron) {
                     warnings.add(field + ": DataFlowCron scheduling is not done by the job itself; the job runs once (use bounded sources)");
                 } else if (!KNOWN_FIELDS.contains(field)) {
@@ -259,8 +259,13 @@ public final class ManifestParser {
             }
             String when = null;
             if (node.hasNonNull("when")) {
-                when = node.get("when").asText();
-                checkCondition(ValidationErrors.child(path, "when"), when);
+                if (node.get("when").isValueNode()) {
+                    when = node.get("when").asText();
+                    checkCondition(ValidationErrors.child(path, "when"), when);
+                } else {
+                    // asText() of a list or object is "", which would silently become a never-true condition
+                    errors.add(ValidationErrors.child(path, "when"), "must be a condition string");
+                }
             }
             String configPath = ValidationErrors.child(path, "config");
             int before = errors.size();
@@ -280,6 +285,11 @@ public final class ManifestParser {
 
         private List<RouteSpec> routes(String configPath, JsonNode list) {
             List<RouteSpec> routes = new ArrayList<>();
+            if (!list.isArray()) {
+                // routes that are not a list are reported by the router's own option check; an object's
+                // size() counts its fields, and get(i) on it is null
+                return routes;
+            }
             for (int i = 0; i < list.size(); i++) {
                 String routePath = ValidationErrors.index(ValidationErrors.child(configPath, "routes"), i);
                 JsonNode route = list.get(i);

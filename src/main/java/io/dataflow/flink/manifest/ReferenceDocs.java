@@ -7,6 +7,8 @@ import io.dataflow.flink.transform.TransformerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -19,38 +21,93 @@ public final class ReferenceDocs {
     private ReferenceDocs() {
     }
 
+    /** The all-in-one reference, {@code docs/CONNECTORS.md}: every connector and transformation, linked to its page. */
     public static String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Connector and transformation reference\n\n")
                 .append("Generated from the typed options in the code (`ReferenceDocs`); `ReferenceDocsTest` fails when this file is stale ")
-                .append("(regenerate: `mvn -q test -Dtest=ReferenceDocsTest -Ddocs.update=true`).\n\n")
-                .append("Every string or string-list option also accepts a sibling `<option>SecretRef: {name, key}` (see MANIFEST.md).\n");
-        TreeSet<String> types = new TreeSet<>(ConnectorRegistry.sourceTypes());
-        types.addAll(ConnectorRegistry.sinkTypes());
-        for (String type : types) {
-            ConnectorFactory f = ConnectorRegistry.find(type).orElseThrow();
-            if (f.description().startsWith("test only")) {
-                continue;
-            }
-            md.append("\n## `").append(type).append("`\n\n").append(f.description()).append("\n");
-            if (f.isSource()) {
-                md.append("\n### Source options\n\n");
-                table(md, f.sourceOptions(), "");
-            }
-            if (f.isSink()) {
-                md.append("\n### Sink options\n\n");
-                table(md, f.sinkOptions(), "");
-            }
+                .append("(regenerate: `mvn -q test -Dtest=ReferenceDocsTest -Ddocs.update=true`). One page per connector and per ")
+                .append("transformation, with the same content: [reference/](reference/).\n\n")
+                .append(SECRET_REF_NOTE);
+        for (String type : connectorTypes()) {
+            md.append("\n## `").append(type).append("`\n\n");
+            connectorBody(md, type, "###");
         }
-        if (!TransformRegistry.types().isEmpty()) {
+        if (!transformationTypes().isEmpty()) {
             md.append("\n# Transformations\n");
-            for (String type : TransformRegistry.types()) {
-                TransformerFactory t = TransformRegistry.find(type).orElseThrow();
-                md.append("\n## `").append(type).append("`\n\n").append(t.description()).append("\n\n");
-                table(md, t.options(), "");
+            for (String type : transformationTypes()) {
+                md.append("\n## `").append(type).append("`\n\n");
+                transformationBody(md, type);
             }
         }
         return md.toString();
+    }
+
+    /**
+     * One page per connector ({@code reference/connectors/<type>.md}) and per transformation
+     * ({@code reference/transformations/<type>.md}), plus {@code reference/README.md} listing them; paths are relative to
+     * {@code docs/}.
+     */
+    public static Map<String, String> pages() {
+        Map<String, String> pages = new TreeMap<>();
+        StringBuilder index = new StringBuilder("# Reference pages\n\nGenerated from the typed options in the code (`ReferenceDocs`); ")
+                .append("all of them on one page: [CONNECTORS.md](../CONNECTORS.md).\n\n## Connectors\n\n");
+        for (String type : connectorTypes()) {
+            StringBuilder md = new StringBuilder("# Connector `" + type + "`\n\n");
+            connectorBody(md, type, "##");
+            md.append("\n").append(SECRET_REF_NOTE);
+            pages.put("reference/connectors/" + type + ".md", md.toString());
+            index.append("- [`").append(type).append("`](connectors/").append(type).append(".md)\n");
+        }
+        index.append("\n## Transformations\n\n");
+        for (String type : transformationTypes()) {
+            StringBuilder md = new StringBuilder("# Transformation `" + type + "`\n\n");
+            transformationBody(md, type);
+            pages.put("reference/transformations/" + type + ".md", md.toString());
+            index.append("- [`").append(type).append("`](transformations/").append(type).append(".md)\n");
+        }
+        pages.put("reference/README.md", index.toString());
+        return pages;
+    }
+
+    private static final String SECRET_REF_NOTE =
+            "Every string or string-list option also accepts a sibling `<option>SecretRef: {name, key}` (see MANIFEST.md).\n";
+
+    private static List<String> connectorTypes() {
+        TreeSet<String> types = new TreeSet<>(ConnectorRegistry.sourceTypes());
+        types.addAll(ConnectorRegistry.sinkTypes());
+        types.removeIf(type -> isTestOnly(ConnectorRegistry.find(type).orElseThrow().description()));
+        return List.copyOf(types);
+    }
+
+    private static List<String> transformationTypes() {
+        TreeSet<String> types = new TreeSet<>(TransformRegistry.types());
+        types.removeIf(type -> isTestOnly(TransformRegistry.find(type).orElseThrow().description()));
+        return List.copyOf(types);
+    }
+
+    private static void connectorBody(StringBuilder md, String type, String heading) {
+        ConnectorFactory f = ConnectorRegistry.find(type).orElseThrow();
+        md.append(f.description()).append("\n");
+        if (f.isSource()) {
+            md.append("\n").append(heading).append(" Source options\n\n");
+            table(md, f.sourceOptions(), "");
+        }
+        if (f.isSink()) {
+            md.append("\n").append(heading).append(" Sink options\n\n");
+            table(md, f.sinkOptions(), "");
+        }
+    }
+
+    private static void transformationBody(StringBuilder md, String type) {
+        TransformerFactory t = TransformRegistry.find(type).orElseThrow();
+        md.append(t.description()).append("\n\n");
+        table(md, t.options(), "");
+    }
+
+    /** Connectors and transformations that tests register on their classpath; never documented. */
+    static boolean isTestOnly(String description) {
+        return description.startsWith("test only");
     }
 
     private static void table(StringBuilder md, List<ConfigOption<?>> options, String prefix) {

@@ -3,6 +3,7 @@ package io.dataflow.flink.message;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,11 +13,15 @@ import java.util.Map;
  * <pre>{@code
  * {"error": {"message", "timestamp", "original_sink", "metadata": {...}},
  *  "original_message": {...}}        // or "original_data": "<text>" when the payload is not JSON
+ *                                    // or a prefix of it with "original_truncated", "original_size" when too large
  * }</pre>
  * with metadata {@code error}, {@code error_timestamp}, {@code original_sink}, {@code is_error_message}. Unlike the
  * original, attribution is exact, so {@code error_message_approximate} is never set.
  */
 public final class ErrorEnvelope {
+
+    /** Largest original payload an envelope carries whole; larger ones are cut to this many bytes. */
+    public static final int MAX_ORIGINAL_BYTES = 256 * 1024;
 
     private ErrorEnvelope() {
     }
@@ -28,8 +33,16 @@ public final class ErrorEnvelope {
         error.put("timestamp", now.toString());
         error.put("original_sink", originalSink);
         error.set("metadata", Message.JSON.valueToTree(jsonSafe(failed.metadata())));
-        JsonNode payload = failed.json();
-        if (payload != null) {
+        byte[] data = failed.data();
+        JsonNode payload = data.length > MAX_ORIGINAL_BYTES ? null : failed.json();
+        if (data.length > MAX_ORIGINAL_BYTES) {
+            // A whole 10 MB record in the envelope would exceed the error sink's own limits (Kafka's 1 MB request
+            // and message size) and fail the job on every replay: keep a prefix, flag it and give the full size;
+            // error.metadata (topic, partition, offset, ...) still points at the whole record.
+            root.put("original_data", new String(data, 0, MAX_ORIGINAL_BYTES, StandardCharsets.UTF_8));
+            root.put("original_truncated", true);
+            root.put("original_size", data.length);
+        } else if (payload != null) {
             root.set("original_message", payload.deepCopy());
         } else {
             root.put("original_data", failed.dataAsString());

@@ -6,12 +6,20 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.message.ErrorEnvelope;
 import io.dataflow.flink.message.Message;
+import io.dataflow.flink.message.SourceRejections;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,10 +40,16 @@ import java.util.concurrent.ScheduledFuture;
  * checkpoint that acknowledged their source position. Flushing in {@link #prepareSnapshotPreBarrier} puts every
  * rejected record in front of the barrier. Without an error sink, a refused record fails the task (Flink's restart
  * strategy applies). Timer callbacks run in the task's mailbox thread, never concurrently with processElement.
+ *
+ * <p>Two-phase-commit sinks (exactly-once) keep what {@link SinkConnector#snapshotState} returns in operator list
+ * state, get it back through {@link SinkConnector#restoreState} before they connect, and commit in
+ * {@link SinkConnector#checkpointComplete}. Plain (not union) list state, as in the source wrapper: union state
+ * fails the checkpoints of a bounded job once some sink subtasks have finished.
  */
 public final class SinkWriterOperator extends AbstractStreamOperator<Message> implements OneInputStreamOperator<Message, Message> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWriterOperator.class);
 
     private final ConnectorSpec spec;
     private final String jobName;
@@ -45,10 +59,14 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     private transient SinkConnector connector;
     private transient ScheduledFuture<?> flushTimer;
     private transient Counter recordsWritten;
+    private transient Counter sourceRejected;
     private transient Map<String, Counter> rejectedByType;
     private transient MetricGroup metrics;
     private transient FlushMetrics flushMetrics;
     private transient List<Rejection> rejections;
+    private transient ListState<byte[]> sinkState;
+    private transient List<byte[]> restoredEntries;
+    private transient long restoredCheckpointId;
 
     /**
      * @param role             {@code sink}, {@code route-<i>-sink} or {@code errors}: names the metrics and logs
@@ -63,10 +81,23 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        sinkState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("sink-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        restoredEntries = new ArrayList<>();
+        restoredCheckpointId = context.getRestoredCheckpointId().orElse(0L);
+        if (context.isRestored()) {
+            sinkState.get().forEach(restoredEntries::add);
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         metrics = getMetricGroup().addGroup("dataflow");
         recordsWritten = metrics.counter("recordsWritten");
+        sourceRejected = metrics.counter("sourceRecordsDropped");
         rejectedByType = new HashMap<>();
         flushMetrics = new FlushMetrics(metrics);
         rejections = new ArrayList<>();
@@ -76,6 +107,12 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         if (reportRejections) {
             connector.setRejectedRecordListener((message, reason) -> rejections.add(new Rejection(message, reason)));
         }
+        if (connector.requiresCheckpointing() && !getOperatorConfig().isCheckpointingEnabled()) {
+            throw new IllegalStateException(spec.type() + " " + role + ": this sink commits when a checkpoint completes and "
+                    + "needs checkpointing enabled (execution.checkpointing.interval)");
+        }
+        connector.restoreState(restoredCheckpointId, restoredEntries);
+        restoredEntries = null;
         connector.connect();
         long interval = connector.flushIntervalMillis();
         if (interval > 0) {
@@ -85,6 +122,18 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
 
     @Override
     public void processElement(StreamRecord<Message> element) throws Exception {
+        String sourceRejection = SourceRejections.reason(element.getValue());
+        if (sourceRejection != null) {
+            // No transformation step ran before this sink: route the source's rejected record from here.
+            if (reportRejections) {
+                rejections.add(new Rejection(SourceRejections.unmarked(element.getValue()), sourceRejection));
+                emitRejections();
+            } else {
+                sourceRejected.inc();
+                LOG.warn("Dropping a record its source could not read (no error sink configured): {}", sourceRejection);
+            }
+            return;
+        }
         connector.write(element.getValue());
         recordsWritten.inc();
         emitRejections();
@@ -93,6 +142,18 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        sinkState.update(connector.snapshotState(context.getCheckpointId()));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        connector.checkpointComplete(checkpointId);
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private transient ListState<byte[]> positions;
     private transient Counter recordsRead;
     private volatile boolean running = true;
+    /** What emitting a batch threw half-way through, if it did: see {@link #snapshotState}. */
+    private volatile Throwable batchFailure;
 
     public SourceFunctionWrapper(ConnectorSpec spec, String jobName) {
         this.spec = spec;
@@ -86,8 +88,13 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
                 continue;
             }
             synchronized (lock) {
-                for (Message m : batch.messages()) {
-                    ctx.collectWithTimestamp(m, m.timestamp());
+                try {
+                    for (Message m : batch.messages()) {
+                        ctx.collectWithTimestamp(m, m.timestamp());
+                    }
+                } catch (RuntimeException | Error e) {
+                    batchFailure = e;
+                    throw e;
                 }
                 batch.markEmitted();
             }
@@ -103,8 +110,19 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
         }
     }
 
+    /**
+     * Declines every checkpoint once a batch failed half-way through emission (an operator downstream threw): its
+     * first records have reached the sinks, but the position still points before them. The task is failing, yet a
+     * checkpoint already queued in its mailbox can run before the failure does; taking it would pair those records
+     * with the older position, and an exactly-once sink would commit them once more after the restart. The declined
+     * checkpoint may become the task's failure cause, so it carries the original failure.
+     */
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        Throwable failure = batchFailure;
+        if (failure != null) {
+            throw new IllegalStateException("no checkpoint after a record failed downstream: " + failure.getMessage(), failure);
+        }
         positions.update(List.of(connector.snapshotPosition(context.getCheckpointId())));
     }
 

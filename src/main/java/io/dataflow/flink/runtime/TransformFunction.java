@@ -4,6 +4,7 @@ import io.dataflow.flink.manifest.RouteSpec;
 import io.dataflow.flink.manifest.TransformationSpec;
 import io.dataflow.flink.message.ErrorEnvelope;
 import io.dataflow.flink.message.Message;
+import io.dataflow.flink.message.SourceRejections;
 import io.dataflow.flink.message.MessageTypeInfo;
 import io.dataflow.flink.transform.TransformChain;
 import io.dataflow.flink.transform.builtin.RouterTransformer;
@@ -23,7 +24,8 @@ import java.util.Map;
  * Runs the transformation chain on each record and sends every output where it belongs: the route sink's side
  * output when a router tagged it, else the main output (main sink). A record that fails in a step goes to the
  * {@link #ERRORS} side output as the original's error envelope when the manifest has an error sink; without one it
- * is logged (reason only, never the payload), counted and dropped, as the original does.
+ * is logged (reason only, never the payload), counted and dropped, as the original does. So is a record its source
+ * could not decode ({@link SourceRejections}), without running the chain.
  */
 public final class TransformFunction extends ProcessFunction<Message, Message> {
 
@@ -76,6 +78,11 @@ public final class TransformFunction extends ProcessFunction<Message, Message> {
     public void processElement(Message value, Context ctx, Collector<Message> out) {
         metrics.recordsIn.inc();
         emitter.start(ctx, out);
+        String rejected = SourceRejections.reason(value);
+        if (rejected != null) {
+            emitter.failed(SourceRejections.unmarked(value), -1, rejected);
+            return;
+        }
         chain.process(value, emitter);
         if (emitter.outputs == 0 && !emitter.failed) {
             metrics.recordsFiltered.inc();

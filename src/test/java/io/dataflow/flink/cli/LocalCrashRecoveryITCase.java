@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code run --local} survives {@code kill -9}: the same command started again resumes from the newest checkpoint
- * under {@code --checkpoint-dir}, and the target ends up with every record exactly once (upsert).
+ * under {@code --checkpoint-dir}, and the target ends up with every record exactly once (upsert into PostgreSQL, or
+ * Kafka transactions read with read_committed).
  */
 @RealServers({Server.KAFKA, Server.POSTGRES})
 class LocalCrashRecoveryITCase {
@@ -43,7 +44,7 @@ class LocalCrashRecoveryITCase {
                 + "sink:\n  type: postgresql\n  config:\n    connectionString: \"" + Postgres.url() + "\"\n"
                 + "    table: public." + table + "\n    upsertMode: true\n    conflictKey: id\n    batchSize: 100\n");
         Path checkpoints = work.resolve("checkpoints");
-        List<String> command = List.of("java", "-jar", jar().toString(), "run", "--local", "--web-port", "0",
+        List<String> command = List.of("java", "-jar", jar().toString(), "run", "--local", "--web-port", "0", "--metrics-port", "0",
                 "--checkpoint-dir", checkpoints.toString(), "--checkpoint-interval", "200ms", manifest.toString());
 
         Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("first.log").toFile()).start();
@@ -65,6 +66,46 @@ class LocalCrashRecoveryITCase {
         assertThat(Postgres.count("SELECT count(*) FROM public." + table)).as("nothing lost, nothing twice").isEqualTo(RECORDS);
         assertThat(Postgres.count("SELECT count(*) FROM public." + table + " WHERE v = 'value ' || id")).isEqualTo(RECORDS);
         assertThat(hasCompletedCheckpoint(checkpoints)).as("a finished job leaves nothing to resume").isFalse();
+    }
+
+    /** The same with an exactly-once Kafka sink: a read_committed consumer sees every record once, without any upsert. */
+    @Test
+    void killedLocalJobWithExactlyOnceKafkaSinkDuplicatesNothing() throws Exception {
+        int records = 50_000;
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String in = "crash-eos-in-" + suffix;
+        String out = "crash-eos-out-" + suffix;
+        Kafka.createTopic(in, 2);
+        Kafka.createTopic(out, 2);
+        Kafka.produce(in, records, i -> "{\"id\":" + i + "}");
+        Path manifest = work.resolve("crash-eos-" + suffix + ".yaml");
+        Files.writeString(manifest, "replicas: 2\n"
+                + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + in + "\n"
+                + "    consumerGroup: crash-eos-" + suffix + "\n    bounded: true\n"
+                + "sink:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + out + "\n"
+                + "    deliveryGuarantee: exactly-once\n");
+        Path checkpoints = work.resolve("checkpoints-eos");
+        List<String> command = List.of("java", "-jar", jar().toString(), "run", "--local", "--web-port", "0",
+                "--checkpoint-dir", checkpoints.toString(), "--checkpoint-interval", "200ms", manifest.toString());
+
+        Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("first-eos.log").toFile()).start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!(hasCompletedCheckpoint(checkpoints) && Kafka.readAll(out).size() > records / 5)) {
+            assertThat(first.isAlive()).as("the first run is still running (log: %s)", read(work.resolve("first-eos.log"))).isTrue();
+            assertThat(System.currentTimeMillis()).as("progress before the kill").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        killTree(first);
+        assertThat(Kafka.readAll(out, "read_committed").size()).as("killed mid-way").isLessThan(records);
+
+        Process second = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("second-eos.log").toFile()).start();
+        assertThat(second.waitFor(180, TimeUnit.SECONDS)).as("second run ends").isTrue();
+        String log = read(work.resolve("second-eos.log"));
+        assertThat(second.exitValue()).as(log).isZero();
+        assertThat(log).contains("resuming crash-eos-" + suffix + " from checkpoint");
+        List<String> committed = Kafka.readAll(out, "read_committed");
+        assertThat(committed).as("nothing lost, nothing twice").hasSize(records).doesNotHaveDuplicates();
+        assertThat(Kafka.endOffsets(out, "read_committed")).as("no transaction left open").isEqualTo(Kafka.endOffsets(out, "read_uncommitted"));
     }
 
     private static Path jar() {

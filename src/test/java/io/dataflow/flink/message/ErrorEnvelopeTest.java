@@ -37,6 +37,17 @@ class ErrorEnvelopeTest {
     }
 
     @Test
+    void aPayloadTooLargeForTheErrorSinkIsCutAndFlagged() {
+        String big = "{\"a\":\"" + "x".repeat(ErrorEnvelope.MAX_ORIGINAL_BYTES * 4) + "\"}";
+        Message envelope = ErrorEnvelope.of(Message.of(big), "too odd", "kafka", NOW);
+        assertThat(envelope.json().has("original_message")).isFalse();
+        assertThat(envelope.json().get("original_data").asText()).hasSize(ErrorEnvelope.MAX_ORIGINAL_BYTES).startsWith("{\"a\":\"xxx");
+        assertThat(envelope.json().get("original_truncated").asBoolean()).isTrue();
+        assertThat(envelope.json().get("original_size").asInt()).isEqualTo(big.length());
+        assertThat(envelope.data().length).as("fits Kafka's default 1 MB").isLessThan(1_000_000);
+    }
+
+    @Test
     void envelopeSerializesThroughTheMessageSerializer() {
         Message envelope = ErrorEnvelope.of(Message.of("{\"a\":1}"), "boom", "kafka", NOW);
         assertThat(MessageSerializer.INSTANCE.copy(envelope).dataAsString()).contains("\"original_message\":{\"a\":1}");

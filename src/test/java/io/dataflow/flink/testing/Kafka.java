@@ -94,6 +94,16 @@ public final class Kafka {
         }
     }
 
+    /** The end offsets of every partition as a consumer with {@code isolationLevel} sees them (read_committed: the last stable offsets). */
+    public static Map<TopicPartition, Long> endOffsets(String topic, String isolationLevel) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.endOffsets(consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList());
+        }
+    }
+
     /** Producer settings for loading test input: not idempotent, one request in flight (see {@link #produce}). */
     public static Properties inputProducer() {
         Properties p = new Properties();
@@ -107,9 +117,18 @@ public final class Kafka {
 
     /** Every record value of the topic, read from the beginning to the end offsets seen now. */
     public static List<String> readAll(String topic) {
+        return readAll(topic, "read_uncommitted");
+    }
+
+    /**
+     * Every record value of the topic, read with {@code isolationLevel} from the beginning to the end offsets seen now;
+     * with read_committed, those end at the last stable offset, before the first transaction still open.
+     */
+    public static List<String> readAll(String topic, String isolationLevel) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

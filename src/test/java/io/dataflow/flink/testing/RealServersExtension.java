@@ -75,11 +75,16 @@ public final class RealServersExtension implements BeforeAllCallback {
 
     /** Runs a server script; its stderr goes to the test log, its stdout is returned. Fails loudly. */
     public static String runScript(String script, int timeoutSeconds) {
+        return runScript(script, Map.of(), timeoutSeconds);
+    }
+
+    /** The same with extra environment variables (a private instance: other port, other directory). */
+    public static String runScript(String script, Map<String, String> environment, int timeoutSeconds) {
         Path path = projectDir().resolve("scripts/servers").resolve(script);
         try {
-            Process p = new ProcessBuilder("bash", path.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder("bash", path.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             byte[] stdout = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -4,6 +4,19 @@ package io.dataflow.flink.testing;
 public enum Server {
     POSTGRES("postgres", "postgres.pid"),
     KAFKA("kafka", "kafka.pid"),
+    /** Project Nessie 0.99 (in-memory store; needs a JDK 21+, which the start script finds). */
+    NESSIE("nessie", "nessie.pid"),
+    /** Apache Iceberg's reference REST catalog (in-memory SQLite catalog, local warehouse; test credentials). */
+    ICEBERG_REST("iceberg-rest", "iceberg-rest.pid"),
+    /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
+    CLICKHOUSE("clickhouse", "clickhouse.pid"),
+    /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
+    KAFKA_SECURE("kafka-secure", "kafka-secure.pid"),
+    /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */
+    APICURIO("apicurio", "apicurio.pid"),
+    /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
+    FLINK("flink", "jobmanager.pid"),
+    /** Trino 483 assembled from Maven jars, run on Java 25 (memory catalog, port 8080, no authentication). */
     TRINO("trino", "trino.pid");
 
     final String scriptName;

@@ -43,9 +43,16 @@ public final class KafkaClientProperties {
             SslConfigs.SSL_KEY_PASSWORD_CONFIG, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG);
 
     private final Map<String, String> values;
+    /** The SASL user name, for error messages (the JAAS config that holds it is secret as a whole). */
+    private final String saslUser;
 
-    private KafkaClientProperties(Map<String, String> values) {
+    private KafkaClientProperties(Map<String, String> values, String saslUser) {
         this.values = Collections.unmodifiableMap(values);
+        this.saslUser = saslUser;
+    }
+
+    private KafkaClientProperties(Map<String, String> values, Config config) {
+        this(values, KafkaSecurityProtocol.of(config).usesSasl() ? config.get(KafkaOptions.SASL).get(KafkaOptions.SASL_USERNAME) : null);
     }
 
     /** Properties of the source's consumer: offsets are managed by the connector, never committed automatically. */
@@ -63,7 +70,7 @@ public final class KafkaClientProperties {
         putIfSet(p, config, KafkaOptions.FETCH_MAX_BYTES, ConsumerConfig.FETCH_MAX_BYTES_CONFIG);
         putIfSet(p, config, KafkaOptions.MAX_PARTITION_FETCH_BYTES, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG);
         requestTimeout(config).ifPresent(ms -> p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, ms));
-        return new KafkaClientProperties(p);
+        return new KafkaClientProperties(p, config);
     }
 
     public static KafkaClientProperties forProducer(Config config) {
@@ -74,14 +81,23 @@ public final class KafkaClientProperties {
         putIfSet(p, config, KafkaOptions.MAX_OPEN_REQUESTS, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
         putIfSet(p, config, KafkaOptions.FLUSH_BYTES, ProducerConfig.BATCH_SIZE_CONFIG);
         config.getOptional(KafkaOptions.FLUSH_FREQUENCY).ifPresent(d -> p.put(ProducerConfig.LINGER_MS_CONFIG, millis(d)));
-        return new KafkaClientProperties(p);
+        if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
+            // transactional.id itself is set per transaction by the sink.
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, millis(config.get(KafkaOptions.TRANSACTION_TIMEOUT)));
+        }
+        return new KafkaClientProperties(p, config);
+    }
+
+    /** Properties of an admin client: brokers and security only. */
+    public static KafkaClientProperties forAdmin(Config config) {
+        return new KafkaClientProperties(common(config), config);
     }
 
     /** A copy with one more (or a replaced) client property, for settings the manifest does not expose. */
     public KafkaClientProperties with(String key, String value) {
         Map<String, String> copy = new TreeMap<>(values);
         copy.put(key, value);
-        return new KafkaClientProperties(copy);
+        return new KafkaClientProperties(copy, saslUser);
     }
 
     public String get(String key) {
@@ -97,6 +113,22 @@ public final class KafkaClientProperties {
         Properties p = new Properties();
         p.putAll(values);
         return p;
+    }
+
+    /**
+     * Where and how the client connects, for error messages, as the original's connect errors: brokers, security
+     * protocol, SASL mechanism and user, whether a client certificate is used. Never a secret.
+     */
+    public String describeConnection() {
+        StringBuilder out = new StringBuilder("brokers ").append(values.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG))
+                .append(" (").append(values.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
+        if (values.containsKey(SaslConfigs.SASL_MECHANISM)) {
+            out.append(", SASL ").append(values.get(SaslConfigs.SASL_MECHANISM)).append(" as ").append(saslUser);
+        }
+        if (values.containsKey(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG)) {
+            out.append(", client certificate");
+        }
+        return out.append(')').toString();
     }
 
     /** What may be logged: every secret value masked. */

@@ -9,6 +9,7 @@ import io.dataflow.flink.manifest.ConfigOption;
 import io.dataflow.flink.manifest.ValidationErrors;
 
 import java.util.List;
+import java.util.Optional;
 
 /** Connector type {@code kafka}: a partition-parallel source and a producer sink (reference §4.1). */
 public final class KafkaConnectorFactory implements ConnectorFactory {
@@ -21,7 +22,8 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     @Override
     public String description() {
         return "Apache Kafka: reads one topic (positions in Flink checkpoints, committed to the consumer group for "
-                + "monitoring) and writes one topic (flushed on every checkpoint)";
+                + "monitoring) and writes one topic (flushed on every checkpoint, or exactly-once with transactions committed "
+                + "when a checkpoint completes)";
     }
 
     @Override
@@ -63,11 +65,27 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     @Override
     public SourceConnector createSource(Config config, ConnectorContext context) {
         return new KafkaSourceConnector(config.get(KafkaOptions.TOPIC), config.get(KafkaOptions.BOUNDED),
-                KafkaClientProperties.forConsumer(config), context);
+                KafkaClientProperties.forConsumer(config), context, AvroPayloadDecoder.of(config));
+    }
+
+    @Override
+    public Optional<String> fieldRequiringCheckpointing(Config config) {
+        return isExactlyOnce(config) ? Optional.of(config.pathOf(KafkaOptions.DELIVERY_GUARANTEE)) : Optional.empty();
     }
 
     @Override
     public SinkConnector createSink(Config config, ConnectorContext context) {
-        return new KafkaSinkConnector(config.get(KafkaOptions.TOPIC), KafkaClientProperties.forProducer(config));
+        String topic = config.get(KafkaOptions.TOPIC);
+        if (!isExactlyOnce(config)) {
+            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config));
+        }
+        String prefix = config.getOptional(KafkaOptions.TRANSACTIONAL_ID_PREFIX)
+                .orElseGet(() -> TransactionalIds.defaultPrefix(context.jobName(), context.role()));
+        return new KafkaExactlyOnceSinkConnector(topic, KafkaClientProperties.forProducer(config), KafkaClientProperties.forAdmin(config),
+                new TransactionalIds(prefix, context.subtaskIndex()), context.parallelism());
+    }
+
+    private static boolean isExactlyOnce(Config config) {
+        return KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE));
     }
 }

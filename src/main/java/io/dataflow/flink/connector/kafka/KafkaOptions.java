@@ -68,7 +68,30 @@ public final class KafkaOptions {
                     + "the offsets of every completed checkpoint are committed (for monitoring)").build();
 
     public static final ConfigOption<String> FORMAT = ConfigOption.enumOf("format", "json", "avro").defaultValue("json")
-            .description("Payload format: json passes the bytes through untouched; avro arrives with the Kafka-complete issue").build();
+            .description("Payload format: json passes the bytes through untouched; avro decodes each record (with "
+                    + "schemaRegistry, or avroSchema / avroSchemaFile) to JSON").build();
+
+    public static final ConfigOption<String> AVRO_SCHEMA = ConfigOption.string("avroSchema")
+            .description("format avro: the writer schema (Avro JSON) of every record, when there is no schemaRegistry; "
+                    + "or through avroSchemaSecretRef").build();
+    public static final ConfigOption<String> AVRO_SCHEMA_FILE = ConfigOption.string("avroSchemaFile")
+            .description("format avro: file holding the writer schema, read on the task manager; exclusive with avroSchema").build();
+
+    public static final ConfigOption<String> REGISTRY_URL = ConfigOption.string("url").required()
+            .description("Base URL of a Confluent-compatible Schema Registry; schemas are fetched with GET {url}/schemas/ids/{id} "
+                    + "and cached").build();
+    public static final ConfigOption<String> REGISTRY_USERNAME = ConfigOption.string("username").required()
+            .description("Basic-auth user").build();
+    public static final ConfigOption<String> REGISTRY_PASSWORD = ConfigOption.string("password").required().secret()
+            .description("Basic-auth password (normally passwordSecretRef)").build();
+    public static final ConfigOption<Config> REGISTRY_BASIC_AUTH = ConfigOption.object("basicAuth", REGISTRY_USERNAME, REGISTRY_PASSWORD)
+            .description("HTTP basic authentication to the registry").build();
+    public static final ConfigOption<Config> REGISTRY_TLS = ConfigOption.object("tls", TLS_INSECURE_SKIP_VERIFY, TLS_CA_FILE, TLS_CA)
+            .description("TLS to an https registry: the CA that signs its certificate (none = the JVM's trust store) or "
+                    + "insecureSkipVerify").build();
+    public static final ConfigOption<Config> SCHEMA_REGISTRY = ConfigOption.object("schemaRegistry", REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TLS)
+            .description("format avro: records in the Confluent wire format (byte 0, then the 4-byte schema id) are decoded "
+                    + "with the schema the registry holds for that id").build();
 
     public static final ConfigOption<Duration> CONSUMER_MAX_WAIT = ConfigOption.duration("consumerMaxWait").min(1)
             .description("How long the broker may wait for fetchMinBytes before answering a fetch (fetch.max.wait.ms)").build();
@@ -113,14 +136,30 @@ public final class KafkaOptions {
             .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
     public static final ConfigOption<Duration> FLUSH_FREQUENCY = ConfigOption.duration("flushFrequency")
             .description("How long a batch may wait to fill up before it is sent (linger.ms)").build();
-    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOption.enumOf("deliveryGuarantee", "at-least-once", "exactly-once")
+    public static final String EXACTLY_ONCE = "exactly-once";
+
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOption.enumOf("deliveryGuarantee", "at-least-once", EXACTLY_ONCE)
             .defaultValue("at-least-once")
-            .description("at-least-once: sends are flushed on every checkpoint; exactly-once (transactions) arrives with the Kafka-complete issue").build();
+            .description("at-least-once: sends are flushed on every checkpoint (a restart may write records again); "
+                    + "exactly-once: each checkpoint's records are written in one Kafka transaction, committed when the "
+                    + "checkpoint completes, so read_committed consumers see every record once (they see it one "
+                    + "checkpoint interval later)").build();
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string("transactionalIdPrefix")
+            .description("exactly-once: prefix of the producers' transactional ids, <prefix>-<subtask>-<checkpoint>; "
+                    + "default dataflow-<job name>-<sink role>. Must differ between jobs that run at the same time: a "
+                    + "job aborts the open transactions under its prefix when it starts").build();
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.duration("transactionTimeout").min(1)
+            .defaultValue(Duration.ofMinutes(15))
+            .description("exactly-once: how long the broker keeps a transaction open before aborting it "
+                    + "(transaction.timeout.ms); must cover a checkpoint interval plus a restart, and be at most the "
+                    + "broker's transaction.max.timeout.ms (15 minutes by default)").build();
 
     public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
+            AVRO_SCHEMA, AVRO_SCHEMA_FILE, SCHEMA_REGISTRY,
             CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
             BOUNDED, ISOLATION_LEVEL);
 
     public static final List<ConfigOption<?>> SINK = List.of(BROKERS, TOPIC, SECURITY_PROTOCOL, TLS, SASL, REQUIRED_ACKS, IDEMPOTENT,
-            MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE);
+            MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE,
+            TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
 }

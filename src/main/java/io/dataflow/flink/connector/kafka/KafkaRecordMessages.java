@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.kafka;
 
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Turns a consumed record into a {@link Message} with the original's Kafka metadata (reference §3.2). */
+/** Turns a consumed record into a {@link Message} with the original's Kafka metadata (reference §3.2), and a message into a record. */
 final class KafkaRecordMessages {
 
     static final String TOPIC = "topic";
@@ -42,6 +43,13 @@ final class KafkaRecordMessages {
             metadata.put(HEADERS, headers(record));
         }
         return new Message(record.value() == null ? EMPTY : record.value(), metadata, millis);
+    }
+
+    /** The record a sink writes: value = the payload as is, key = metadata {@code key} when it is a string. */
+    static ProducerRecord<byte[], byte[]> toRecord(String topic, Message message) {
+        Object key = message.metadata(KEY);
+        byte[] keyBytes = key instanceof String ? ((String) key).getBytes(StandardCharsets.UTF_8) : null;
+        return new ProducerRecord<>(topic, keyBytes, message.data());
     }
 
     /** Header values as UTF-8 strings (a null value as ""); for a repeated name the last value wins, as in a Go map. */

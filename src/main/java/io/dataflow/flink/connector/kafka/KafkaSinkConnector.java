@@ -6,13 +6,12 @@ import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,16 +62,15 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
         if (p == null) {
             throw new IllegalStateException("Kafka sink written before connect (topic " + topic + ")");
         }
-        Object key = message.metadata(KafkaRecordMessages.KEY);
-        byte[] keyBytes = key instanceof String ? ((String) key).getBytes(StandardCharsets.UTF_8) : null;
         try {
-            p.send(new ProducerRecord<>(topic, keyBytes, message.data()), (metadata, error) -> {
+            p.send(KafkaRecordMessages.toRecord(topic, message), (metadata, error) -> {
                 if (error != null) {
                     sendFailure.compareAndSet(null, error);
                 }
             });
         } catch (RuntimeException e) {
-            throw new IOException("failed to send message to Kafka topic " + topic + ": " + e.getMessage(), e);
+            String where = e instanceof AuthenticationException ? " at " + properties.describeConnection() : "";
+            throw new IOException("failed to send message to Kafka topic " + topic + where + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +86,8 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     private void throwIfSendFailed() throws IOException {
         Exception failure = sendFailure.getAndSet(null);
         if (failure != null) {
-            throw new IOException("failed to send message to Kafka topic " + topic + ": " + failure.getMessage(), failure);
+            String where = failure instanceof AuthenticationException ? " at " + properties.describeConnection() : "";
+            throw new IOException("failed to send message to Kafka topic " + topic + where + ": " + failure.getMessage(), failure);
         }
     }
 

@@ -6,6 +6,7 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.message.Message;
+import io.dataflow.flink.message.SourceRejections;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -65,6 +67,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final boolean bounded;
     private final KafkaClientProperties properties;
     private final ConnectorContext context;
+    private final AvroPayloadDecoder avro;
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private List<byte[]> restoredSnapshots = List.of();
@@ -80,10 +83,17 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> commitRequest = new AtomicReference<>();
 
     public KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context) {
+        this(topic, bounded, properties, context, null);
+    }
+
+    /** @param avro decodes each value (format avro), or null to pass values through (format json) */
+    KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context,
+                         AvroPayloadDecoder avro) {
         this.topic = topic;
         this.bounded = bounded;
         this.properties = properties;
         this.context = context;
+        this.avro = avro;
     }
 
     @Override
@@ -104,7 +114,15 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
                     context.subtaskIndex(), context.parallelism(), bounded);
             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(properties.toProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer = c;
-            owned = PartitionOffsets.ownedPartitions(partitionsOfTopic(c), context.subtaskIndex(), context.parallelism())
+            List<Integer> partitions;
+            try {
+                partitions = partitionsOfTopic(c);
+            } catch (AuthenticationException e) {
+                // Wrong credentials or certificates: say where and as whom, never with what secret.
+                throw new IllegalStateException("cannot connect to Kafka " + properties.describeConnection() + " to read topic "
+                        + topic + ": " + e.getMessage(), e);
+            }
+            owned = PartitionOffsets.ownedPartitions(partitions, context.subtaskIndex(), context.parallelism())
                     .stream().map(p -> new TopicPartition(topic, p)).toList();
             c.assign(owned);
             Map<TopicPartition, Long> start = startOffsets(c);
@@ -201,11 +219,30 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
                 if (bounded && end != null && record.offset() >= end) {
                     break; // written after the source started: not part of this bounded read
                 }
-                messages.add(KafkaRecordMessages.toMessage(record));
+                messages.add(toMessage(record));
                 advanced.put(tp, record.offset() + 1);
             }
         }
         return messages.isEmpty() ? SourceBatch.empty() : SourceBatch.of(messages, () -> nextOffsets.putAll(advanced));
+    }
+
+    /**
+     * The record as a message; with format avro its value decoded to JSON, or, when it does not decode, marked as
+     * rejected with the reason (logged with topic, partition and offset, as the original) so that it reaches the
+     * error sink and the position moves past it.
+     */
+    private Message toMessage(ConsumerRecord<byte[], byte[]> record) {
+        Message message = KafkaRecordMessages.toMessage(record);
+        if (avro == null) {
+            return message;
+        }
+        try {
+            message.setData(avro.decode(record.value()));
+            return message;
+        } catch (AvroPayloadDecoder.UndecodableException e) {
+            LOG.warn("Kafka record {}/{}/{} is not decodable Avro: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return SourceRejections.reject(message, "Avro decoding failed: " + e.getMessage());
+        }
     }
 
     /**

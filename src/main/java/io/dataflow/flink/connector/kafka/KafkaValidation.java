@@ -22,10 +22,11 @@ final class KafkaValidation {
     }
 
     static void validateSource(Config config, ValidationErrors errors) {
+        validateAddress(config, errors);
+        validateTopic(config, errors);
         validateSecurity(config, errors);
         if ("avro".equals(config.get(KafkaOptions.FORMAT))) {
-            errors.add(config.pathOf(KafkaOptions.FORMAT),
-                    "avro is not supported yet: Avro decoding arrives with the Kafka-complete issue; use json");
+            validateAvro(config, errors);
         }
         Optional<Duration> read = config.getOptional(KafkaOptions.NET_READ_TIMEOUT);
         Optional<Duration> maxWait = config.getOptional(KafkaOptions.CONSUMER_MAX_WAIT);
@@ -36,7 +37,51 @@ final class KafkaValidation {
         }
     }
 
+    /** format avro needs a schema source; a static schema must parse; the registry URL must be http(s). */
+    /** Kafka's own rule (legal characters, length, not "." or ".."), so a bad name fails before the job starts. */
+    private static void validateTopic(Config config, ValidationErrors errors) {
+        String topic = config.get(KafkaOptions.TOPIC);
+        if (topic == null || topic.isBlank()) {
+            return; // validateAddress says so
+        }
+        try {
+            org.apache.kafka.common.internals.Topic.validate(topic);
+        } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+            errors.add(config.pathOf(KafkaOptions.TOPIC), e.getMessage());
+        }
+    }
+
+    private static void validateAvro(Config config, ValidationErrors errors) {
+        boolean inline = config.has(KafkaOptions.AVRO_SCHEMA);
+        boolean file = config.has(KafkaOptions.AVRO_SCHEMA_FILE);
+        if (inline && file) {
+            errors.add(config.pathOf(KafkaOptions.AVRO_SCHEMA_FILE), "set either avroSchema (avroSchemaSecretRef) or avroSchemaFile, not both");
+        }
+        if (!inline && !file && !config.has(KafkaOptions.SCHEMA_REGISTRY)) {
+            errors.add(config.pathOf(KafkaOptions.FORMAT), "avro needs schemaRegistry, avroSchema (avroSchemaSecretRef) or avroSchemaFile");
+        }
+        if (inline) {
+            try {
+                AvroPayloadDecoder.parseSchema(config.get(KafkaOptions.AVRO_SCHEMA));
+            } catch (IllegalArgumentException e) {
+                errors.add(config.pathOf(KafkaOptions.AVRO_SCHEMA), e.getMessage());
+            }
+        }
+        if (config.has(KafkaOptions.SCHEMA_REGISTRY)) {
+            Config registry = config.get(KafkaOptions.SCHEMA_REGISTRY);
+            String url = registry.get(KafkaOptions.REGISTRY_URL);
+            if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+                errors.add(registry.pathOf(KafkaOptions.REGISTRY_URL), "must be an http:// or https:// URL");
+            }
+            if (registry.has(KafkaOptions.REGISTRY_TLS)) {
+                exclusive(registry.get(KafkaOptions.REGISTRY_TLS), KafkaOptions.TLS_CA_FILE, KafkaOptions.TLS_CA, errors);
+            }
+        }
+    }
+
     static void validateSink(Config config, ValidationErrors errors) {
+        validateAddress(config, errors);
+        validateTopic(config, errors);
         validateSecurity(config, errors);
         if (config.get(KafkaOptions.IDEMPOTENT)) {
             if (!"all".equals(config.get(KafkaOptions.REQUIRED_ACKS))) {
@@ -49,9 +94,24 @@ final class KafkaValidation {
                         "must be at most " + IDEMPOTENT_MAX_OPEN_REQUESTS + " with idempotent (got " + open + ")");
             }
         }
-        if ("exactly-once".equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
-            errors.add(config.pathOf(KafkaOptions.DELIVERY_GUARANTEE),
-                    "exactly-once is not supported yet: Kafka transactions arrive with the Kafka-complete issue; use at-least-once");
+        if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE)) && !config.get(KafkaOptions.IDEMPOTENT)) {
+            errors.add(config.pathOf(KafkaOptions.IDEMPOTENT), "exactly-once needs the idempotent producer (remove idempotent: false)");
+        }
+        String prefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
+        if (prefix != null && prefix.isBlank()) {
+            errors.add(config.pathOf(KafkaOptions.TRANSACTIONAL_ID_PREFIX), "must not be blank");
+        }
+    }
+
+    /** Present but empty brokers or topic would pass "required" and fail only when the job connects. */
+    static void validateAddress(Config config, ValidationErrors errors) {
+        java.util.List<String> brokers = config.get(KafkaOptions.BROKERS);
+        if (brokers != null && brokers.stream().allMatch(String::isBlank)) {
+            errors.add(config.pathOf(KafkaOptions.BROKERS), "must name at least one broker (host:port)");
+        }
+        String topic = config.get(KafkaOptions.TOPIC);
+        if (topic != null && topic.isBlank()) {
+            errors.add(config.pathOf(KafkaOptions.TOPIC), "must not be empty");
         }
     }
 

@@ -1,16 +1,16 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.RefusedRecordFinder;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the records of a failed batch that the table refuses, writing all the others: the batch is split in
- * halves, each half tried under a savepoint, and a failing half split again until single records remain. With
- * k bad records among n this costs about 2·k·log2(n) statements instead of n. Runs inside the caller's
- * transaction, which the caller commits (or rolls back) afterwards.
+ * Finds the records of a failed batch that the table refuses, writing all the others, by
+ * {@link RefusedRecordFinder}'s halving: here one try is a write under a savepoint, rolled back to it on a data
+ * error. Runs inside the caller's transaction, which the caller commits (or rolls back) afterwards.
  */
 final class FailingRecordIsolator {
 
@@ -31,34 +31,13 @@ final class FailingRecordIsolator {
      * order. Errors that are not data errors are thrown: they would fail every half alike.
      */
     List<Rejection> isolate(List<SinkRow> rows) throws SQLException {
-        List<Rejection> rejected = new ArrayList<>();
-        split(rows, rejected);
-        return rejected;
+        return new RefusedRecordFinder<SinkRow, SQLException>(this::attempt).find(rows).stream()
+                .map(r -> new Rejection(r.record(), r.reason()))
+                .toList();
     }
 
-    private void split(List<SinkRow> rows, List<Rejection> rejected) throws SQLException {
-        if (rows.size() == 1) {
-            SQLException failure = attempt(rows);
-            if (failure != null) {
-                rejected.add(new Rejection(rows.get(0), SqlErrors.describe(failure)));
-            }
-            return;
-        }
-        int middle = rows.size() / 2;
-        for (List<SinkRow> half : List.of(rows.subList(0, middle), rows.subList(middle, rows.size()))) {
-            SQLException failure = attempt(half);
-            if (failure != null) {
-                if (half.size() == 1) {
-                    rejected.add(new Rejection(half.get(0), SqlErrors.describe(failure)));
-                } else {
-                    split(half, rejected);
-                }
-            }
-        }
-    }
-
-    /** Null when the rows were written, else the data error (rolled back to the savepoint). */
-    private SQLException attempt(List<SinkRow> rows) throws SQLException {
+    /** Null when the rows were written, else the data error's description (rolled back to the savepoint). */
+    private String attempt(List<SinkRow> rows) throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
             writer.write(rows);
@@ -69,7 +48,7 @@ final class FailingRecordIsolator {
                 throw e;
             }
             connection.rollback(savepoint);
-            return e;
+            return SqlErrors.describe(e);
         }
     }
 }

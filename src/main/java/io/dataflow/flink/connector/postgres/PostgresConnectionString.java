@@ -186,7 +186,7 @@ public final class PostgresConnectionString {
     }
 
     /** Strict %XX decoding; unlike {@link URLDecoder}, '+' stays a plus (passwords contain them). */
-    static String percentDecode(String s, String part) {
+    public static String percentDecode(String s, String part) {
         if (s.indexOf('%') < 0) {
             return s;
         }

@@ -52,10 +52,10 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
     public void validateSource(Config config, ValidationErrors errors) {
         boolean hasTable = config.getOptional(PostgresOptions.SOURCE_TABLE).filter(t -> !t.isBlank()).isPresent();
         boolean hasQuery = config.getOptional(PostgresOptions.QUERY).filter(q -> !q.isBlank()).isPresent();
+        // Both set is accepted as by the original (its example K does it): the query is what is read, the table
+        // only names the records' metadata table.
         if (!hasTable && !hasQuery) {
             errors.add(config.pathOf(PostgresOptions.SOURCE_TABLE), "required (or query)");
-        } else if (hasTable && hasQuery) {
-            errors.add(config.pathOf(PostgresOptions.QUERY), "table and query cannot both be set");
         }
         if (hasTable) {
             try {

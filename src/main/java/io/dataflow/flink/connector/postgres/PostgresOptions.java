@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.manifest.ConfigOption;
 
 import java.util.List;
@@ -70,7 +71,7 @@ public final class PostgresOptions {
             .description("Table to read, table or schema.table (default schema public); required unless query is set")
             .build();
     public static final ConfigOption<String> QUERY = ConfigOption.string("query")
-            .description("Custom SELECT instead of table; incremental only when changeTrackingColumn is set explicitly")
+            .description("Custom SELECT read instead of table (a table set next to it only names the metadata table, as in the original); incremental only when changeTrackingColumn is set explicitly")
             .build();
     public static final ConfigOption<java.time.Duration> POLL_INTERVAL = ConfigOption.duration("pollInterval")
             .defaultValue(java.time.Duration.ofSeconds(5))

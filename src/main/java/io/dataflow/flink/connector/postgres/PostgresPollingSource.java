@@ -6,6 +6,9 @@ import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.connector.polling.PollCursor;
+import io.dataflow.flink.connector.polling.PollSchedule;
+import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.SecretMasker;
 import io.dataflow.flink.message.Message;
@@ -36,7 +39,6 @@ import java.util.Optional;
 public final class PostgresPollingSource extends BaseConnectorRW implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresPollingSource.class);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final long SLEEP_SLICE_MS = 200;
 
     private final PostgresConnectionString target;
@@ -54,18 +56,18 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
     private volatile Connection connection;
     private PollingQuery query;
     private PollCursor cursor = PollCursor.START;
-    private boolean cycleFoundRows;
-    private boolean ended;
-    private long nextPollAt;
-    private int failures;
-    private long lastErrorLogAt;
+    private final PollSchedule schedule;
     private volatile int healthy = 1;
 
     PostgresPollingSource(Config config, ConnectorContext context) {
         this.target = PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
         String tableName = config.get(PostgresOptions.SOURCE_TABLE);
-        this.table = tableName == null || tableName.isBlank() ? null : PostgresIdentifiers.parseTable(tableName);
+        boolean hasTableName = tableName != null && !tableName.isBlank();
         this.userQuery = config.get(PostgresOptions.QUERY);
+        // A query wins over a table given next to it (the original's query mode); the table then only labels
+        // the records' metadata.
+        boolean hasQuery = userQuery != null && !userQuery.isBlank();
+        this.table = !hasTableName || hasQuery ? null : PostgresIdentifiers.parseTable(tableName);
         this.pollInterval = config.get(PostgresOptions.POLL_INTERVAL);
         int readBatch = config.get(PostgresOptions.READ_BATCH_SIZE);
         this.page = readBatch > 0 ? readBatch : PollingQuery.DEFAULT_PAGE;
@@ -75,7 +77,8 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         this.autoCreate = config.get(PostgresOptions.SOURCE_AUTO_CREATE_TABLE);
         this.bounded = config.get(PostgresOptions.BOUNDED);
         // metadata "table" is the name as the manifest wrote it, like the original
-        this.tableLabel = table != null ? tableName.trim() : "query";
+        this.tableLabel = hasTableName ? tableName.trim() : "query";
+        this.schedule = new PollSchedule(pollInterval, bounded);
         if (context.metrics() != null) {
             context.metrics().gauge("pollHealthy", (Gauge<Integer>) () -> healthy);
         }
@@ -154,7 +157,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
                 LOG.info("PostgreSQL source {}: no column {}; reading incrementally by {} alone", table, changeColumn, orderColumn);
             }
         } else if (changeColumnExplicit) {
-            from = PollingQuery.wrap(userQuery);
+            from = PollingQuery.wrap(PostgresCursorDialect.INSTANCE, userQuery);
             changeExpr = PostgresIdentifiers.quote(changeColumn);
         } else {
             LOG.info("PostgreSQL source: query without changeTrackingColumn runs as written every cycle (no cursor){}",
@@ -167,7 +170,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
             ResultSetMetaData meta = rs.getMetaData();
             String changeType = changeExpr == null ? null : castableType(meta.getColumnTypeName(1));
             String keyType = castableType(meta.getColumnTypeName(changeExpr == null ? 1 : 2));
-            return PollingQuery.incremental(from, changeExpr, changeType, keyExpr, keyType, page);
+            return PollingQuery.incremental(PostgresCursorDialect.INSTANCE, from, changeExpr, changeType, keyExpr, keyType, page);
         }
     }
 
@@ -190,14 +193,14 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         if (isClosed()) {
             return SourceBatch.end();
         }
-        long now = System.currentTimeMillis();
-        if (now < nextPollAt) {
-            Thread.sleep(Math.min(SLEEP_SLICE_MS, nextPollAt - now));
+        long wait = schedule.millisUntilNextPoll(System.currentTimeMillis());
+        if (wait > 0) {
+            Thread.sleep(Math.min(SLEEP_SLICE_MS, wait));
             return SourceBatch.empty();
         }
         readLock();
         try {
-            if (isClosed() || ended) {
+            if (isClosed() || schedule.isEnded()) {
                 return SourceBatch.end();
             }
             return readPage();
@@ -236,23 +239,9 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
             c.commit();
         }
         healthy = 1;
-        failures = 0;
-        boolean shortPage = !query.isIncremental() || messages.size() < query.page();
-        if (!messages.isEmpty()) {
-            cycleFoundRows = true;
-        }
-        if (shortPage) {
-            // End of a cycle. Bounded: finish after a cycle that found nothing (or after the single cycle of a
-            // query without cursor), and start the next cycle at once; unbounded: the next cycle after pollInterval.
-            boolean found = cycleFoundRows;
-            cycleFoundRows = false;
-            if (bounded && (!found || !query.isIncremental())) {
-                ended = true;
-            }
-            nextPollAt = bounded ? 0 : System.currentTimeMillis() + pollInterval.toMillis();
-        }
+        schedule.pageRead(messages.size(), query.isIncremental(), query.page(), System.currentTimeMillis());
         if (messages.isEmpty()) {
-            return ended ? SourceBatch.end() : SourceBatch.empty();
+            return schedule.isEnded() ? SourceBatch.end() : SourceBatch.empty();
         }
         PollCursor reached = last;
         LOG.debug("PostgreSQL poll page: table={} rows={} to change={} key={}", tableLabel, messages.size(), reached.change(), reached.key());
@@ -290,13 +279,10 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
 
     private void onPollError(SQLException e) {
         healthy = 0;
-        failures++;
-        long backoff = Math.min(MAX_BACKOFF.toMillis(), pollInterval.toMillis() * (1L << Math.min(20, failures - 1)));
-        nextPollAt = System.currentTimeMillis() + backoff;
         long now = System.currentTimeMillis();
-        if (now - lastErrorLogAt > 60_000) {
-            lastErrorLogAt = now;
-            LOG.warn("PostgreSQL poll failed ({} in a row), retrying in {} ms: table={} error={}", failures, backoff, tableLabel,
+        long backoff = schedule.pollFailed(now);
+        if (schedule.shouldLogFailure(now)) {
+            LOG.warn("PostgreSQL poll failed ({} in a row), retrying in {} ms: table={} error={}", schedule.failures(), backoff, tableLabel,
                     SecretMasker.maskEmbeddedPasswords(SqlErrors.describe(e)));
         }
         try {

@@ -112,7 +112,7 @@ public final class CastTransformerFactory implements TransformerFactory {
                     if (s.equals("true") || s.equals("false")) {
                         return json.booleanNode(s.equals("true"));
                     }
-                } else if (value.isNumber()) {
+                } else if (value.isNumber() && !JsonValues.isNonFinite(value)) {
                     int sign = value.decimalValue().compareTo(BigDecimal.ONE) == 0 ? 1 : value.decimalValue().signum() == 0 ? 0 : -1;
                     if (sign >= 0) {
                         return json.booleanNode(sign == 1);
@@ -150,7 +150,9 @@ public final class CastTransformerFactory implements TransformerFactory {
 
     private static long toLong(JsonPath path, JsonNode value) throws TransformException {
         BigDecimal number;
-        if (value.isNumber()) {
+        if (JsonValues.isNonFinite(value)) {
+            throw new TransformException("field " + path + ": cannot cast " + describe(value) + " to int64: out of range");
+        } else if (value.isNumber()) {
             number = value.decimalValue();
         } else if (value.isTextual()) {
             try {

@@ -26,12 +26,22 @@ public final class JsonValues {
             return value.asText();
         }
         if (value.isNumber()) {
-            return decimalText(value.decimalValue());
+            return isNonFinite(value) ? goNonFinite(value.doubleValue()) : decimalText(value.decimalValue());
         }
         if (value.isBoolean()) {
             return value.booleanValue() ? "true" : "false";
         }
         return value.toString();
+    }
+
+    /** A double beyond range (the JSON number 1e400 parses to Infinity) has no decimal value. */
+    public static boolean isNonFinite(JsonNode value) {
+        return value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue());
+    }
+
+    /** Go's text for the non-finite floats ({@code strconv.FormatFloat}). */
+    private static String goNonFinite(double d) {
+        return Double.isNaN(d) ? "NaN" : d > 0 ? "+Inf" : "-Inf";
     }
 
     private static String decimalText(BigDecimal d) {
@@ -57,7 +67,7 @@ public final class JsonValues {
             return !s.isEmpty() && !s.equals("false");
         }
         if (value.isNumber()) {
-            return value.decimalValue().signum() != 0;
+            return isNonFinite(value) || value.decimalValue().signum() != 0;
         }
         return true;
     }

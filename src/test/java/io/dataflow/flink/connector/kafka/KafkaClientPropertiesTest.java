@@ -113,6 +113,9 @@ class KafkaClientPropertiesTest {
         assertThat(p.asMap()).doesNotContainKeys("ssl.truststore.type", "ssl.endpoint.identification.algorithm", "ssl.trustmanager.algorithm");
         assertThat(p.toString()).doesNotContain("s3cr3t-pass");
         assertThat(p.with("max.block.ms", "1000").toString()).doesNotContain("s3cr3t-pass").contains("max.block.ms=1000");
+        assertThat(p.describeConnection()).isEqualTo("brokers a:1 (SASL_SSL, SASL SCRAM-SHA-512 as bob)");
+        assertThat(p.with("max.block.ms", "1000").describeConnection()).as("kept by copies").isEqualTo("brokers a:1 (SASL_SSL, SASL SCRAM-SHA-512 as bob)");
+        assertThat(KafkaClientProperties.forAdmin(sink("{'brokers':'a:1,b:2','topic':'t'}")).describeConnection()).isEqualTo("brokers a:1,b:2 (PLAINTEXT)");
     }
 
     @Test

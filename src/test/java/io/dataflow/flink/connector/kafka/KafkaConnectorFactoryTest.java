@@ -81,11 +81,21 @@ class KafkaConnectorFactoryTest {
     }
 
     @Test
+    void topicNamesFollowKafkasRule() throws Exception {
+        assertThat(sourceErrors("{'brokers':'a:1','topic':'orders; DROP TABLE x'}")).singleElement().asString()
+                .startsWith("source.config.topic: Topic name is invalid: 'orders; DROP TABLE x' contains one or more characters other than");
+        assertThat(sinkErrors("{'brokers':'a:1','topic':'..'}")).singleElement().asString().startsWith("sink.config.topic:");
+        assertThat(sinkErrors("{'brokers':'a:1','topic':'" + "t".repeat(250) + "'}")).singleElement().asString()
+                .startsWith("sink.config.topic:");
+        assertThat(sourceErrors("{'brokers':'a:1','topic':'shop.orders-v2_ok'}")).isEmpty();
+    }
+
+    @Test
     void requiredFieldsAndUnknownKeys() throws Exception {
         assertThat(sourceErrors("{'topics':'x'}")).containsExactlyInAnyOrder(
-                "source.config.topics: unknown field (known: bounded, brokers, consumerGroup, consumerMaxWait, fetchMaxBytes, "
-                        + "fetchMinBytes, format, isolationLevel, maxPartitionFetchBytes, netReadTimeout, netWriteTimeout, sasl, "
-                        + "securityProtocol, tls, topic)",
+                "source.config.topics: unknown field (known: avroSchema, avroSchemaFile, bounded, brokers, consumerGroup, "
+                        + "consumerMaxWait, fetchMaxBytes, fetchMinBytes, format, isolationLevel, maxPartitionFetchBytes, netReadTimeout, "
+                        + "netWriteTimeout, sasl, schemaRegistry, securityProtocol, tls, topic)",
                 "source.config.brokers: required (or brokersSecretRef)",
                 "source.config.topic: required (or topicSecretRef)");
         assertThat(sinkErrors("{'brokers':'a:1','topic':'t','consumerGroup':'g'}")).singleElement()
@@ -165,12 +175,6 @@ class KafkaConnectorFactoryTest {
     }
 
     @Test
-    void avroIsRejectedUntilTheKafkaCompleteIssue() throws Exception {
-        assertThat(sourceErrors("{'brokers':'a:1','topic':'t','format':'avro'}")).singleElement().asString()
-                .startsWith("source.config.format: avro is not supported yet: Avro decoding arrives with the Kafka-complete issue");
-    }
-
-    @Test
     void netReadTimeoutMustExceedConsumerMaxWait() throws Exception {
         assertThat(sourceErrors("{'brokers':'a:1','topic':'t','consumerMaxWait':'2s','netReadTimeout':'2s'}")).containsExactly(
                 "source.config.netReadTimeout: must be greater than consumerMaxWait (2000 ms <= 2000 ms)");
@@ -197,11 +201,43 @@ class KafkaConnectorFactoryTest {
     }
 
     @Test
-    void exactlyOnceIsRejectedUntilTheKafkaCompleteIssue() throws Exception {
-        assertThat(sinkErrors("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once'}")).singleElement().asString()
-                .startsWith("sink.config.deliveryGuarantee: exactly-once is not supported yet: Kafka transactions arrive with the Kafka-complete issue");
+    void exactlyOnceNeedsTheIdempotentProducerAndCheckpoints() throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        Config c = sink("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once','transactionTimeout':'5m'}", errors);
+        assertThat(errors.list()).isEmpty();
+        assertThat(factory.fieldRequiringCheckpointing(c)).contains("sink.config.deliveryGuarantee");
+        assertThat(KafkaClientProperties.forProducer(c).get("transaction.timeout.ms")).isEqualTo("300000");
+        Config atLeastOnce = sink("{'brokers':'a:1','topic':'t'}", new ValidationErrors());
+        assertThat(factory.fieldRequiringCheckpointing(atLeastOnce)).isEmpty();
+        assertThat(KafkaClientProperties.forProducer(atLeastOnce).get("transaction.timeout.ms")).isNull();
+        assertThat(sinkErrors("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once','idempotent':false,'requiredAcks':'local'}"))
+                .containsExactly("sink.config.idempotent: exactly-once needs the idempotent producer (remove idempotent: false)");
+        assertThat(sinkErrors("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once','transactionalIdPrefix':' '}"))
+                .containsExactly("sink.config.transactionalIdPrefix: must not be blank");
         assertThat(sinkErrors("{'brokers':'a:1','topic':'t','compression':'brotli'}")).containsExactly(
                 "sink.config.compression: must be one of none, gzip, snappy, lz4, zstd (got \"brotli\")");
+    }
+
+    @Test
+    void transactionalIdsAreNumberedPerSubtaskAndParsedBackUnderTheirPrefixOnly() {
+        assertThat(TransactionalIds.defaultPrefix("orders-job", "route-1-sink")).isEqualTo("dataflow-orders-job-route-1-sink");
+        TransactionalIds ids = new TransactionalIds("dataflow-orders-job-sink", 3);
+        assertThat(ids.id(42)).isEqualTo("dataflow-orders-job-sink-3-42");
+        assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-3-42"))
+                .contains(new TransactionalIds.Parsed(3, 42));
+        assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-x-42")).isEmpty();
+        assertThat(TransactionalIds.parse("dataflow-orders-job", "dataflow-orders-job-sink-3-42")).as("another sink's prefix").isEmpty();
+        assertThat(TransactionalIds.parse("dataflow-orders", "dataflow-orders-job-sink-3-42")).isEmpty();
+    }
+
+    @Test
+    void pendingTransactionRoundTripsAndRejectsForeignBytes() {
+        PendingTransaction p = new PendingTransaction("dataflow-j-sink-0-7", 4001L, (short) 3, 7L);
+        assertThat(PendingTransaction.decode(p.encode())).isEqualTo(p);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PendingTransaction.decode("{\"version\":2}".getBytes()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unsupported pending Kafka transaction");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PendingTransaction.decode("not json".getBytes()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.polling.PollCursor;
+import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.manifest.ConfigValidator;
 import io.dataflow.flink.manifest.ValidationErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +16,8 @@ class PollingQueryTest {
     private static final String FROM = "\"public\".\"orders\"";
     private static final String CHANGE = "COALESCE(\"updated_at\", \"created_at\")";
 
-    private final PollingQuery composite = PollingQuery.incremental(FROM, CHANGE, "timestamp", "\"id\"", "int8", 500);
-    private final PollingQuery keyOnly = PollingQuery.incremental(FROM, null, null, "\"id\"", "int8", 100);
+    private final PollingQuery composite = PollingQuery.incremental(PostgresCursorDialect.INSTANCE, FROM, CHANGE, "timestamp", "\"id\"", "int8", 500);
+    private final PollingQuery keyOnly = PollingQuery.incremental(PostgresCursorDialect.INSTANCE, FROM, null, null, "\"id\"", "int8", 100);
 
     @Test
     void firstPageReadsFromTheStartInCursorOrder() {
@@ -42,7 +44,7 @@ class PollingQueryTest {
 
     @Test
     void aUserQueryIsWrappedOrRunAsWritten() {
-        assertThat(PollingQuery.wrap(" SELECT a, b FROM t WHERE x = 'y;' ;; ")).isEqualTo("(SELECT a, b FROM t WHERE x = 'y;') AS \"__dataflow_src\"");
+        assertThat(PollingQuery.wrap(PostgresCursorDialect.INSTANCE, " SELECT a, b FROM t WHERE x = 'y;' ;; ")).isEqualTo("(SELECT a, b FROM t WHERE x = 'y;') AS \"__dataflow_src\"");
         PollingQuery asWritten = PollingQuery.asWritten("SELECT 1");
         assertThat(asWritten.isIncremental()).isFalse();
         assertThat(asWritten.sql(new PollCursor("a", "b"))).isEqualTo("SELECT 1");
@@ -57,10 +59,10 @@ class PollingQueryTest {
     }
 
     @Test
-    void sourceValidationWantsTableOrQueryButNotBoth() throws Exception {
+    void sourceValidationWantsTableOrQueryAndAcceptsBothLikeTheOriginal() throws Exception {
         assertThat(errors("{\"connectionString\":\"postgres://u@h/db\"}")).containsExactly("source.config.table: required (or query)");
-        assertThat(errors("{\"connectionString\":\"postgres://u@h/db\",\"table\":\"t\",\"query\":\"SELECT 1\"}"))
-                .containsExactly("source.config.query: table and query cannot both be set");
+        // the original's example K sets both: the query is read, the table labels the metadata
+        assertThat(errors("{\"connectionString\":\"postgres://u@h/db\",\"table\":\"t\",\"query\":\"SELECT 1\"}")).isEmpty();
         assertThat(errors("{\"connectionString\":\"postgres://u@h/db\",\"table\":\"s.t\",\"pollInterval\":\"250ms\",\"bounded\":true}")).isEmpty();
     }
 

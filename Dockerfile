@@ -1,0 +1,13 @@
+# The image the FlinkDeployments in jobs/k8s/ run (docs/DEPLOYMENT.md). Build the jar first:
+#   mvn -B package -DskipTests && docker build -t dataflow-flink:0.1.0 .
+# Java 17 image: the jar is compiled for Java 17 (plain flink:1.20 is Java 11).
+FROM flink:1.20-java17
+
+# The operator starts the job from local:///opt/flink/usrlib/dataflow-flink.jar (job.jarURI).
+COPY --chown=flink:flink target/dataflow-flink.jar /opt/flink/usrlib/dataflow-flink.jar
+
+# Checkpoints, savepoints and HA metadata go to s3:// paths: enable the S3 filesystem that the image ships in
+# opt/ (filesystems are plugins and load only from plugins/). The Prometheus reporter needs nothing here: the
+# distribution already has it in plugins/metrics-prometheus/; flinkConfiguration turns it on.
+RUN mkdir -p /opt/flink/plugins/s3-fs-presto \
+ && cp /opt/flink/opt/flink-s3-fs-presto-*.jar /opt/flink/plugins/s3-fs-presto/

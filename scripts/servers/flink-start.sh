@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Starts a standalone Flink session cluster on 127.0.0.1: one JobManager and one TaskManager, assembled from the Flink
+# jars on Maven Central (the distribution tarball is not served there). It is what `flink run` talks to: submit with
+# scripts/flink.sh run target/dataflow-flink.jar MANIFEST. Idempotent: when the recorded processes are alive it only
+# prints the REST port. The Prometheus reporter is loaded as a plugin, as in a distribution.
+# Env: FLINK_VERSION (1.20.5), FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORTS (19250-19259),
+#      FLINK_DIR ($SERVERS_BASE/flink, SERVERS_BASE: see lib.sh), JAVA (java), FLINK_START_TIMEOUT (180)
+# Prints: the REST port on stdout (web UI and REST API on http://127.0.0.1:PORT).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FLINK_VERSION="${FLINK_VERSION:-1.20.5}"
+FLINK_PROMETHEUS_VERSION="${FLINK_PROMETHEUS_VERSION:-1.20.3}" # the newest 1.20 release of that module
+FLINK_REST_PORT="${FLINK_REST_PORT:-18081}"
+FLINK_RPC_PORT="${FLINK_RPC_PORT:-16123}"
+FLINK_METRICS_PORTS="${FLINK_METRICS_PORTS:-19250-19259}"
+FLINK_DIR="${FLINK_DIR:-$SERVERS_BASE/flink}"
+JAVA="${JAVA:-java}"
+PROJECT_DIR="$(cd "$(dirname "$0")/../.." && pwd)"
+DIST="$FLINK_DIR/dist-$FLINK_VERSION"
+RUN="$FLINK_DIR/run"
+JM_PID="$FLINK_DIR/jobmanager.pid"
+TM_PID="$FLINK_DIR/taskmanager.pid"
+
+if pid_alive "$JM_PID" && pid_alive "$TM_PID"; then
+  log "flink already running (jobmanager pid $(cat "$JM_PID"), taskmanager pid $(cat "$TM_PID"))"
+  echo "$FLINK_REST_PORT"; exit 0
+fi
+stop_pidfile "$TM_PID" 10; stop_pidfile "$JM_PID" 10
+if port_open "$FLINK_REST_PORT" || port_open "$FLINK_RPC_PORT"; then
+  log "port $FLINK_REST_PORT or $FLINK_RPC_PORT is taken by another process"; exit 1
+fi
+
+log "fetching flink $FLINK_VERSION jars (cached in $DIST)"
+mvn_fetch_deps "$DIST" "
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-clients</artifactId><version>$FLINK_VERSION</version></dependency>
+    <dependency><groupId>org.apache.flink</groupId><artifactId>flink-runtime-web</artifactId><version>$FLINK_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>"
+if [ ! -f "$DIST/plugins/metrics-prometheus/.complete" ]; then
+  mkdir -p "$DIST/plugins/metrics-prometheus"
+  (cd "$DIST" && mvn -q -B dependency:copy -Dartifact="org.apache.flink:flink-metrics-prometheus:$FLINK_PROMETHEUS_VERSION" \
+      -DoutputDirectory=plugins/metrics-prometheus) >&2
+  touch "$DIST/plugins/metrics-prometheus/.complete"
+fi
+
+rm -rf "$RUN"; mkdir -p "$RUN/conf" "$RUN/checkpoints" "$RUN/savepoints" "$RUN/tmp"
+# The project's flink-conf.yaml, with the addresses, ports, directories and memory of this machine.
+grep -v -E '^(execution.checkpointing.dir|execution.checkpointing.savepoint-dir|metrics.reporter.prom.port|taskmanager.memory.process.size|jobmanager.memory.process.size):' \
+  "$PROJECT_DIR/flink-conf/flink-conf.yaml" > "$RUN/conf/flink-conf.yaml"
+{
+  echo ""
+  echo "# ---- flink-start.sh: a session cluster on loopback ----"
+  echo "jobmanager.rpc.address: 127.0.0.1"
+  echo "jobmanager.rpc.port: $FLINK_RPC_PORT"
+  echo "jobmanager.bind-host: 127.0.0.1"
+  echo "taskmanager.bind-host: 127.0.0.1"
+  echo "taskmanager.host: 127.0.0.1"
+  echo "rest.address: 127.0.0.1"
+  echo "rest.bind-address: 127.0.0.1"
+  echo "rest.port: $FLINK_REST_PORT"
+  echo "execution.checkpointing.dir: file://$RUN/checkpoints"
+  echo "execution.checkpointing.savepoint-dir: file://$RUN/savepoints"
+  echo "io.tmp.dirs: $RUN/tmp"
+  echo "metrics.reporter.prom.port: $FLINK_METRICS_PORTS"
+  echo "jobmanager.memory.process.size: 768m"
+  echo "taskmanager.memory.process.size: 1024m"
+} >> "$RUN/conf/flink-conf.yaml"
+printf '%s\n' 'rootLogger.level = INFO' 'rootLogger.appenderRef.file.ref = file' 'appender.file.type = File' \
+  'appender.file.name = file' 'appender.file.fileName = ${sys:log.file}' 'appender.file.layout.type = PatternLayout' \
+  'appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n' 'logger.pekko.name = org.apache.pekko' \
+  'logger.pekko.level = WARN' > "$RUN/conf/log4j.properties"
+
+CP="$DIST/lib/*"
+read -r -a JAVA_OPTS_ALL <<< "$(sed -n 's/^env.java.opts.all: *//p' "$RUN/conf/flink-conf.yaml")"
+common=("${JAVA_OPTS_ALL[@]}" -cp "$CP" -Dlog4j.configurationFile="file:$RUN/conf/log4j.properties" -XX:+UseG1GC -Djava.io.tmpdir="$RUN/tmp")
+export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$DIST/plugins"
+# JVM flags and the derived memory settings, as bin/jobmanager.sh and bin/taskmanager.sh compute them
+resource_params() {
+  "$JAVA" -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$RUN/conf" 2>/dev/null \
+    | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
+}
+mapfile -t JM_PARAMS < <(resource_params GET_JM_RESOURCE_PARAMS)
+mapfile -t TM_PARAMS < <(resource_params GET_TM_RESOURCE_PARAMS)
+if [ "${#JM_PARAMS[@]}" -lt 2 ] || [ "${#TM_PARAMS[@]}" -lt 2 ]; then
+  log "BashJavaUtils did not compute the memory settings from $RUN/conf/flink-conf.yaml"; exit 1
+fi
+T0=$(date +%s%N)
+# shellcheck disable=SC2086 # the computed flags are word lists
+nohup "$JAVA" ${JM_PARAMS[0]} -Dlog.file="$RUN/jobmanager.log" "${common[@]}" \
+  org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$RUN/conf" ${JM_PARAMS[1]} \
+  > "$RUN/jobmanager.out" 2>&1 < /dev/null &
+echo $! > "$JM_PID"
+# shellcheck disable=SC2086
+nohup "$JAVA" ${TM_PARAMS[0]} -Dlog.file="$RUN/taskmanager.log" "${common[@]}" \
+  org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$RUN/conf" ${TM_PARAMS[1]} \
+  > "$RUN/taskmanager.out" 2>&1 < /dev/null &
+echo $! > "$TM_PID"
+log "flink jobmanager pid $(cat "$JM_PID"), taskmanager pid $(cat "$TM_PID"), logs in $RUN"
+
+# ready: the REST API answers and counts one TaskManager
+ready() {
+  pid_alive "$TM_PID" && curl -sf "http://127.0.0.1:$FLINK_REST_PORT/overview" | grep -q '"taskmanagers":1'
+}
+if ! wait_for "${FLINK_START_TIMEOUT:-180}" "$JM_PID" ready; then
+  tail -n 30 "$RUN/jobmanager.log" "$RUN/taskmanager.log" "$RUN"/*.out >&2 || true
+  stop_pidfile "$TM_PID" 10; stop_pidfile "$JM_PID" 10; exit 1
+fi
+log "flink session cluster ready on http://127.0.0.1:$FLINK_REST_PORT after $(elapsed "$T0") s, RSS JM $(rss_mb "$JM_PID") MiB, TM $(rss_mb "$TM_PID") MiB"
+echo "$FLINK_REST_PORT"

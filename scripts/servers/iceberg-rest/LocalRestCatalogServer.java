@@ -1,0 +1,78 @@
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.rest.RESTCatalogAdapter;
+import org.apache.iceberg.rest.RESTCatalogServlet;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Apache Iceberg's reference REST catalog (RESTCatalogAdapter + RESTCatalogServlet from iceberg-core's tests, the
+ * code behind iceberg-open-api's RESTCatalogServer and the apache/iceberg-rest-fixture image) on 127.0.0.1 only (the
+ * fixture binds every interface), backed by a JdbcCatalog on in-memory SQLite with a local warehouse, and with a
+ * small authentication check so that tests can tell credentials are really sent: every request except the OAuth2
+ * token endpoint needs one of
+ *   Authorization: Bearer dataflow-test-token
+ *   Authorization: Bearer client-credentials-token:sub=dataflow-test-client   (what the adapter's token endpoint
+ *                                                                              issues to client id dataflow-test-client)
+ *   Authorization: Basic base64(dataflow:dataflow-test-password)
+ * Usage: java -cp "lib/*" LocalRestCatalogServer.java PORT WAREHOUSE_URI
+ */
+public class LocalRestCatalogServer {
+
+    static final Set<String> ACCEPTED = Set.of(
+            "Bearer dataflow-test-token",
+            "Bearer client-credentials-token:sub=dataflow-test-client",
+            "Basic " + Base64.getEncoder().encodeToString("dataflow:dataflow-test-password".getBytes(StandardCharsets.UTF_8)));
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        Catalog catalog = CatalogUtil.buildIcebergCatalog("rest_backend", Map.of(
+                "catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog",
+                "uri", "jdbc:sqlite::memory:",
+                "jdbc.schema-version", "V1",
+                "warehouse", args[1]), new org.apache.hadoop.conf.Configuration());
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.addServlet(new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(catalog))), "/*");
+        context.addFilter(new FilterHolder(new AuthFilter()), "/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(context);
+        server.start();
+        server.join();
+    }
+
+    static final class AuthFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws java.io.IOException, jakarta.servlet.ServletException {
+            HttpServletRequest request = (HttpServletRequest) req;
+            String auth = request.getHeader("Authorization");
+            if (request.getRequestURI().endsWith("/v1/oauth/tokens") || (auth != null && ACCEPTED.contains(auth))) {
+                chain.doFilter(req, resp);
+                return;
+            }
+            HttpServletResponse response = (HttpServletResponse) resp;
+            response.setStatus(401);
+            response.setContentType("application/json");
+            response.getWriter().write("{\"error\":{\"message\":\"Not authorized: missing or unknown credentials\","
+                    + "\"type\":\"NotAuthorizedException\",\"code\":401}}");
+        }
+    }
+}

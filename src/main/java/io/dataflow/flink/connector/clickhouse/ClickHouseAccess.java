@@ -1,0 +1,189 @@
+package io.dataflow.flink.connector.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandResponse;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.data.ClickHouseFormat;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The only class that talks to ClickHouse, through the official {@code client-v2} over HTTP, using just what
+ * works on ClickHouse 18.16 and on modern servers alike (see {@code shared/reference/clickhouse-client.md}):
+ * <ul>
+ *   <li>response compression off unless {@code compression: true} (18.16 answers compressed requests with an
+ *       empty body, so every SELECT would silently return nothing);</li>
+ *   <li>inserts as JSONEachRow streams, unknown fields skipped ({@code input_format_skip_unknown_fields=1});</li>
+ *   <li>reads with {@code FORMAT JSONEachRow} written into the SQL (18.16 ignores the format header) and
+ *       {@code output_format_json_quote_64bit_integers=0}, so 64-bit integers arrive as JSON numbers;</li>
+ *   <li>the database as the {@code database} URL parameter (18.16 ignores the database header);</li>
+ *   <li>no server-side query parameters, binary readers or {@code queryAll} (none of them exists in 18.16):
+ *       literals are escaped by {@link ClickHouseSql}.</li>
+ * </ul>
+ * Every failure is a {@link ClickHouseException} that says what was attempted, classified for retries and
+ * record attribution by {@link ClickHouseErrors}.
+ */
+public final class ClickHouseAccess implements AutoCloseable {
+
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** One request end to end, as the original's flush context (5 minutes). */
+    static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            // Decimal(18, 2) values keep every digit; Float64 values are exact decimals of their text too.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+
+    private final Client client;
+    private final ClickHouseConnectionString target;
+    private final long timeoutMillis;
+
+    private ClickHouseAccess(Client client, ClickHouseConnectionString target, long timeoutMillis) {
+        this.client = client;
+        this.target = target;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Builds the client and checks that the server answers a query (a ping alone passes even when reads would not). */
+    public static ClickHouseAccess open(ClickHouseConnectionString target, boolean compression) throws ClickHouseException {
+        Duration connect = target.connectTimeout() != null ? target.connectTimeout() : DEFAULT_CONNECT_TIMEOUT;
+        Duration socket = target.socketTimeout() != null ? target.socketTimeout() : DEFAULT_SOCKET_TIMEOUT;
+        Client.Builder builder = new Client.Builder()
+                .addEndpoint(target.endpoint())
+                .setUsername(target.user())
+                .setPassword(target.password())
+                .setDefaultDatabase(target.database())
+                .compressServerResponse(compression)
+                .compressClientRequest(compression)
+                .setConnectTimeout(connect.toMillis(), ChronoUnit.MILLIS)
+                .setSocketTimeout(socket.toMillis(), ChronoUnit.MILLIS)
+                // retries are the connectors' own (transient errors only, with back-off)
+                .setMaxRetries(0)
+                .setClientName("dataflow-flink")
+                .serverSetting("output_format_json_quote_64bit_integers", "0")
+                // 18.16 ignores the client's X-ClickHouse-Database header; the URL parameter works on every version
+                .serverSetting("database", target.database());
+        target.serverSettings().forEach(builder::serverSetting);
+        Client client;
+        try {
+            client = builder.build();
+        } catch (RuntimeException e) {
+            throw ClickHouseErrors.wrap("connecting to ClickHouse " + target, e);
+        }
+        ClickHouseAccess access = new ClickHouseAccess(client, target, socket.toMillis() + connect.toMillis());
+        try {
+            access.query("SELECT 1 AS ok");
+        } catch (ClickHouseException e) {
+            access.close();
+            throw ClickHouseErrors.wrap("connecting to ClickHouse " + target, e.getCause() != null ? e.getCause() : e);
+        }
+        return access;
+    }
+
+    public ClickHouseConnectionString target() {
+        return target;
+    }
+
+    /** Runs a statement that returns nothing (DDL, OPTIMIZE). */
+    public void execute(String sql) throws ClickHouseException {
+        try (CommandResponse ignored = client.execute(sql).get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            // the response only has to be consumed
+        } catch (Exception e) {
+            throw failure("running " + firstWords(sql), e);
+        }
+    }
+
+    /** Inserts newline-delimited JSON objects (JSONEachRow); fields without a column are skipped. */
+    public void insertJsonEachRow(ClickHouseTableName table, byte[] rows, int length) throws ClickHouseException {
+        InsertSettings settings = new InsertSettings().serverSetting("input_format_skip_unknown_fields", "1");
+        try (InputStream in = new ByteArrayInputStream(rows, 0, length);
+             InsertResponse ignored = client.insert(table.qualified(), in, ClickHouseFormat.JSONEachRow, settings)
+                     .get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            // InsertResponse.getWrittenRows() is -1 on 18.16 (no summary header): success is the only answer
+        } catch (Exception e) {
+            throw failure("inserting into " + table, e);
+        }
+    }
+
+    /** The rows of a SELECT (written without FORMAT) as JSON objects. */
+    public List<ObjectNode> query(String select) throws ClickHouseException {
+        List<ObjectNode> rows = new ArrayList<>();
+        try (QueryResponse response = client.query(select + "\nFORMAT JSONEachRow").get(timeoutMillis, TimeUnit.MILLISECONDS);
+             MappingIterator<ObjectNode> it = JSON.readerFor(ObjectNode.class).readValues(response.getInputStream())) {
+            while (it.hasNextValue()) {
+                rows.add(it.nextValue());
+            }
+        } catch (Exception e) {
+            throw failure("querying " + firstWords(select), e);
+        }
+        return rows;
+    }
+
+    /** Column name → type of a SELECT's result, read from {@code FORMAT JSON} metadata of an empty result. */
+    public Map<String, String> resultTypes(String select) throws ClickHouseException {
+        Map<String, String> types = new LinkedHashMap<>();
+        try (QueryResponse response = client.query("SELECT * FROM (" + select + ") LIMIT 0\nFORMAT JSON")
+                .get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            JsonNode meta = JSON.readTree(response.getInputStream()).path("meta");
+            for (JsonNode column : meta) {
+                types.put(column.path("name").asText(), column.path("type").asText());
+            }
+        } catch (Exception e) {
+            throw failure("describing " + firstWords(select), e);
+        }
+        return types;
+    }
+
+    /** Column name → type of a table, in table order; empty when the table does not exist. */
+    public Optional<Map<String, String>> columns(ClickHouseTableName table) throws ClickHouseException {
+        List<ObjectNode> rows = query("SELECT name, type FROM system.columns WHERE database = "
+                + ClickHouseSql.quoteString(table.database()) + " AND table = " + ClickHouseSql.quoteString(table.table()));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (ObjectNode row : rows) {
+            columns.put(row.path("name").asText(), row.path("type").asText());
+        }
+        return Optional.of(columns);
+    }
+
+    private ClickHouseException failure(String what, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return ClickHouseErrors.wrap(what + " (" + target + ")", cause);
+    }
+
+    private static String firstWords(String sql) {
+        String s = sql.trim().replaceAll("\\s+", " ");
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (RuntimeException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.dataflow.flink.connector.clickhouse;
+
+import io.dataflow.flink.connector.polling.PollingQuery;
+import io.dataflow.flink.manifest.ConfigOption;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The {@code config} fields of {@code type: clickhouse}, with the newest original defaults (reference §4.4). */
+public final class ClickHouseOptions {
+
+    public static final String MERGE_TREE = "MergeTree";
+    public static final String REPLACING_MERGE_TREE = "ReplacingMergeTree";
+
+    /** {@code batchSize: 0} means "flush on the timer only"; a batch still never grows beyond this. */
+    public static final int MAX_BATCH_SIZE = 10_000;
+
+    public static final ConfigOption<String> CONNECTION_STRING = ConfigOption.string("connectionString").required().secret()
+            .description("clickhouse://user:pass@host:9000/db?settings, tcp://host:9000?username=…&database=…, or "
+                    + "http(s)://host:8123/db; talks HTTP (native port 9000 → 8123, 9440 → 8443, http_port=N overrides)")
+            .build();
+    public static final ConfigOption<String> USER = ConfigOption.string("user")
+            .description("User, instead of the one in connectionString (default: default)")
+            .build();
+    public static final ConfigOption<String> PASSWORD = ConfigOption.string("password").secret()
+            .description("Password, instead of the one in connectionString (use passwordSecretRef)")
+            .build();
+    public static final ConfigOption<Boolean> COMPRESSION = ConfigOption.bool("compression").defaultValue(false)
+            .description("Compress requests and responses (LZ4). Off by default: ClickHouse before 19.x answers "
+                    + "compressed requests with empty bodies; turn it on for modern servers")
+            .build();
+    public static final ConfigOption<String> TABLE = ConfigOption.string("table").required()
+            .description("Target table, table or database.table (default: the connection string's database)")
+            .build();
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer("batchSize").defaultValue(500).min(0)
+            .description("Records per INSERT; 0 = flush on the timer (and on checkpoints) only, at most "
+                    + MAX_BATCH_SIZE + " records per batch")
+            .build();
+    public static final ConfigOption<Integer> BATCH_FLUSH_INTERVAL_SECONDS = ConfigOption.integer("batchFlushIntervalSeconds")
+            .defaultValue(10).min(0)
+            .description("Flush a partial batch after this many seconds; 0 disables the timer (checkpoints still flush)")
+            .build();
+    public static final ConfigOption<Boolean> AUTO_CREATE_TABLE = ConfigOption.bool("autoCreateTable").defaultValue(false)
+            .description("Create the table when missing: raw layout at connect, columnar layout from the first batch "
+                    + "(types inferred, see docs/CLICKHOUSE.md)")
+            .build();
+    public static final ConfigOption<Boolean> UPSERT_MODE = ConfigOption.bool("upsertMode").defaultValue(false)
+            .description("Auto-created tables use ReplacingMergeTree (duplicates of a key are merged away in the "
+                    + "background; read with FINAL for the newest version)")
+            .build();
+    public static final ConfigOption<String> CONFLICT_KEY = ConfigOption.string("conflictKey")
+            .description("ORDER BY column of an auto-created table (the key ReplacingMergeTree deduplicates on); "
+                    + "default: the first column by name")
+            .build();
+    public static final ConfigOption<String> TABLE_ENGINE = ConfigOption.enumOf("tableEngine", MERGE_TREE, REPLACING_MERGE_TREE)
+            .description("Engine of an auto-created table; default ReplacingMergeTree with upsertMode, else MergeTree")
+            .build();
+    public static final ConfigOption<String> REPLACING_VERSION_COLUMN = ConfigOption.string("replacingVersionColumn")
+            .description("Version column of ReplacingMergeTree: the row with the highest version survives merges")
+            .build();
+    public static final ConfigOption<Boolean> RAW_MODE = ConfigOption.bool("rawMode").defaultValue(false)
+            .description("Store each record's body as is in data String, plus created_at (table: data String, "
+                    + "created_at DateTime DEFAULT now())")
+            .build();
+    public static final ConfigOption<Boolean> FLATTEN_METADATA_COLUMNS = ConfigOption.bool("flattenMetadataColumns")
+            .defaultValue(false)
+            .description("Not supported by the ClickHouse sink (the original's newest sink stores raw bodies without "
+                    + "metadata); true is a validation error")
+            .build();
+    public static final ConfigOption<String> FLATTEN_METADATA_COLUMNS_PREFIX = ConfigOption.string("flattenMetadataColumnsPrefix")
+            .defaultValue("")
+            .description("Accepted for compatibility; unused (see flattenMetadataColumns)")
+            .build();
+
+    public static final List<ConfigOption<?>> SINK = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, TABLE,
+            BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, TABLE_ENGINE,
+            REPLACING_VERSION_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
+
+    // ---- polling source ----
+
+    public static final ConfigOption<String> SOURCE_TABLE = ConfigOption.string("table")
+            .description("Table to read, table or database.table; required unless query is set")
+            .build();
+    public static final ConfigOption<String> QUERY = ConfigOption.string("query")
+            .description("Custom SELECT (without FORMAT) instead of table; incremental only when changeTrackingColumn "
+                    + "is set explicitly, else run as written every cycle")
+            .build();
+    public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOption.duration("pollInterval")
+            .defaultValue(Duration.ofSeconds(5))
+            .description("Pause between poll cycles (Go duration or seconds); also the base of the error back-off")
+            .build();
+    public static final ConfigOption<Integer> READ_BATCH_SIZE = ConfigOption.integer("readBatchSize").defaultValue(0).min(0)
+            .description("Rows per query; a cycle queries page by page until a short page. 0 = pages of "
+                    + PollingQuery.DEFAULT_PAGE)
+            .build();
+    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = ConfigOption.string("changeTrackingColumn")
+            .defaultValue("created_at")
+            .description("Time or ordering column of the incremental cursor; a table without it is read by orderByColumn alone")
+            .build();
+    public static final ConfigOption<String> ORDER_BY_COLUMN = ConfigOption.string("orderByColumn").defaultValue("id")
+            .description("Tie-breaker of the cursor and the record's metadata id")
+            .build();
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
+            .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
+            .build();
+
+    public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, SOURCE_TABLE,
+            QUERY, POLL_INTERVAL, READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED);
+
+    private ClickHouseOptions() {
+    }
+}

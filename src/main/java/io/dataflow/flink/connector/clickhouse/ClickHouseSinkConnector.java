@@ -1,0 +1,339 @@
+package io.dataflow.flink.connector.clickhouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import io.dataflow.flink.connector.BackgroundBatch;
+import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.RefusedRecordFinder;
+import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ClickHouse sink (reference §4.4): buffers records and writes each batch as one JSONEachRow INSERT, on a
+ * background thread while the task reads on ({@link BackgroundBatch}, as the PostgreSQL sink).
+ *
+ * <p>ClickHouse parses an insert completely before it writes it (for batches below {@code max_insert_block_size},
+ * about a million rows), so a value it cannot parse refuses the whole insert and nothing of it is stored. The sink
+ * then finds the refused records by halving ({@link RefusedRecordFinder}): with a {@link RejectedRecordListener}
+ * every other record is written and each refused one reported with the server's code and message; without one
+ * the flush fails and nothing of the batch is written. Transient failures (connection, timeouts, HTTP 502/503/504,
+ * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original.
+ */
+public final class ClickHouseSinkConnector extends BaseConnector implements SinkConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSinkConnector.class);
+
+    static final int MAX_ATTEMPTS = 5;
+
+    private final ClickHouseSinkSettings settings;
+    private final ConnectorContext context;
+    private final Duration retryDelay;
+    private final List<Message> buffer = new ArrayList<>();
+
+    private BackgroundBatch<RefusedRecordFinder.Refusal<Message>> background;
+    private volatile ClickHouseAccess access;
+    private RejectedRecordListener rejectedRecordListener;
+    /** Null until the table is known to exist (it may be created from the first batch). */
+    private ClickHouseRowEncoder encoder;
+
+    public ClickHouseSinkConnector(ClickHouseSinkSettings settings, ConnectorContext context) {
+        this(settings, context, Duration.ofSeconds(2));
+    }
+
+    ClickHouseSinkConnector(ClickHouseSinkSettings settings, ConnectorContext context, Duration retryDelay) {
+        this.settings = settings;
+        this.context = context;
+        this.retryDelay = retryDelay;
+    }
+
+    @Override
+    public void setRejectedRecordListener(RejectedRecordListener listener) {
+        this.rejectedRecordListener = listener;
+    }
+
+    @Override
+    public long flushIntervalMillis() {
+        return settings.flushIntervalMillis();
+    }
+
+    @Override
+    public void connect() throws Exception {
+        if (!guardConnect()) {
+            throw new ConnectorClosedException();
+        }
+        try {
+            if (access != null) {
+                return;
+            }
+            ClickHouseAccess a = ClickHouseAccess.open(settings.connection(), settings.compression());
+            try {
+                if (settings.rawMode() && settings.autoCreateTable()) {
+                    a.execute(ClickHouseTableDefinitions.raw(settings.table()));
+                }
+                Optional<Map<String, String>> columns = a.columns(settings.table());
+                if (columns.isPresent()) {
+                    useTable(columns.get());
+                }
+            } catch (ClickHouseException e) {
+                a.close();
+                throw e;
+            }
+            access = a;
+            background = new BackgroundBatch<>("clickhouse-sink-" + context.role() + "-" + context.subtaskIndex());
+            LOG.info("Connected ClickHouse sink: target={} table={} batchSize={} flushIntervalMillis={} rawMode={} role={}",
+                    settings.connection(), settings.table(), settings.batchSize(), settings.flushIntervalMillis(),
+                    settings.rawMode(), context.role());
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BackgroundBatch}). */
+    @Override
+    public void write(Message message) throws Exception {
+        ensureOpen();
+        buffer.add(message);
+        if (buffer.size() >= settings.batchSize()) {
+            background.submit(takeBatch(), this::report);
+        }
+    }
+
+    /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
+    @Override
+    public void flush() throws Exception {
+        ensureOpen();
+        if (!buffer.isEmpty()) {
+            background.submit(takeBatch(), this::report);
+        }
+        background.await(this::report);
+    }
+
+    /**
+     * The buffer is cleared even when the write fails: the runtime then fails the task and replays the records
+     * from the last checkpoint, so keeping them would only duplicate them.
+     */
+    private BackgroundBatch.Work<RefusedRecordFinder.Refusal<Message>> takeBatch() {
+        List<Message> batch = new ArrayList<>(buffer);
+        buffer.clear();
+        return () -> {
+            long started = System.nanoTime();
+            List<RefusedRecordFinder.Refusal<Message>> refused = writeBatch(batch);
+            LOG.debug("Batch flushed: table={} batchSize={} refused={} duration_ms={}", settings.table(), batch.size(),
+                    refused.size(), (System.nanoTime() - started) / 1_000_000);
+            return refused;
+        };
+    }
+
+    private void report(RefusedRecordFinder.Refusal<Message> r) {
+        rejectedRecordListener.rejected(r.record(), r.reason());
+    }
+
+    /** A record of the batch as one JSONEachRow line, with its position for reporting in batch order. */
+    private record Row(int position, Message message, byte[] line) {
+    }
+
+    /** Runs on the background thread; never touches the buffer and never calls the listener. */
+    private List<RefusedRecordFinder.Refusal<Message>> writeBatch(List<Message> batch) throws ClickHouseException {
+        ensureTable(batch);
+        List<RefusedRecordFinder.Refusal<Row>> refused = new ArrayList<>();
+        List<Row> rows = new ArrayList<>(batch.size());
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        for (int i = 0; i < batch.size(); i++) {
+            line.reset();
+            try {
+                if (encoder == null) {
+                    // the table does not exist yet and no record of this batch could define its columns
+                    ClickHouseRowEncoder.body(batch.get(i));
+                    throw new ClickHouseRowEncoder.RecordRefusedException("an empty object cannot define the columns of the new table");
+                }
+                encoder.encode(batch.get(i), line);
+                rows.add(new Row(i, batch.get(i), line.toByteArray()));
+            } catch (ClickHouseRowEncoder.RecordRefusedException e) {
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
+            }
+        }
+        if (!refused.isEmpty() && rejectedRecordListener == null) {
+            throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
+        }
+        String reason = rows.isEmpty() ? null : insert(rows);
+        if (reason != null) {
+            if (rejectedRecordListener == null) {
+                throw refusedWithoutListener(-1, batch.size(), reason);
+            }
+            refused.addAll(new RefusedRecordFinder<Row, ClickHouseException>(this::insert).find(rows));
+            refused.sort(Comparator.comparingInt(r -> r.record().position()));
+        }
+        if (!refused.isEmpty()) {
+            LOG.info("ClickHouse refused {} of {} records; reporting them: table={}", refused.size(), batch.size(), settings.table());
+        }
+        return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
+    }
+
+    /** One INSERT of these rows, retried on transient failures; null when written, else the data error's reason. */
+    private String insert(List<Row> rows) throws ClickHouseException {
+        int size = 0;
+        for (Row r : rows) {
+            size += r.line().length;
+        }
+        byte[] body = new byte[size];
+        int pos = 0;
+        for (Row r : rows) {
+            System.arraycopy(r.line(), 0, body, pos, r.line().length);
+            pos += r.line().length;
+        }
+        try {
+            withRetries(() -> {
+                access.insertJsonEachRow(settings.table(), body, body.length);
+                return null;
+            });
+            return null;
+        } catch (ClickHouseException e) {
+            if (e.isDataError()) {
+                return e.reason();
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws ClickHouseException;
+    }
+
+    private <T> T withRetries(Call<T> call) throws ClickHouseException {
+        RetryPolicy<T> transientFailures = RetryPolicy.<T>builder()
+                .handleIf(e -> e instanceof ClickHouseException && ((ClickHouseException) e).isTransient())
+                .withBackoff(retryDelay, retryDelay.multipliedBy(16))
+                .withMaxAttempts(MAX_ATTEMPTS)
+                .onRetry(event -> LOG.warn("ClickHouse sink {}: transient failure (attempt {} of {}), retrying: {}",
+                        settings.table(), event.getAttemptCount(), MAX_ATTEMPTS,
+                        event.getLastException() == null ? "" : event.getLastException().getMessage()))
+                .build();
+        try {
+            return Failsafe.with(transientFailures).get(call::run);
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof ClickHouseException) {
+                throw (ClickHouseException) e.getCause();
+            }
+            throw e;
+        }
+    }
+
+    /** Reads the table once, creating it from the batch when it is missing and auto-creation is on. */
+    private void ensureTable(List<Message> batch) throws ClickHouseException {
+        if (encoder != null) {
+            return;
+        }
+        Optional<Map<String, String>> existing = withRetries(() -> access.columns(settings.table()));
+        if (existing.isEmpty()) {
+            if (!settings.autoCreateTable()) {
+                throw new ClickHouseException("ClickHouse sink " + settings.table()
+                        + ": the table does not exist; create it or set autoCreateTable: true", "table does not exist",
+                        60, false, false, null);
+            }
+            String ddl = settings.rawMode() ? ClickHouseTableDefinitions.raw(settings.table()) : columnarDefinition(batch);
+            if (ddl == null) {
+                return; // no record of this batch can define the columns: each of them is refused
+            }
+            withRetries(() -> {
+                access.execute("CREATE DATABASE IF NOT EXISTS " + ClickHouseSql.quoteIdentifier(settings.table().database()));
+                access.execute(ddl);
+                return null;
+            });
+            LOG.info("Created ClickHouse table if missing: table={} ddl={}", settings.table(), ddl);
+            existing = withRetries(() -> access.columns(settings.table()));
+            if (existing.isEmpty()) {
+                throw new ClickHouseException("ClickHouse sink " + settings.table() + ": the table is still missing after CREATE TABLE",
+                        "table does not exist", 60, false, false, null);
+            }
+        }
+        useTable(existing.get());
+    }
+
+    private String columnarDefinition(List<Message> batch) throws ClickHouseException {
+        List<JsonNode> records = new ArrayList<>();
+        for (Message m : batch) {
+            JsonNode body = m.json();
+            if (body != null && body.isObject() && body.size() > 0) {
+                JsonNode value = body.get("value");
+                records.add(value != null && value.isObject() && body.size() <= 2 && (body.size() == 1 || body.has("_metadata"))
+                        ? value : body);
+            }
+        }
+        if (records.isEmpty()) {
+            return null;
+        }
+        Set<String> keys = new java.util.HashSet<>();
+        if (settings.conflictKey() != null) {
+            keys.add(settings.conflictKey());
+        }
+        if (settings.replacingVersionColumn() != null) {
+            keys.add(settings.replacingVersionColumn());
+        }
+        try {
+            return ClickHouseTableDefinitions.columnar(settings.table(), ClickHouseTypeInference.columns(records, keys), settings);
+        } catch (IllegalArgumentException e) {
+            throw new ClickHouseException("ClickHouse sink " + settings.table() + ": " + e.getMessage(), e.getMessage(),
+                    0, false, false, null);
+        }
+    }
+
+    private void useTable(Map<String, String> columns) throws ClickHouseException {
+        if (settings.rawMode() && !columns.containsKey("data")) {
+            throw new ClickHouseException("ClickHouse sink " + settings.table() + ": rawMode needs a data column",
+                    "no data column", 16, false, false, null);
+        }
+        encoder = new ClickHouseRowEncoder(settings.table(), columns, settings.rawMode());
+    }
+
+    private ClickHouseException refusedWithoutListener(int position, int batchSize, String reason) {
+        return new ClickHouseException("ClickHouse sink " + settings.table() + ": "
+                + (position >= 0 ? "record at position " + position + " (0-based)" : "a record") + " of a batch of " + batchSize
+                + " was refused and no error sink receives it; the batch was not written: " + reason, reason, 0, false, true, null);
+    }
+
+    private void ensureOpen() {
+        if (isClosed()) {
+            throw new ConnectorClosedException();
+        }
+        if (access == null) {
+            throw new IllegalStateException("ClickHouse sink " + settings.table() + " is not connected");
+        }
+    }
+
+    /** Releases the client without flushing; a batch still in flight is abandoned (Flink replays it). */
+    @Override
+    public void close() {
+        if (guardClose()) {
+            return;
+        }
+        try {
+            if (background != null) {
+                background.close();
+            }
+            if (access != null) {
+                access.close();
+                access = null;
+            }
+            buffer.clear();
+        } finally {
+            unlock();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.dataflow.flink.connector.iceberg;
+
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code iceberg} (REST catalog) connector's {@code config} fields (reference §4.7). */
+public final class IcebergRestOptions {
+
+    public static final ConfigOption<String> CATALOG_URI = ConfigOption.string("catalogURI").required()
+            .description("Iceberg REST catalog base URL (scheme and host; the client adds /v1/…), e.g. https://catalog.example.net")
+            .build();
+    public static final ConfigOption<String> PREFIX = ConfigOption.string("prefix")
+            .description("Path prefix of a multi-tenant catalog (/v1/{prefix}/namespaces…), unless the catalog's config sets it")
+            .build();
+    public static final ConfigOption<String> WAREHOUSE = ConfigOption.string("warehouse")
+            .description("Warehouse name (or location) the catalog knows; sent as GET /v1/config?warehouse=…")
+            .build();
+    public static final ConfigOption<String> BEARER_TOKEN = ConfigOption.string("bearerToken").secret()
+            .description("Static bearer token")
+            .build();
+    public static final ConfigOption<String> TOKEN = ConfigOption.string("token").secret()
+            .description("Bearer token as set by tokenSecretRef; wins over bearerToken")
+            .build();
+    public static final ConfigOption<String> OAUTH2_CLIENT_ID = ConfigOption.string("oauth2ClientID")
+            .description("OAuth2 client-credentials client id (with oauth2ClientSecret)")
+            .build();
+    public static final ConfigOption<String> OAUTH2_CLIENT_SECRET = ConfigOption.string("oauth2ClientSecret").secret()
+            .description("OAuth2 client secret")
+            .build();
+    public static final ConfigOption<String> OAUTH2_SCOPE = ConfigOption.string("oauth2Scope").defaultValue("catalog")
+            .description("OAuth2 scope requested with the client credentials")
+            .build();
+    public static final ConfigOption<String> OAUTH2_SERVER_URI = ConfigOption.string("oauth2ServerURI")
+            .description("OAuth2 token endpoint; default: the catalog's own {catalogURI}/v1/oauth/tokens")
+            .build();
+    public static final ConfigOption<String> BASIC_USERNAME = ConfigOption.string("username")
+            .description("Basic authentication user")
+            .build();
+    public static final ConfigOption<String> BASIC_PASSWORD = ConfigOption.string("password").secret()
+            .description("Basic authentication password")
+            .build();
+    public static final ConfigOption<Config> BASIC_AUTH = ConfigOption.object("basicAuth", BASIC_USERNAME, BASIC_PASSWORD)
+            .description("{username, password} for HTTP basic authentication (each may come from a …SecretRef)")
+            .build();
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("s3Endpoint")
+            .description("S3 endpoint for data files (not supported yet: the jar bundles no S3 file system)")
+            .build();
+    public static final ConfigOption<String> S3_REGION = ConfigOption.string("s3Region")
+            .description("S3 region (not supported yet)")
+            .build();
+    public static final ConfigOption<String> ACCESS_KEY = ConfigOption.string("accessKey").secret()
+            .description("S3 access key, from accessKeySecretRef (not supported yet)")
+            .build();
+    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOption.string("secretAccessKey").secret()
+            .description("S3 secret key, from secretAccessKeySecretRef (not supported yet)")
+            .build();
+
+    private static final List<ConfigOption<?>> CATALOG = List.of(CATALOG_URI, PREFIX, WAREHOUSE, IcebergOptions.NAMESPACE,
+            IcebergOptions.TABLE, BEARER_TOKEN, TOKEN, OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, OAUTH2_SCOPE, OAUTH2_SERVER_URI,
+            BASIC_AUTH);
+
+    public static final List<ConfigOption<?>> SINK = concat(CATALOG, List.of(IcebergOptions.BATCH_SIZE,
+            IcebergOptions.BATCH_FLUSH_INTERVAL_SECONDS, IcebergOptions.AUTO_CREATE_TABLE, IcebergOptions.RAW_MODE,
+            IcebergOptions.FLATTEN_METADATA_COLUMNS, IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX,
+            S3_ENDPOINT, S3_REGION, ACCESS_KEY, SECRET_ACCESS_KEY));
+
+    public static final List<ConfigOption<?>> SOURCE = concat(CATALOG, List.of(IcebergOptions.POLL_INTERVAL,
+            IcebergOptions.INCREMENTAL_BY_SNAPSHOT, IcebergOptions.START_SNAPSHOT_ID, IcebergOptions.SNAPSHOT_CHECKPOINTS,
+            IcebergOptions.MAX_ROWS_PER_POLL, IcebergOptions.MAX_BYTES_PER_POLL, IcebergOptions.QUERY,
+            IcebergOptions.BOUNDED));
+
+    private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
+        List<ConfigOption<?>> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+
+    private IcebergRestOptions() {
+    }
+}

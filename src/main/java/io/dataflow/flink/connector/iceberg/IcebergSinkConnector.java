@@ -1,0 +1,312 @@
+package io.dataflow.flink.connector.iceberg;
+
+import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.message.Message;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestWriter;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Writes records into an Iceberg table as Parquet data files and commits them once per completed checkpoint
+ * (reference §4.6 sink, made exactly-once). {@link #write} appends to an open data file; {@link #flush()} (before
+ * every checkpoint barrier) closes it; {@link #snapshotState} lists the closed files of the checkpoint in
+ * a manifest kept in Flink state; {@link #checkpointComplete} commits each checkpoint's files as one append
+ * ({@link CheckpointCommitter}), so a checkpoint that never completes leaves no rows behind and its records are
+ * written again after the restart. Records never become visible before the checkpoint that covers their source
+ * position completes.
+ */
+public final class IcebergSinkConnector extends BaseConnector implements SinkConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergSinkConnector.class);
+
+    private final IcebergSinkSettings settings;
+    private final CatalogConnection catalogConnection;
+    private final ConnectorContext context;
+    /** Fresh per run: the history shows which checkpoints of this run are committed, independent of other runs. */
+    private final String commitUser = UUID.randomUUID().toString();
+    private final TreeMap<Long, PendingCommit> pending = new TreeMap<>();
+    private final List<PendingCommit> restored = new ArrayList<>();
+    private final List<DataFile> closedFiles = new ArrayList<>();
+
+    private Catalog catalog;
+    private Table table;
+    private SinkRecords records;
+    private DataWriter<Record> writer;
+    private long rowsInFile;
+    private int fileCounter;
+    private RejectedRecordListener rejectedListener;
+
+    public IcebergSinkConnector(IcebergSinkSettings settings, CatalogConnection catalogConnection, ConnectorContext context) {
+        this.settings = settings;
+        this.catalogConnection = catalogConnection;
+        this.context = context;
+    }
+
+    @Override
+    public void setRejectedRecordListener(RejectedRecordListener listener) {
+        this.rejectedListener = listener;
+    }
+
+    /**
+     * The pending commits of the checkpoint the job restarts from: that checkpoint completed, so {@link #connect()}
+     * commits them, unless the table's history shows they were committed already. Files written after it are simply
+     * never committed (nothing to clean up in the table).
+     */
+    @Override
+    public void restoreState(long restoredCheckpointId, List<byte[]> entries) {
+        for (byte[] bytes : entries) {
+            restored.add(PendingCommit.decode(bytes));
+        }
+    }
+
+    /** Rows become visible only when a checkpoint completes. */
+    @Override
+    public boolean requiresCheckpointing() {
+        return true;
+    }
+
+    @Override
+    public void connect() throws Exception {
+        if (!guardConnect()) {
+            throw new ConnectorClosedException();
+        }
+        try {
+            catalog = catalogConnection.open();
+            loadOrCreateTable();
+            restored.sort(java.util.Comparator.comparingLong(PendingCommit::checkpointId));
+            for (PendingCommit commit : restored) {
+                CheckpointCommitter.commit(requireTable("restored pending files"), commit);
+            }
+            restored.clear();
+        } finally {
+            unlock();
+        }
+    }
+
+    private void loadOrCreateTable() {
+        try {
+            table = catalog.loadTable(settings.table().identifier());
+        } catch (NoSuchTableException e) {
+            if (!settings.autoCreateTable()) {
+                throw new IllegalStateException(settings.connectorType() + " sink: table " + settings.table()
+                        + " does not exist (set autoCreateTable: true to create it)");
+            }
+            if (settings.newTableLayout() != TableLayout.FLATTENED) {
+                createTable(SinkRecords.newTableSchema(settings.newTableLayout(), settings.metadataPrefix(), null));
+            }
+            // flattened: the first record's metadata keys decide the columns, so the table is created in write()
+            return;
+        }
+        if (!table.spec().isUnpartitioned()) {
+            throw new IllegalStateException(settings.connectorType() + " sink: table " + settings.table()
+                    + " is partitioned; only unpartitioned tables are supported");
+        }
+        records = new SinkRecords(table.schema(), layoutOf(table), settings.metadataPrefix());
+    }
+
+    /** Raw mode needs data (+ _metadata unless flattened), checked at connect as the original does (fail fast). */
+    private TableLayout layoutOf(Table existing) {
+        Schema schema = existing.schema();
+        Types.NestedField data = schema.caseInsensitiveFindField(TableLayout.DATA_COLUMN);
+        Types.NestedField metadata = schema.caseInsensitiveFindField(TableLayout.METADATA_COLUMN);
+        String where = settings.connectorType() + " sink: table " + settings.table();
+        if (settings.rawMode()) {
+            if (data == null || !(data.type() instanceof Types.StringType)) {
+                throw new IllegalStateException(where + " has no string column data, which rawMode needs");
+            }
+            if (settings.flattenMetadataColumns()) {
+                if (metadata != null) {
+                    throw new IllegalStateException(where + " has a _metadata column; flattenMetadataColumns needs one column per metadata key instead");
+                }
+                return TableLayout.FLATTENED;
+            }
+            if (metadata == null || !(metadata.type() instanceof Types.StringType)) {
+                throw new IllegalStateException(where + " has no string column _metadata, which rawMode needs");
+            }
+            return TableLayout.RAW;
+        }
+        boolean dataOnly = data != null && data.type() instanceof Types.StringType && schema.columns().size() == 1;
+        return dataOnly ? TableLayout.DATA : TableLayout.COLUMNAR;
+    }
+
+    private void createTable(Schema schema) {
+        TableLayout layout = settings.newTableLayout();
+        Namespace namespace = settings.table().icebergNamespace();
+        if (catalog instanceof SupportsNamespaces) {
+            SupportsNamespaces namespaces = (SupportsNamespaces) catalog;
+            for (int level = 1; level <= namespace.length(); level++) {
+                Namespace ns = Namespace.of(java.util.Arrays.copyOf(namespace.levels(), level));
+                if (!namespaces.namespaceExists(ns)) {
+                    try {
+                        namespaces.createNamespace(ns);
+                    } catch (AlreadyExistsException e) {
+                        // another subtask was faster
+                    }
+                }
+            }
+        }
+        try {
+            table = catalog.buildTable(settings.table().identifier(), schema)
+                    .withProperties(layout.properties(settings.metadataPrefix()))
+                    .create();
+            LOG.info("{} sink: created table {} ({} layout)", settings.connectorType(), settings.table(), layout);
+        } catch (AlreadyExistsException e) {
+            table = catalog.loadTable(settings.table().identifier());
+        }
+        records = new SinkRecords(table.schema(), layoutOf(table), settings.metadataPrefix());
+    }
+
+    @Override
+    public void write(Message message) throws Exception {
+        if (table == null) {
+            createTable(SinkRecords.newTableSchema(TableLayout.FLATTENED, settings.metadataPrefix(), message));
+        }
+        Record record;
+        try {
+            record = records.toRecord(message);
+        } catch (RecordRejectedException e) {
+            if (rejectedListener == null) {
+                throw new IllegalStateException(settings.connectorType() + " sink: table " + settings.table()
+                        + " refused a record: " + e.getMessage());
+            }
+            rejectedListener.rejected(message, e.getMessage());
+            return;
+        }
+        if (writer == null) {
+            writer = newDataWriter();
+            rowsInFile = 0;
+        }
+        writer.write(record);
+        if (++rowsInFile >= settings.maxRowsPerFile()) {
+            closeFile();
+        }
+    }
+
+    private DataWriter<Record> newDataWriter() throws IOException {
+        String name = String.format("%s-%05d-%05d.parquet", commitUser, context.subtaskIndex(), fileCounter++);
+        OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(name));
+        return Parquet.writeData(file)
+                .forTable(table)
+                .createWriterFunc(GenericParquetWriter::buildWriter)
+                .overwrite()
+                .build();
+    }
+
+    private void closeFile() throws IOException {
+        if (writer == null) {
+            return;
+        }
+        DataWriter<Record> closing = writer;
+        writer = null;
+        closing.close();
+        if (rowsInFile > 0) {
+            closedFiles.add(closing.toDataFile());
+        }
+    }
+
+    /** Closes the open data file: its rows are durable in storage, and visible once their checkpoint completes. */
+    @Override
+    public void flush() throws Exception {
+        closeFile();
+    }
+
+    @Override
+    public List<byte[]> snapshotState(long checkpointId) throws Exception {
+        closeFile();
+        if (!closedFiles.isEmpty()) {
+            pending.put(checkpointId, new PendingCommit(commitUser, checkpointId, writeManifest(checkpointId)));
+            closedFiles.clear();
+        }
+        List<byte[]> out = new ArrayList<>(pending.size());
+        for (PendingCommit commit : pending.values()) {
+            out.add(commit.encode());
+        }
+        return out;
+    }
+
+    private byte[] writeManifest(long checkpointId) throws IOException {
+        String name = String.format("dataflow-%s-%05d-cp%d.avro", commitUser, context.subtaskIndex(), checkpointId);
+        OutputFile out = table.io().newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
+        int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
+        // A placeholder snapshot id, as Flink's Iceberg sink uses: the manifest only carries the file list through the
+        // checkpoint, and the files are appended one by one at commit (encode() needs a non-null id).
+        ManifestWriter<DataFile> manifest = ManifestFiles.write(formatVersion, table.spec(), out, 0L);
+        try (ManifestWriter<DataFile> w = manifest) {
+            for (DataFile file : closedFiles) {
+                w.add(file);
+            }
+        }
+        return ManifestFiles.encode(manifest.toManifestFile());
+    }
+
+    @Override
+    public void checkpointComplete(long checkpointId) throws Exception {
+        Map<Long, PendingCommit> due = pending.headMap(checkpointId, true);
+        for (PendingCommit commit : new ArrayList<>(due.values())) {
+            CheckpointCommitter.commit(requireTable("pending files"), commit);
+            pending.remove(commit.checkpointId());
+        }
+    }
+
+    private Table requireTable(String what) {
+        if (table == null) {
+            throw new IllegalStateException(settings.connectorType() + " sink: table " + settings.table()
+                    + " does not exist, but there are " + what + " to commit to it");
+        }
+        return table;
+    }
+
+    @Override
+    public void close() {
+        if (guardClose()) {
+            return;
+        }
+        try {
+            if (writer != null) {
+                try {
+                    writer.close(); // an uncommitted file is never referenced by the table; it is just left behind
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("closing an unfinished data file failed", e);
+                }
+                writer = null;
+            }
+            if (catalog instanceof AutoCloseable) {
+                try {
+                    ((AutoCloseable) catalog).close();
+                } catch (Exception e) {
+                    LOG.debug("closing the catalog failed", e);
+                }
+            }
+            catalog = null;
+        } finally {
+            unlock();
+        }
+    }
+}

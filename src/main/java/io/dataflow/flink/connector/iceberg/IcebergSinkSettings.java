@@ -1,0 +1,22 @@
+package io.dataflow.flink.connector.iceberg;
+
+import io.dataflow.flink.manifest.Config;
+
+import java.io.Serializable;
+
+/** The Iceberg sink's configuration, resolved from the manifest (catalog addressing is the catalog type's). */
+public record IcebergSinkSettings(TableAddress table, String connectorType, int maxRowsPerFile, boolean autoCreateTable,
+                                  boolean rawMode, boolean flattenMetadataColumns, String metadataPrefix) implements Serializable {
+
+    public static IcebergSinkSettings from(Config config, String connectorType) {
+        int batch = config.get(IcebergOptions.BATCH_SIZE);
+        return new IcebergSinkSettings(TableAddress.from(config), connectorType, batch == 0 ? Integer.MAX_VALUE : batch,
+                config.get(IcebergOptions.AUTO_CREATE_TABLE), config.get(IcebergOptions.RAW_MODE),
+                config.get(IcebergOptions.FLATTEN_METADATA_COLUMNS), config.get(IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX));
+    }
+
+    /** The layout a new table gets. */
+    TableLayout newTableLayout() {
+        return !rawMode ? TableLayout.DATA : flattenMetadataColumns ? TableLayout.FLATTENED : TableLayout.RAW;
+    }
+}

@@ -1,0 +1,266 @@
+package io.dataflow.flink.connector.iceberg;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.connector.postgres.ColumnValues;
+import io.dataflow.flink.message.Message;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns messages into Iceberg records of one table's schema, following its {@link TableLayout}. A value a column
+ * cannot hold (columnar layout only) throws {@link RecordRejectedException}: the record goes to the error sink.
+ */
+final class SinkRecords {
+
+
+    private final Schema schema;
+    private final TableLayout layout;
+    private final String prefix;
+
+    SinkRecords(Schema schema, TableLayout layout, String prefix) {
+        this.schema = schema;
+        this.layout = layout;
+        this.prefix = prefix == null ? "" : prefix;
+    }
+
+    /** The schema a new table gets; for FLATTENED the first record's metadata keys decide the columns. */
+    static Schema newTableSchema(TableLayout layout, String prefix, Message first) {
+        int id = 1;
+        Types.NestedField data = Types.NestedField.optional(id++, TableLayout.DATA_COLUMN, Types.StringType.get());
+        switch (layout) {
+            case RAW:
+                return new Schema(data, Types.NestedField.optional(id, TableLayout.METADATA_COLUMN, Types.StringType.get()));
+            case FLATTENED:
+                java.util.List<Types.NestedField> fields = new java.util.ArrayList<>();
+                fields.add(data);
+                for (Map.Entry<String, Object> e : metadataOf(first, wrappedMetadata(first)).entrySet()) {
+                    String name = (prefix == null ? "" : prefix) + e.getKey();
+                    if (!name.equalsIgnoreCase(TableLayout.DATA_COLUMN) && fields.stream().noneMatch(f -> f.name().equalsIgnoreCase(name))) {
+                        fields.add(Types.NestedField.optional(id++, name, inferType(e.getValue())));
+                    }
+                }
+                return new Schema(fields);
+            default:
+                return new Schema(data);
+        }
+    }
+
+    /** bool, int, long, double, else string, as the original maps metadata values. */
+    private static Type inferType(Object value) {
+        if (value instanceof JsonNode) {
+            JsonNode n = (JsonNode) value;
+            return n.isBoolean() ? Types.BooleanType.get() : n.isInt() ? Types.IntegerType.get() : n.isIntegralNumber()
+                    ? Types.LongType.get() : n.isNumber() ? Types.DoubleType.get() : Types.StringType.get();
+        }
+        if (value instanceof Boolean) {
+            return Types.BooleanType.get();
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return Types.IntegerType.get();
+        }
+        if (value instanceof Long) {
+            return Types.LongType.get();
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return Types.DoubleType.get();
+        }
+        return Types.StringType.get();
+    }
+
+    Record toRecord(Message message) throws RecordRejectedException {
+        GenericRecord record = GenericRecord.create(schema);
+        switch (layout) {
+            case DATA:
+                record.setField(TableLayout.DATA_COLUMN, message.dataAsString());
+                return record;
+            case RAW:
+            case FLATTENED:
+                return raw(message, record);
+            default:
+                return columnar(message, record);
+        }
+    }
+
+    /** A body {@code {"value": …, "_metadata"?: …}} (at most two keys) is already wrapped, as the original decides. */
+    private Record raw(Message message, GenericRecord record) {
+        JsonNode wrapped = wrappedMetadata(message);
+        JsonNode body = message.json();
+        boolean isWrapped = isWrapped(body);
+        String data = isWrapped ? text(body.get("value")) : message.dataAsString();
+        record.setField(TableLayout.DATA_COLUMN, data);
+        if (layout == TableLayout.RAW) {
+            JsonNode metadata = isWrapped && body.has("_metadata") ? body.get("_metadata") : ColumnValues.metadataToJson(message.metadata());
+            record.setField(TableLayout.METADATA_COLUMN, metadata == null || metadata.isNull() ? null : metadata.toString());
+            return record;
+        }
+        for (Map.Entry<String, Object> e : metadataOf(message, wrapped).entrySet()) {
+            Types.NestedField column = schema.caseInsensitiveFindField(prefix + e.getKey());
+            if (column == null || column.name().equalsIgnoreCase(TableLayout.DATA_COLUMN)) {
+                continue; // keys unknown to the table's columns are skipped, as in the original
+            }
+            try {
+                record.setField(column.name(), convert(asJson(e.getValue()), column.type()));
+            } catch (IllegalArgumentException ex) {
+                record.setField(column.name(), null);
+            }
+        }
+        return record;
+    }
+
+    private Record columnar(Message message, GenericRecord record) throws RecordRejectedException {
+        JsonNode body = message.json();
+        if (body == null || !body.isObject()) {
+            throw new RecordRejectedException("body is not a JSON object; the table has columns "
+                    + schema.columns().stream().map(Types.NestedField::name).toList());
+        }
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        body.fields().forEachRemaining(e -> fields.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        for (Types.NestedField column : schema.columns()) {
+            JsonNode value = fields.get(column.name().toLowerCase(java.util.Locale.ROOT));
+            if (value == null || value.isNull()) {
+                if (column.isRequired()) {
+                    throw new RecordRejectedException("column " + column.name() + " is required but the body has no value for it");
+                }
+                continue;
+            }
+            try {
+                record.setField(column.name(), convert(value, column.type()));
+            } catch (IllegalArgumentException e) {
+                throw new RecordRejectedException("column " + column.name() + " (" + column.type() + "): " + e.getMessage());
+            }
+        }
+        return record;
+    }
+
+    static boolean isWrapped(JsonNode body) {
+        return body != null && body.isObject() && body.hasNonNull("value") && body.size() <= 2
+                && (body.size() == 1 || body.has("_metadata"));
+    }
+
+    private static JsonNode wrappedMetadata(Message message) {
+        JsonNode body = message.json();
+        return isWrapped(body) ? body.get("_metadata") : null;
+    }
+
+    private static Map<String, Object> metadataOf(Message message, JsonNode wrapped) {
+        if (wrapped != null && wrapped.isObject()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            wrapped.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        }
+        return message.metadata();
+    }
+
+    private static JsonNode asJson(Object value) {
+        return value instanceof JsonNode ? (JsonNode) value : ColumnValues.metadataToJson(Map.of("v", value == null ? "" : value)).get("v");
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : node.toString();
+    }
+
+    /** One JSON value as the column's Java type; throws IllegalArgumentException saying why it does not fit. */
+    static Object convert(JsonNode value, Type type) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        switch (type.typeId()) {
+            case STRING:
+                return text(value);
+            case BOOLEAN:
+                if (value.isBoolean()) {
+                    return value.booleanValue();
+                }
+                if (value.isTextual() && ("true".equalsIgnoreCase(value.asText()) || "false".equalsIgnoreCase(value.asText()))) {
+                    return Boolean.parseBoolean(value.asText());
+                }
+                throw new IllegalArgumentException("not a boolean: " + abbreviate(value));
+            case INTEGER:
+                return Math.toIntExact(integral(value));
+            case LONG:
+                return integral(value);
+            case FLOAT:
+                return (float) decimal(value).doubleValue();
+            case DOUBLE:
+                return decimal(value).doubleValue();
+            case DECIMAL:
+                return decimal(value).setScale(((Types.DecimalType) type).scale(), java.math.RoundingMode.UNNECESSARY);
+            case DATE:
+                return LocalDate.parse(value.asText());
+            case TIMESTAMP:
+                OffsetDateTime ts = instant(value).atOffset(ZoneOffset.UTC);
+                return ((Types.TimestampType) type).shouldAdjustToUTC() ? ts : ts.toLocalDateTime();
+            case UUID:
+                return UUID.fromString(value.asText());
+            case BINARY:
+                return java.nio.ByteBuffer.wrap(text(value).getBytes(StandardCharsets.UTF_8));
+            default:
+                throw new IllegalArgumentException("column type " + type + " is not supported by the columnar layout");
+        }
+    }
+
+    private static long integral(JsonNode value) {
+        try {
+            if (value.isIntegralNumber() && value.canConvertToLong()) {
+                return value.longValue();
+            }
+            if (value.isNumber()) {
+                return value.decimalValue().longValueExact();
+            }
+            if (value.isTextual()) {
+                return Long.parseLong(value.asText().trim());
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("not an integer: " + abbreviate(value));
+    }
+
+    private static BigDecimal decimal(JsonNode value) {
+        try {
+            if (value.isNumber()) {
+                return value.decimalValue();
+            }
+            if (value.isTextual()) {
+                return new BigDecimal(value.asText().trim());
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("not a number: " + abbreviate(value));
+    }
+
+    private static Instant instant(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return Instant.ofEpochMilli(value.longValue());
+        }
+        try {
+            return OffsetDateTime.parse(value.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(value.asText());
+            } catch (DateTimeParseException e2) {
+                throw new IllegalArgumentException("not an RFC 3339 timestamp or epoch milliseconds: " + abbreviate(value));
+            }
+        }
+    }
+
+    private static String abbreviate(JsonNode value) {
+        String s = value.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}

@@ -1,0 +1,180 @@
+package io.dataflow.flink.connector.kafka;
+
+import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.message.Message;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code deliveryGuarantee: exactly-once}: writes the records between two checkpoints in one Kafka transaction and
+ * commits it when the later checkpoint completes (two-phase commit, as Flink's own KafkaSink does). Consumers with
+ * {@code isolation.level=read_committed} therefore see exactly the records whose source positions are in a
+ * completed checkpoint: a restart replays the rest into a new transaction, and the old one is aborted.
+ *
+ * <ul>
+ *   <li>write: the first record after a checkpoint begins a transaction (no records, no transaction);</li>
+ *   <li>{@link #snapshotState}: flushes and pre-commits it; it is kept, with the checkpoint id, in the checkpoint;</li>
+ *   <li>{@link #checkpointComplete}: commits every pre-committed transaction up to that checkpoint;</li>
+ *   <li>after a restart {@link #connect()} first commits the restored ones still open and aborts what the failed
+ *       attempt left open ({@link TransactionRecovery}).</li>
+ * </ul>
+ * Transactional ids are {@link TransactionalIds}. All methods run on the task thread.
+ */
+public final class KafkaExactlyOnceSinkConnector extends BaseConnector implements SinkConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaExactlyOnceSinkConnector.class);
+
+    private final String topic;
+    private final KafkaClientProperties producerProperties;
+    private final KafkaClientProperties adminProperties;
+    private final TransactionalIds ids;
+    private final int parallelism;
+
+    private long restoredCheckpointId;
+    private List<PendingTransaction> restored = List.of();
+    /** The last checkpoint taken or restored: the next transaction's id is numbered one more. */
+    private long lastCheckpointId;
+    private KafkaTransaction current;
+    /** Pre-committed transactions by the checkpoint that holds them, waiting for that checkpoint to complete. */
+    private final TreeMap<Long, Prepared> preCommitted = new TreeMap<>();
+    private boolean connected;
+
+    public KafkaExactlyOnceSinkConnector(String topic, KafkaClientProperties producerProperties, KafkaClientProperties adminProperties,
+                                         TransactionalIds ids, int parallelism) {
+        this.topic = topic;
+        this.producerProperties = producerProperties;
+        this.adminProperties = adminProperties;
+        this.ids = ids;
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public boolean requiresCheckpointing() {
+        return true;
+    }
+
+    @Override
+    public void restoreState(long restoredCheckpointId, List<byte[]> entries) {
+        List<PendingTransaction> decoded = new ArrayList<>();
+        entries.forEach(bytes -> decoded.add(PendingTransaction.decode(bytes)));
+        this.restored = List.copyOf(decoded);
+        this.restoredCheckpointId = restoredCheckpointId;
+        this.lastCheckpointId = restoredCheckpointId;
+    }
+
+    @Override
+    public void connect() throws Exception {
+        if (!guardConnect()) {
+            throw new ConnectorClosedException();
+        }
+        try {
+            LOG.info("Connecting to Kafka (exactly-once): brokers={}, topic={}, transactional ids {}-{}-<n>, restored checkpoint {} "
+                            + "with {} pre-committed transaction(s)", producerProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), topic,
+                    ids.prefix(), ids.subtask(), restoredCheckpointId, restored.size());
+            try {
+                new TransactionRecovery(producerProperties, adminProperties, ids, parallelism, topic).recover(restoredCheckpointId, restored);
+            } catch (Exception e) {
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof AuthenticationException) {
+                        throw new IllegalStateException("cannot connect to Kafka " + producerProperties.describeConnection()
+                                + " to write topic " + topic + ": " + t.getMessage(), e);
+                    }
+                }
+                throw e;
+            }
+            restored = List.of();
+            connected = true;
+            LOG.info("Successfully connected to Kafka (exactly-once): topic={}", topic);
+        } finally {
+            unlock();
+        }
+    }
+
+    @Override
+    public void write(Message message) throws Exception {
+        if (!connected) {
+            throw new IllegalStateException("Kafka sink written before connect (topic " + topic + ")");
+        }
+        if (current == null) {
+            current = KafkaTransaction.begin(producerProperties, ids.id(lastCheckpointId + 1), topic);
+        }
+        current.send(KafkaRecordMessages.toRecord(topic, message));
+    }
+
+    @Override
+    public void flush() throws Exception {
+        if (current != null) {
+            current.flush();
+        }
+    }
+
+    @Override
+    public List<byte[]> snapshotState(long checkpointId) throws Exception {
+        if (current != null) {
+            preCommitted.put(checkpointId, new Prepared(current, current.preCommit(checkpointId)));
+            current = null;
+        }
+        lastCheckpointId = Math.max(lastCheckpointId, checkpointId);
+        List<byte[]> state = new ArrayList<>(preCommitted.size());
+        preCommitted.values().forEach(p -> state.add(p.pending().encode()));
+        return state;
+    }
+
+    /**
+     * A failed commit fails the task: the job restarts from this (completed) checkpoint and {@link TransactionRecovery}
+     * commits the transaction then.
+     */
+    @Override
+    public void checkpointComplete(long checkpointId) {
+        Map<Long, Prepared> done = preCommitted.headMap(checkpointId, true);
+        while (!done.isEmpty()) {
+            Map.Entry<Long, Prepared> first = preCommitted.firstEntry();
+            try (KafkaTransaction transaction = first.getValue().transaction()) {
+                transaction.commit();
+            }
+            preCommitted.remove(first.getKey());
+        }
+    }
+
+    /**
+     * Aborts the open transaction (its records are replayed after a restart) and closes every producer; pre-committed
+     * transactions stay open, since their checkpoint may complete and a restarted job commits them.
+     */
+    @Override
+    public void close() {
+        if (guardClose()) {
+            return;
+        }
+        try {
+            if (current != null) {
+                try (KafkaTransaction open = current) {
+                    open.abort();
+                } catch (RuntimeException e) {
+                    LOG.warn("Aborting Kafka transaction {} on close failed (the next start aborts it): {}", current.transactionalId(), e.toString());
+                }
+                current = null;
+            }
+            preCommitted.values().forEach(p -> p.transaction().close());
+            preCommitted.clear();
+        } finally {
+            unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaExactlyOnceSinkConnector{topic=" + topic + ", transactionalIds=" + ids.prefix() + "-" + ids.subtask() + "-<n>}";
+    }
+
+    private record Prepared(KafkaTransaction transaction, PendingTransaction pending) {
+    }
+}

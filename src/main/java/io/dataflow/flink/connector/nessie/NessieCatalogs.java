@@ -1,0 +1,19 @@
+package io.dataflow.flink.connector.nessie;
+
+import io.dataflow.flink.connector.iceberg.IcebergHadoop;
+import org.apache.iceberg.nessie.NessieCatalog;
+
+/** Opens Iceberg's {@link NessieCatalog} on a branch after the preflight checks. */
+public final class NessieCatalogs {
+
+    private NessieCatalogs() {
+    }
+
+    public static NessieCatalog open(NessieSettings settings) throws java.io.IOException {
+        NessiePreflight.check(settings);
+        NessieCatalog catalog = new NessieCatalog();
+        catalog.setConf(IcebergHadoop.configuration());
+        catalog.initialize("nessie", settings.catalogProperties());
+        return catalog;
+    }
+}

@@ -1,0 +1,77 @@
+package io.dataflow.flink.connector.nessie;
+
+import io.dataflow.flink.connector.iceberg.IcebergOptions;
+import io.dataflow.flink.manifest.ConfigOption;
+
+import java.util.List;
+
+/** The {@code nessie} connector's {@code config} fields (reference §4.6): catalog address and authentication. */
+public final class NessieOptions {
+
+    public static final String AUTH_AUTO = "AUTO";
+    public static final String AUTH_BEARER = "BEARER";
+    public static final String AUTH_BASIC = "BASIC";
+    public static final String AUTH_NONE = "NONE";
+
+    public static final ConfigOption<String> BASE_URL = ConfigOption.string("baseURL").required()
+            .description("Nessie server, e.g. http://nessie:19120 (the client talks to {baseURL}/api/v2)")
+            .build();
+    public static final ConfigOption<String> BRANCH = ConfigOption.string("branch").defaultValue("main")
+            .description("Nessie branch to read from or commit to; it must exist")
+            .build();
+    public static final ConfigOption<String> AUTHENTICATION_TYPE = ConfigOption.enumOf("authenticationType",
+                    AUTH_AUTO, AUTH_BEARER, AUTH_BASIC, AUTH_NONE)
+            .defaultValue(AUTH_AUTO)
+            .description("AUTO: bearer when a token is set, else basic when username and password are, else none")
+            .build();
+    public static final ConfigOption<String> BEARER_TOKEN = ConfigOption.string("bearerToken").secret()
+            .description("Bearer token (BEARER / AUTO)")
+            .build();
+    public static final ConfigOption<String> TOKEN = ConfigOption.string("token").secret()
+            .description("Bearer token as set by tokenSecretRef; wins over bearerToken")
+            .build();
+    public static final ConfigOption<String> BASIC_USERNAME = ConfigOption.string("username")
+            .description("Basic authentication user")
+            .build();
+    public static final ConfigOption<String> BASIC_PASSWORD = ConfigOption.string("password").secret()
+            .description("Basic authentication password")
+            .build();
+    public static final ConfigOption<io.dataflow.flink.manifest.Config> BASIC_AUTH = ConfigOption.object("basicAuth",
+                    BASIC_USERNAME, BASIC_PASSWORD)
+            .description("{username, password} for BASIC (each may come from a …SecretRef)")
+            .build();
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("s3Endpoint")
+            .description("S3 endpoint of an s3:// warehouse (not supported yet: the jar bundles no S3 file system)")
+            .build();
+    public static final ConfigOption<String> S3_REGION = ConfigOption.string("s3Region")
+            .description("S3 region of an s3:// warehouse (not supported yet)")
+            .build();
+    public static final ConfigOption<String> ACCESS_KEY = ConfigOption.string("accessKey").secret()
+            .description("S3 access key, from accessKeySecretRef (not supported yet)")
+            .build();
+    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOption.string("secretAccessKey").secret()
+            .description("S3 secret key, from secretAccessKeySecretRef (not supported yet)")
+            .build();
+
+    private static final List<ConfigOption<?>> CATALOG = List.of(BASE_URL, BRANCH, IcebergOptions.WAREHOUSE,
+            IcebergOptions.NAMESPACE, IcebergOptions.TABLE, AUTHENTICATION_TYPE, BEARER_TOKEN, TOKEN, BASIC_AUTH);
+
+    public static final List<ConfigOption<?>> SINK = concat(CATALOG, List.of(IcebergOptions.BATCH_SIZE,
+            IcebergOptions.BATCH_FLUSH_INTERVAL_SECONDS, IcebergOptions.AUTO_CREATE_TABLE, IcebergOptions.RAW_MODE,
+            IcebergOptions.FLATTEN_METADATA_COLUMNS, IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX,
+            S3_ENDPOINT, S3_REGION, ACCESS_KEY, SECRET_ACCESS_KEY));
+
+    public static final List<ConfigOption<?>> SOURCE = concat(CATALOG, List.of(IcebergOptions.POLL_INTERVAL,
+            IcebergOptions.INCREMENTAL_BY_SNAPSHOT, IcebergOptions.START_SNAPSHOT_ID, IcebergOptions.SNAPSHOT_CHECKPOINTS,
+            IcebergOptions.MAX_ROWS_PER_POLL, IcebergOptions.MAX_BYTES_PER_POLL, IcebergOptions.QUERY,
+            IcebergOptions.BOUNDED));
+
+    private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
+        List<ConfigOption<?>> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+
+    private NessieOptions() {
+    }
+}

@@ -1,0 +1,52 @@
+package io.dataflow.flink.connector.nessie;
+
+import io.dataflow.flink.connector.iceberg.IcebergOptions;
+import io.dataflow.flink.manifest.Config;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Where a {@code nessie} connector's table lives: server, branch, warehouse, authentication. */
+public record NessieSettings(URI baseUrl, String branch, String warehouse, NessieAuth auth) implements Serializable {
+
+    public static NessieSettings from(Config config) {
+        String warehouse = config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).orElse(null);
+        return new NessieSettings(baseUrl(config.get(NessieOptions.BASE_URL)), config.get(NessieOptions.BRANCH),
+                warehouse, NessieAuth.from(config));
+    }
+
+    /** {@code http(s)://host[:port][/path]} without a trailing slash; fails naming what is wrong. */
+    public static URI baseUrl(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text.trim().replaceAll("/+$", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
+        }
+        return uri;
+    }
+
+    /** The REST API v2 root the Nessie client talks to. */
+    public URI apiV2() {
+        return URI.create(baseUrl + "/api/v2");
+    }
+
+    /** Properties for Iceberg's {@code NessieCatalog}. */
+    public Map<String, String> catalogProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("uri", apiV2().toString());
+        p.put("client-api-version", "2");
+        p.put("ref", branch);
+        // NessieCatalog refuses to start without a warehouse and then logs all its properties, credentials included;
+        // a warehouse is only used for new tables, so readers and writers of existing tables get a placeholder.
+        p.put("warehouse", warehouse != null ? warehouse : "file:///dataflow-no-warehouse-configured");
+        p.put("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        auth.addClientProperties(p);
+        return p;
+    }
+}

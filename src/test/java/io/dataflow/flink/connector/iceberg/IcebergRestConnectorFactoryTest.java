@@ -1,0 +1,80 @@
+package io.dataflow.flink.connector.iceberg;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigValidator;
+import io.dataflow.flink.manifest.ValidationErrors;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class IcebergRestConnectorFactoryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BASE = "'catalogURI':'https://catalog.example.net/','namespace':'iot','table':'readings'";
+    private final IcebergRestConnectorFactory factory = new IcebergRestConnectorFactory();
+
+    private Config sink(String json, ValidationErrors errors) throws Exception {
+        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+        factory.validateSink(config, errors);
+        return config;
+    }
+
+    private List<String> errors(String json) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        sink(json, errors);
+        return errors.list().stream().map(ValidationErrors.Error::toString).toList();
+    }
+
+    private IcebergRestSettings settings(String json) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        Config c = sink(json, errors);
+        assertThat(errors.list()).isEmpty();
+        return IcebergRestSettings.from(c);
+    }
+
+    @Test
+    void registeredAsSourceAndSink() {
+        assertThat(ConnectorRegistry.sink("iceberg")).isInstanceOf(IcebergRestConnectorFactory.class);
+        assertThat(ConnectorRegistry.source("iceberg")).isInstanceOf(IcebergRestConnectorFactory.class);
+        assertThat(factory.isPollingSource()).isTrue();
+    }
+
+    @Test
+    void theOriginalsOAuth2ExampleBecomesClientCredentials() throws Exception {
+        IcebergRestSettings s = settings("{" + BASE + ",'prefix':'prod','warehouse':'lake','oauth2ClientID':'id',"
+                + "'oauth2ClientSecret':'secret','autoCreateTable':true,'rawMode':true}");
+        assertThat(s.auth()).isEqualTo(IcebergRestSettings.Auth.OAUTH2);
+        Map<String, String> p = s.catalogProperties();
+        assertThat(p).containsEntry("uri", "https://catalog.example.net").containsEntry("prefix", "prod")
+                .containsEntry("warehouse", "lake").containsEntry("credential", "id:secret").containsEntry("scope", "catalog")
+                .doesNotContainKey("token");
+        assertThat(s.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void bearerWinsThenOAuth2ThenBasicThenNone() throws Exception {
+        assertThat(settings("{" + BASE + ",'token':'t','oauth2ClientID':'i','oauth2ClientSecret':'s'}").catalogProperties())
+                .containsEntry("token", "t").doesNotContainKey("credential");
+        assertThat(settings("{" + BASE + ",'basicAuth':{'username':'u','password':'p'}}").catalogProperties())
+                .containsEntry("rest.auth.type", "basic").containsEntry("rest.auth.basic.username", "u");
+        assertThat(settings("{" + BASE + "}").catalogProperties()).containsEntry("rest.auth.type", "none");
+        assertThat(settings("{" + BASE + ",'oauth2ClientID':'i','oauth2ClientSecret':'s','oauth2Scope':'PRINCIPAL_ROLE:ALL',"
+                + "'oauth2ServerURI':'https://idp/token'}").catalogProperties())
+                .containsEntry("scope", "PRINCIPAL_ROLE:ALL").containsEntry("oauth2-server-uri", "https://idp/token");
+    }
+
+    @Test
+    void invalidConfigurationsNameTheirField() throws Exception {
+        assertThat(errors("{'namespace':'n','table':'t'}")).anyMatch(e -> e.contains("sink.config.catalogURI") && e.contains("required"));
+        assertThat(errors("{" + BASE + ",'catalogURI':'catalog.example.net'}")).anyMatch(e -> e.contains("sink.config.catalogURI"));
+        assertThat(errors("{" + BASE + ",'oauth2ClientID':'only-id'}")).anyMatch(e -> e.contains("sink.config.oauth2ClientID"));
+        assertThat(errors("{" + BASE + ",'basicAuth':{'username':'u'}}")).anyMatch(e -> e.contains("sink.config.basicAuth"));
+        assertThat(errors("{" + BASE + ",'warehouse':'lake'}")).as("a warehouse name is fine for a REST catalog").isEmpty();
+        assertThat(errors("{" + BASE + ",'flattenMetadataColumns':true}")).anyMatch(e -> e.contains("rawMode"));
+    }
+}

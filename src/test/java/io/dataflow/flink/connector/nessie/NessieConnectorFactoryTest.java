@@ -1,0 +1,152 @@
+package io.dataflow.flink.connector.nessie;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.connector.iceberg.IcebergSourceSettings;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigValidator;
+import io.dataflow.flink.manifest.ValidationErrors;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NessieConnectorFactoryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BASE = "'baseURL':'http://nessie:19120','namespace':'analytics.daily','table':'totals'";
+    private final NessieConnectorFactory factory = new NessieConnectorFactory();
+
+    private Config sink(String json, ValidationErrors errors) throws Exception {
+        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+        factory.validateSink(config, errors);
+        return config;
+    }
+
+    private Config source(String json, ValidationErrors errors) throws Exception {
+        Config config = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
+        factory.validateSource(config, errors);
+        return config;
+    }
+
+    private List<String> sinkErrors(String json) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        sink(json, errors);
+        return errors.list().stream().map(ValidationErrors.Error::toString).toList();
+    }
+
+    private List<String> sourceErrors(String json) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        source(json, errors);
+        return errors.list().stream().map(ValidationErrors.Error::toString).toList();
+    }
+
+    private Config validSink(String json) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        Config c = sink(json, errors);
+        assertThat(errors.list()).isEmpty();
+        return c;
+    }
+
+    @Test
+    void registeredAsPollingSourceAndSink() {
+        assertThat(ConnectorRegistry.sink("nessie")).isInstanceOf(NessieConnectorFactory.class);
+        assertThat(ConnectorRegistry.source("nessie")).isInstanceOf(NessieConnectorFactory.class);
+        assertThat(factory.isPollingSource()).isTrue();
+        assertThat(factory.isParallelSource(null)).as("one position, parallelism 1").isFalse();
+        assertThat(factory.isIdempotentSink(null)).as("commits are bound to completed checkpoints").isTrue();
+    }
+
+    @Test
+    void catalogPropertiesFollowTheManifest() throws Exception {
+        NessieSettings s = NessieSettings.from(validSink("{" + BASE + ",'baseURL':'https://nessie.example.net/','branch':'dev',"
+                + "'warehouse':'file:///lake','bearerToken':'t0ken'}"));
+        assertThat(s.apiV2()).hasToString("https://nessie.example.net/api/v2");
+        Map<String, String> p = s.catalogProperties();
+        assertThat(p).containsEntry("uri", "https://nessie.example.net/api/v2").containsEntry("ref", "dev")
+                .containsEntry("warehouse", "file:///lake").containsEntry("nessie.authentication.type", "BEARER")
+                .containsEntry("nessie.authentication.token", "t0ken");
+        assertThat(s.toString()).doesNotContain("t0ken");
+        assertThat(NessieSettings.from(validSink("{" + BASE + "}")).catalogProperties())
+                .containsEntry("ref", "main").containsEntry("nessie.authentication.type", "NONE");
+    }
+
+    @Test
+    void authenticationAutoPicksBearerThenBasicThenNone() throws Exception {
+        assertThat(NessieAuth.from(validSink("{" + BASE + ",'token':'a','basicAuth':{'username':'u','password':'p'}}")).kind())
+                .isEqualTo(NessieAuth.Kind.BEARER);
+        NessieAuth basic = NessieAuth.from(validSink("{" + BASE + ",'basicAuth':{'username':'u','password':'p'}}"));
+        assertThat(basic.kind()).isEqualTo(NessieAuth.Kind.BASIC);
+        assertThat(basic.authorizationHeader()).hasValue("Basic dTpw");
+        Map<String, String> props = new HashMap<>();
+        basic.addClientProperties(props);
+        assertThat(props).containsEntry("nessie.authentication.username", "u").containsEntry("nessie.authentication.password", "p");
+        assertThat(NessieAuth.from(validSink("{" + BASE + "}")).authorizationHeader()).isEmpty();
+        assertThat(NessieAuth.from(validSink("{" + BASE + ",'token':'tk','bearerToken':'other'}")).authorizationHeader())
+                .as("token (from tokenSecretRef) wins").hasValue("Bearer tk");
+    }
+
+    @Test
+    void invalidConfigurationsNameTheirField() throws Exception {
+        assertThat(sinkErrors("{'namespace':'n','table':'t'}")).anyMatch(e -> e.contains("sink.config.baseURL") && e.contains("required"));
+        assertThat(sinkErrors("{" + BASE + ",'baseURL':'nessie:19120'}")).anyMatch(e -> e.contains("sink.config.baseURL") && e.contains("http"));
+        assertThat(sinkErrors("{" + BASE + ",'authenticationType':'BEARER'}"))
+                .anyMatch(e -> e.contains("sink.config.authenticationType") && e.contains("bearerToken or tokenSecretRef"));
+        assertThat(sinkErrors("{" + BASE + ",'authenticationType':'BASIC','basicAuth':{'username':'u'}}"))
+                .anyMatch(e -> e.contains("basicAuth.password"));
+        assertThat(sinkErrors("{" + BASE + ",'authenticationType':'KERBEROS'}")).anyMatch(e -> e.contains("sink.config.authenticationType"));
+        assertThat(sinkErrors("{" + BASE + ",'flattenMetadataColumns':true}"))
+                .anyMatch(e -> e.contains("sink.config.flattenMetadataColumns") && e.contains("rawMode"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://bucket/lake'}"))
+                .anyMatch(e -> e.contains("sink.config.warehouse") && e.contains("file://"));
+        assertThat(sinkErrors("{" + BASE + ",'namespace':'a..b'}")).anyMatch(e -> e.contains("sink.config.namespace"));
+        assertThat(sinkErrors("{" + BASE + ",'table':'a.b'}")).anyMatch(e -> e.contains("sink.config.table"));
+        assertThat(sinkErrors("{" + BASE + ",'branch':' '}")).anyMatch(e -> e.contains("sink.config.branch"));
+        assertThat(sourceErrors("{" + BASE + ",'startSnapshotID':'-5'}")).anyMatch(e -> e.contains("source.config.startSnapshotID"));
+        assertThat(sourceErrors("{" + BASE + ",'incrementalBySnapshot':true,'query':'x > 1'}"))
+                .anyMatch(e -> e.contains("source.config.query") && e.contains("incrementalBySnapshot"));
+        assertThat(sourceErrors("{" + BASE + ",'pollInterval':'0s'}")).anyMatch(e -> e.contains("source.config.pollInterval"));
+        assertThat(sourceErrors("{" + BASE + ",'query':'ignored'}")).as("query alone is ignored, as by the original").isEmpty();
+    }
+
+    @Test
+    void sourceSettingsDefaultsAndUnsignedSnapshotIds() throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        IcebergSourceSettings s = IcebergSourceSettings.from(source("{" + BASE + ",'startSnapshotID':'17341029947718230911'}", errors), "nessie");
+        assertThat(errors.list()).isEmpty();
+        assertThat(Long.toUnsignedString(s.startSnapshotId())).isEqualTo("17341029947718230911");
+        assertThat(s.pollInterval()).hasSeconds(10);
+        assertThat(s.incremental()).isFalse();
+        assertThat(s.maxRowsPerPoll()).isEqualTo(IcebergSourceSettings.DEFAULT_MAX_ROWS_PER_POLL);
+        assertThat(s.bounded()).isFalse();
+        assertThat(s.table().icebergNamespace().levels()).containsExactly("analytics", "daily");
+    }
+
+    @Test
+    void connectorsCloseWithoutConnectAndRefuseConnectAfterClose() throws Exception {
+        Config sinkConfig = validSink("{" + BASE + ",'baseURL':'http://127.0.0.1:1'}");
+        var sink = factory.createSink(sinkConfig, ConnectorContext.standalone("j", "sink"));
+        sink.close();
+        sink.close();
+        assertThatThrownBy(sink::connect).isInstanceOf(io.dataflow.flink.connector.ConnectorClosedException.class);
+        var src = factory.createSource(source("{" + BASE + ",'baseURL':'http://127.0.0.1:1'}", new ValidationErrors()),
+                ConnectorContext.standalone("j", "source"));
+        src.close();
+        src.close();
+        assertThatThrownBy(src::connect).isInstanceOf(io.dataflow.flink.connector.ConnectorClosedException.class);
+    }
+
+    @Test
+    void anUnreachableServerFailsThePreflightNamingIt() throws Exception {
+        var sink = factory.createSink(validSink("{" + BASE + ",'baseURL':'http://127.0.0.1:1','bearerToken':'s3cret'}"),
+                ConnectorContext.standalone("j", "sink"));
+        assertThatThrownBy(sink::connect).hasMessageContaining("Nessie server http://127.0.0.1:1 is not reachable")
+                .satisfies(e -> assertThat(org.apache.flink.util.ExceptionUtils.stringifyException(e)).doesNotContain("s3cret"));
+        sink.close();
+    }
+}

@@ -1,0 +1,259 @@
+package io.dataflow.flink.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.SecretResolver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Generates {@code jobs/k8s/<example>.yaml} from {@code jobs/examples/<example>.yaml}: a ConfigMap holding the
+ * Kubernetes variant of the manifest and a FlinkDeployment (Flink Kubernetes operator) that runs it from the image
+ * the project's Dockerfile builds. The variant differs from the example in one way only: every connection setting
+ * — each option a connector declares secret (nested ones too), and Kafka's broker list and schema registry URL, since
+ * addresses differ per cluster — is
+ * replaced by a {@code <field>SecretRef} into one Kubernetes Secret per job, {@code <job>-connections}, mounted as
+ * files under the job's secrets directory. Identical values share one key ({@code <type>-<field>}).
+ *
+ * <p>The FlinkDeployment passes the manifest's SHA-256 in its args, so changing the manifest changes the spec and
+ * the operator upgrades the job through a savepoint; {@code K8sDeploymentsTest} regenerates and compares (update
+ * with {@code -Ddocs.update=true}).
+ */
+public final class K8sDeployments {
+
+    public static final Path EXAMPLES = Path.of("jobs/examples");
+    public static final Path OUTPUT = Path.of("jobs/k8s");
+    public static final String IMAGE = "dataflow-flink:0.1.0";
+    public static final String JAR_URI = "local:///opt/flink/usrlib/dataflow-flink.jar";
+    public static final String MANIFEST_DIR = "/opt/flink/manifest";
+    public static final String MANIFEST_KEY = "manifest.yaml";
+    /** Checkpoints, savepoints and HA metadata must outlive the pods: an object store the image has a plugin for. */
+    public static final String STATE_ROOT = "s3://dataflow-flink";
+    /** Connection settings that are not secret but differ per cluster, so the Secret carries them too. */
+    private static final Map<String, Set<String>> ENDPOINT_FIELDS = Map.of("kafka", Set.of("brokers", "schemaRegistry.url"),
+            "nessie", Set.of("baseURL"), "iceberg", Set.of("catalogURI", "oauth2ServerURI"));
+
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .build());
+
+    /**
+     * One generated deployment.
+     *
+     * @param secretValues the Secret's keys and the example's values for them (what {@code kubectl create secret}
+     *                     needs; the test mounts them to validate the manifest)
+     */
+    public record Deployment(String name, String manifest, Map<String, String> secretValues, String yaml) {
+        public String secretName() {
+            return name + "-connections";
+        }
+    }
+
+    private K8sDeployments() {
+    }
+
+    /** Regenerates every file (run by {@code K8sDeploymentsTest} with {@code -Ddocs.update=true}). */
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        Files.createDirectories(root.resolve(OUTPUT));
+        for (Path example : examples(root)) {
+            Files.writeString(root.resolve(OUTPUT).resolve(example.getFileName()), generate(example).yaml(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public static List<Path> examples(Path root) throws IOException {
+        try (var files = Files.list(root.resolve(EXAMPLES))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    public static Deployment generate(Path example) throws IOException {
+        JsonNode root = YAML.readTree(example.toFile());
+        String stem = example.getFileName().toString().replaceFirst("\\.yaml$", "");
+        boolean resource = root.has("kind") || root.has("apiVersion");
+        String name = resource ? root.path("metadata").path("name").asText(stem) : stem;
+        ObjectNode spec = (ObjectNode) (resource ? root.path("spec") : root);
+        int parallelism = Math.max(1, spec.path("replicas").asInt(1));
+
+        Map<String, String> secretValues = new LinkedHashMap<>();
+        String secretName = name + "-connections";
+        moveToSecret(spec.get("source"), true, secretName, secretValues);
+        moveToSecret(spec.get("sink"), false, secretName, secretValues);
+        moveToSecret(spec.get("errors"), false, secretName, secretValues);
+        for (JsonNode step : spec.path("transformations")) {
+            if (step.path("type").asText().equals("router")) {
+                for (JsonNode route : step.path("config").path("routes")) {
+                    moveToSecret(route.get("sink"), false, secretName, secretValues);
+                }
+            }
+        }
+        String manifest = "# Generated from jobs/examples/" + example.getFileName() + " by K8sDeployments: the same job, with its\n"
+                + "# connection settings read from the Secret " + secretName + " (mounted under " + SecretResolver.DEFAULT_SECRETS_DIR + ").\n"
+                + YAML.writeValueAsString(root);
+        return new Deployment(name, manifest, secretValues, yaml(name, example, manifest, secretName, secretValues, parallelism));
+    }
+
+    /** Replaces the connector's connection settings with SecretRefs; values go to {@code secretValues}. */
+    private static void moveToSecret(JsonNode connector, boolean asSource, String secretName, Map<String, String> secretValues) {
+        if (connector == null || !connector.path("config").isObject()) {
+            return;
+        }
+        String type = connector.path("type").asText();
+        ConnectorFactory factory = ConnectorRegistry.find(type).orElseThrow(() -> new IllegalArgumentException("unknown connector type " + type));
+        moveToSecret(type, "", asSource ? factory.sourceOptions() : factory.sinkOptions(), (ObjectNode) connector.get("config"), secretName, secretValues);
+    }
+
+    /** Walks nested option objects too (sasl.password, schemaRegistry.url); {@code prefix} is the dotted path. */
+    private static void moveToSecret(String type, String prefix, List<ConfigOption<?>> options, ObjectNode config, String secretName,
+                                     Map<String, String> secretValues) {
+        for (ConfigOption<?> option : options) {
+            JsonNode value = config.get(option.name());
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            if (option.type() == ConfigOption.Type.OBJECT && value.isObject()) {
+                moveToSecret(type, prefix + option.name() + ".", option.children(), (ObjectNode) value, secretName, secretValues);
+                continue;
+            }
+            boolean connection = option.secret() || ENDPOINT_FIELDS.getOrDefault(type, Set.of()).contains(prefix + option.name());
+            if (!connection || !option.acceptsSecretRef()) {
+                continue;
+            }
+            String text = value.isArray() ? joined(value) : value.asText();
+            String key = keyFor(type + "-" + (prefix + option.name()).replace('.', '-'), text, secretValues);
+            secretValues.put(key, text);
+            replaceInPlace(config, option.name(), option.name() + "SecretRef", YAML.createObjectNode().put("name", secretName).put("key", key));
+        }
+    }
+
+    /** Swaps one field for another at the same position, so the variant reads like the example. */
+    private static void replaceInPlace(ObjectNode object, String field, String newField, JsonNode value) {
+        ObjectNode copy = object.deepCopy();
+        object.removeAll();
+        copy.fields().forEachRemaining(e -> object.set(e.getKey().equals(field) ? newField : e.getKey(), e.getKey().equals(field) ? value : e.getValue()));
+    }
+
+    /** A string list in a secret file is one comma-separated string, which the parser splits again. */
+    private static String joined(JsonNode list) {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode item : list) {
+            out.append(out.length() == 0 ? "" : ",").append(item.asText());
+        }
+        return out.toString();
+    }
+
+    private static String keyFor(String base, String value, Map<String, String> secretValues) {
+        for (int i = 1; ; i++) {
+            String key = i == 1 ? base : base + "-" + i;
+            if (!secretValues.containsKey(key) || secretValues.get(key).equals(value)) {
+                return key;
+            }
+        }
+    }
+
+    private static String yaml(String name, Path example, String manifest, String secretName, Map<String, String> secretValues, int parallelism) {
+        String configMap = name + "-manifest";
+        String secretsMount = SecretResolver.DEFAULT_SECRETS_DIR + "/" + secretName;
+        StringBuilder y = new StringBuilder();
+        y.append("# Generated from jobs/examples/").append(example.getFileName())
+                .append(" by K8sDeployments (src/test/java/io/dataflow/flink/deploy);\n")
+                .append("# do not edit: regenerate with mvn -q test -Dtest=K8sDeploymentsTest -Ddocs.update=true.\n")
+                .append("# Before `kubectl apply -f` (docs/DEPLOYMENT.md): build and push the image (Dockerfile), point image and\n")
+                .append("# the ").append(STATE_ROOT).append(" paths at your registry and bucket, and create the Secret:\n")
+                .append("#   kubectl create secret generic ").append(secretName);
+        secretValues.keySet().forEach(k -> y.append(" \\\n#     --from-literal=").append(k).append("=..."));
+        y.append("\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ").append(configMap).append("\n")
+                .append("  labels:\n    app.kubernetes.io/name: dataflow-flink\n    app.kubernetes.io/instance: ").append(name).append("\n")
+                .append("data:\n  ").append(MANIFEST_KEY).append(": |\n").append(manifest.indent(4))
+                .append("---\napiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: ").append(name).append("\n")
+                .append("  labels:\n    app.kubernetes.io/name: dataflow-flink\n    app.kubernetes.io/instance: ").append(name).append("\n")
+                .append("spec:\n")
+                .append("  image: ").append(IMAGE).append("\n")
+                .append("  imagePullPolicy: IfNotPresent\n")
+                .append("  flinkVersion: v1_20\n")
+                .append("  serviceAccount: flink\n")
+                .append("  flinkConfiguration:\n")
+                .append("    taskmanager.numberOfTaskSlots: \"2\"\n")
+                .append("    # The deprecated state.* names of execution.checkpointing.dir / savepoint-dir: Flink 1.20 reads both,\n")
+                .append("    # and every operator version's upgrade checks look for these.\n")
+                .append("    state.checkpoints.dir: \"").append(STATE_ROOT).append("/").append(name).append("/checkpoints\"\n")
+                .append("    state.savepoints.dir: \"").append(STATE_ROOT).append("/").append(name).append("/savepoints\"\n")
+                .append("    execution.checkpointing.interval: \"10s\"\n")
+                .append("    execution.checkpointing.externalized-checkpoint-retention: \"RETAIN_ON_CANCELLATION\"\n")
+                .append("    high-availability.type: \"kubernetes\"\n")
+                .append("    high-availability.storageDir: \"").append(STATE_ROOT).append("/").append(name).append("/ha\"\n")
+                .append("    restart-strategy.type: \"exponential-delay\"\n")
+                .append("    # Prometheus endpoint on every JobManager and TaskManager pod (the image ships the reporter plugin).\n")
+                .append("    metrics.reporter.prom.factory.class: \"org.apache.flink.metrics.prometheus.PrometheusReporterFactory\"\n")
+                .append("    metrics.reporter.prom.port: \"9249\"\n")
+                .append("  podTemplate:\n")
+                .append("    metadata:\n")
+                .append("      annotations:\n")
+                .append("        prometheus.io/scrape: \"true\"\n")
+                .append("        prometheus.io/port: \"9249\"\n")
+                .append("    spec:\n")
+                .append("      containers:\n")
+                .append("        - name: flink-main-container\n")
+                .append("          ports:\n")
+                .append("            - name: metrics\n")
+                .append("              containerPort: 9249\n")
+                .append("          volumeMounts:\n")
+                .append("            - name: manifest\n")
+                .append("              mountPath: ").append(MANIFEST_DIR).append("\n")
+                .append("              readOnly: true\n")
+                .append("            - name: connections\n")
+                .append("              mountPath: ").append(secretsMount).append("\n")
+                .append("              readOnly: true\n")
+                .append("      volumes:\n")
+                .append("        - name: manifest\n")
+                .append("          configMap:\n")
+                .append("            name: ").append(configMap).append("\n")
+                .append("        - name: connections\n")
+                .append("          secret:\n")
+                .append("            secretName: ").append(secretName).append("\n")
+                .append("  jobManager:\n")
+                .append("    resource:\n      memory: \"1600m\"\n      cpu: 0.5\n")
+                .append("  taskManager:\n")
+                .append("    resource:\n      memory: \"2048m\"\n      cpu: 1\n")
+                .append("  job:\n")
+                .append("    jarURI: ").append(JAR_URI).append("\n")
+                .append("    entryClass: io.dataflow.flink.cli.Main\n")
+                .append("    # The manifest's SHA-256: editing the manifest changes this spec, so the operator upgrades the job\n")
+                .append("    # (savepoint, then restore); the job refuses a mounted file that does not match.\n")
+                .append("    args:\n")
+                .append("      - run\n")
+                .append("      - ").append(MANIFEST_DIR).append("/").append(MANIFEST_KEY).append("\n")
+                .append("      - --manifest-sha256\n")
+                .append("      - ").append(sha256(manifest)).append("\n")
+                .append("    parallelism: ").append(parallelism).append("\n")
+                .append("    upgradeMode: savepoint\n")
+                .append("    state: running\n");
+        return y.toString();
+    }
+
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

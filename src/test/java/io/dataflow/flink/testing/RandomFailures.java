@@ -1,0 +1,65 @@
+package io.dataflow.flink.testing;
+
+import io.dataflow.flink.message.Message;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Injected after the source: fails the task at {@code count} random points of the input (between 10 % and 90 % of
+ * {@code expectedRecords}, drawn from {@code seed}, printed so a run can be repeated), each time only after a
+ * checkpoint completed since the previous failure, so the job makes progress between failures. State is static: the
+ * MiniCluster runs in the test JVM, and the counts must survive the task restarts they cause.
+ */
+public final class RandomFailures extends RichMapFunction<Message, Message> implements CheckpointListener {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final AtomicInteger FAILURES = new AtomicInteger();
+    private static final AtomicLong SEEN = new AtomicLong();
+    private static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+
+    private final List<Long> points;
+
+    public RandomFailures(long seed, int count, long expectedRecords) {
+        Random random = new Random(seed);
+        List<Long> drawn = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            drawn.add(expectedRecords / 10 + (long) (random.nextDouble() * expectedRecords * 0.8));
+        }
+        drawn.sort(Long::compare);
+        this.points = List.copyOf(drawn);
+        System.out.println("RandomFailures seed " + seed + ": fail after records " + points);
+    }
+
+    public static void reset() {
+        FAILURES.set(0);
+        SEEN.set(0);
+        CHECKPOINTED.set(false);
+    }
+
+    @Override
+    public Message map(Message value) throws Exception {
+        long seen = SEEN.incrementAndGet();
+        if (seen % 4 == 0) {
+            Thread.sleep(0, 200_000); // about a millisecond every few records: checkpoints fall between failures
+        }
+        int failed = FAILURES.get();
+        if (failed < points.size() && seen >= points.get(failed) && CHECKPOINTED.compareAndSet(true, false)
+                && FAILURES.compareAndSet(failed, failed + 1)) {
+            throw new IllegalStateException("injected failure " + (failed + 1) + " of " + points.size() + " after " + seen + " records");
+        }
+        return value;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        CHECKPOINTED.set(true);
+    }
+}
