@@ -15,7 +15,9 @@ public enum Server {
     /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */
     APICURIO("apicurio", "apicurio.pid"),
     /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
-    FLINK("flink", "jobmanager.pid");
+    FLINK("flink", "jobmanager.pid"),
+    /** Trino 483 assembled from Maven jars, run on Java 25 (memory catalog, port 8080, no authentication). */
+    TRINO("trino", "trino.pid");
 
     final String scriptName;
     final String pidFile;

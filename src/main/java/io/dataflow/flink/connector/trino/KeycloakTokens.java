@@ -1,0 +1,150 @@
+package io.dataflow.flink.connector.trino;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Hands out the current bearer token and fetches a new one when it is due: password-grant tokens at 80% of
+ * {@code expires_in} (at least one minute) through the refresh token, falling back to a fresh password grant
+ * when the refresh fails; client-credentials tokens every 5 minutes; a static token never changes.
+ * Not thread-safe: each Flink subtask owns one. Token values never appear in exceptions or logs.
+ */
+public final class KeycloakTokens {
+
+    static final Duration MIN_REFRESH = Duration.ofMinutes(1);
+    static final Duration CLIENT_CREDENTIALS_REFRESH = Duration.ofMinutes(5);
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakCredentials credentials;
+    private final Clock clock;
+    private final Duration minRefresh;
+    private final HttpClient http;
+    private String accessToken;
+    private String refreshToken;
+    private Instant refreshAt = Instant.MIN;
+
+    public KeycloakTokens(KeycloakCredentials credentials) {
+        this(credentials, Clock.systemUTC(), MIN_REFRESH);
+    }
+
+    /** Tests shorten {@code minRefresh} to see refreshes within seconds. */
+    KeycloakTokens(KeycloakCredentials credentials, Clock clock, Duration minRefresh) {
+        this.credentials = credentials;
+        this.clock = clock;
+        this.minRefresh = minRefresh;
+        this.http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+        if (credentials.grant() == KeycloakCredentials.Grant.STATIC_TOKEN) {
+            accessToken = credentials.token();
+            refreshAt = Instant.MAX;
+        }
+    }
+
+    /** True when {@link #current()} would fetch a new token, i.e. open connections carry a stale one. */
+    public boolean due() {
+        return !clock.instant().isBefore(refreshAt);
+    }
+
+    /** The token to send now, fetched or refreshed first when due. */
+    public String current() throws IOException {
+        if (due()) {
+            fetch();
+        }
+        return accessToken;
+    }
+
+    private void fetch() throws IOException {
+        Map<String, String> form = new LinkedHashMap<>();
+        switch (credentials.grant()) {
+            case PASSWORD -> {
+                if (refreshToken != null) {
+                    form.put("grant_type", "refresh_token");
+                    form.put("refresh_token", refreshToken);
+                    addClient(form);
+                    try {
+                        accept(post(form), true);
+                        return;
+                    } catch (IOException refreshFailed) {
+                        // the refresh token expired or was revoked: log in again with the password
+                        refreshToken = null;
+                        form.clear();
+                    }
+                }
+                form.put("grant_type", "password");
+                form.put("username", credentials.username());
+                form.put("password", credentials.password());
+                addClient(form);
+                accept(post(form), true);
+            }
+            case CLIENT_CREDENTIALS -> {
+                form.put("grant_type", "client_credentials");
+                addClient(form);
+                accept(post(form), false);
+            }
+            default -> throw new IllegalStateException("static token is never fetched");
+        }
+    }
+
+    private void addClient(Map<String, String> form) {
+        form.put("client_id", credentials.clientId());
+        if (credentials.clientSecret() != null && !credentials.clientSecret().isBlank()) {
+            form.put("client_secret", credentials.clientSecret());
+        }
+    }
+
+    private void accept(JsonNode body, boolean passwordGrant) throws IOException {
+        String token = body.path("access_token").asText("");
+        if (token.isEmpty()) {
+            throw new IOException("Keycloak answered without access_token (" + credentials + ")");
+        }
+        accessToken = token;
+        Instant now = clock.instant();
+        if (passwordGrant) {
+            refreshToken = body.path("refresh_token").asText(null);
+            long expiresIn = body.path("expires_in").asLong(0);
+            Duration wait = Duration.ofMillis(expiresIn * 800);
+            refreshAt = now.plus(wait.compareTo(minRefresh) < 0 ? minRefresh : wait);
+        } else {
+            refreshAt = now.plus(CLIENT_CREDENTIALS_REFRESH);
+        }
+    }
+
+    private JsonNode post(Map<String, String> form) throws IOException {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(credentials.tokenEndpoint()))
+                .timeout(HTTP_TIMEOUT)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching a token (" + credentials + ")", e);
+        }
+        if (response.statusCode() != 200) {
+            // the body may echo the request; only the status is reported
+            throw new IOException("Keycloak token request (" + form.get("grant_type") + ") failed with HTTP "
+                    + response.statusCode() + " (" + credentials + ")");
+        }
+        return JSON.readTree(response.body());
+    }
+}
