@@ -15,9 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,7 +182,7 @@ class RandomTaskFailuresITCase {
             await(() -> RandomFailures.FAILURES.get() == FAILURES && pgOutcome(target)[0] == 0);
         } finally {
             job.cancel().get();
-            dropSlot(slot);
+            Postgres.dropReplicationSlot(slot);
             Postgres.execute("DROP PUBLICATION IF EXISTS rf_pub_" + suffix);
         }
         long[] outcome = pgOutcome(target);
@@ -198,21 +195,6 @@ class RandomTaskFailuresITCase {
         while (!condition.call()) {
             assertThat(System.currentTimeMillis()).as("in time").isLessThan(deadline);
             Thread.sleep(250);
-        }
-    }
-
-    private static void dropSlot(String slot) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Connection c = Postgres.connect(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
-                return;
-            } catch (java.sql.SQLException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
         }
     }
 }

@@ -1,39 +1,25 @@
 package io.dataflow.flink.reliability;
 
 import io.dataflow.flink.compile.JobCompiler;
+import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.MiniClusterJobs;
 import io.dataflow.flink.testing.RealServersExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -157,68 +143,19 @@ class ServerFaultsITCase {
     // ---- the private servers ----
 
     private static void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            await("leaders of " + topic, () -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-        }
+        Kafka.createTopic(BOOTSTRAP, topic, partitions);
     }
 
     private static void produce(String topic, int count) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, ("k-" + i).getBytes(StandardCharsets.UTF_8),
-                        ("{\"id\":" + i + ",\"v\":\"value " + i + "\"}").getBytes(StandardCharsets.UTF_8)), (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            } else {
-                                acked.incrementAndGet();
-                            }
-                        });
-            }
-            producer.flush();
-        }
-        if (failure.get() != null || acked.get() != count) {
-            throw new AssertionError("could not load the test input into " + topic + ": " + acked.get() + " of " + count, failure.get());
-        }
+        Kafka.produce(BOOTSTRAP, topic, count, i -> "{\"id\":" + i + ",\"v\":\"value " + i + "\"}");
     }
 
     private static long endOffsets(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-        }
+        return Kafka.endOffsets(BOOTSTRAP, topic, "read_uncommitted").values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static List<String> readAll(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<String> values = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("read %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
+        return Kafka.readAll(BOOTSTRAP, topic, "read_uncommitted");
     }
 
     private static void sql(String statement) throws Exception {

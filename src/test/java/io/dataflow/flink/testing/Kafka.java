@@ -36,15 +36,24 @@ public final class Kafka {
      * elected yet got NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER from the broker in one CI run.
      */
     public static void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        createTopic(bootstrap(), topic, partitions);
+    }
+
+    /** The same on another broker (a test's private instance). */
+    public static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
-        awaitLeaders(topic);
+        awaitLeaders(bootstrap, topic);
     }
 
     /** Waits until every partition of the topic has a leader. */
     public static void awaitLeaders(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+        awaitLeaders(bootstrap(), topic);
+    }
+
+    private static void awaitLeaders(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
                 try {
@@ -71,7 +80,12 @@ public final class Kafka {
      * timeout, silently dropping input; one request in flight keeps the order without sequence numbers.
      */
     public static void produce(String topic, int count, IntFunction<String> value) {
-        Properties p = inputProducer();
+        produce(bootstrap(), topic, count, value);
+    }
+
+    /** The same on another broker (a test's private instance). */
+    public static void produce(String bootstrap, String topic, int count, IntFunction<String> value) {
+        Properties p = inputProducer(bootstrap);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
@@ -96,8 +110,13 @@ public final class Kafka {
 
     /** The end offsets of every partition as a consumer with {@code isolationLevel} sees them (read_committed: the last stable offsets). */
     public static Map<TopicPartition, Long> endOffsets(String topic, String isolationLevel) {
+        return endOffsets(bootstrap(), topic, isolationLevel);
+    }
+
+    /** The same on another broker (a test's private instance). */
+    public static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic, String isolationLevel) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             return consumer.endOffsets(consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList());
@@ -106,8 +125,12 @@ public final class Kafka {
 
     /** Producer settings for loading test input: not idempotent, one request in flight (see {@link #produce}). */
     public static Properties inputProducer() {
+        return inputProducer(bootstrap());
+    }
+
+    private static Properties inputProducer(String bootstrap) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -125,8 +148,13 @@ public final class Kafka {
      * with read_committed, those end at the last stable offset, before the first transaction still open.
      */
     public static List<String> readAll(String topic, String isolationLevel) {
+        return readAll(bootstrap(), topic, isolationLevel);
+    }
+
+    /** The same on another broker (a test's private instance). */
+    public static List<String> readAll(String bootstrap, String topic, String isolationLevel) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         List<String> values = new ArrayList<>();

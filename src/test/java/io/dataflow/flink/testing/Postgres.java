@@ -42,4 +42,23 @@ public final class Postgres {
     public static long clientSessions() throws SQLException {
         return count("SELECT count(*) FROM pg_stat_activity WHERE datname = 'test' AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
     }
+
+    /**
+     * Drops a logical replication slot (a test's: slots keep WAL on the server for ever). A slot is still active for a
+     * moment after its job is cancelled, while the job's connection closes: retried for up to 30 s.
+     */
+    public static void dropReplicationSlot(String slot) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try {
+                execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+                return;
+            } catch (SQLException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
 }

@@ -56,21 +56,10 @@ class PostgresCdcSourceITCase {
         FailOnceProbe.reset();
     }
 
-    /** Slots keep WAL on the server for ever: every test drops its own (once its job has let go of it). */
+    /** Slots keep WAL on the server for ever: every test drops its own. */
     @AfterEach
     void dropSlot() throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try {
-                Postgres.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
-                break;
-            } catch (SQLException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200); // still active: the cancelled job's connection is closing
-            }
-        }
+        Postgres.dropReplicationSlot(slot);
         Postgres.execute("DROP PUBLICATION IF EXISTS " + publication);
     }
 
