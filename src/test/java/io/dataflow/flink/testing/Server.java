@@ -16,7 +16,7 @@ public enum Server {
     APICURIO("apicurio", "apicurio.pid"),
     /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
     FLINK("flink", "jobmanager.pid"),
-    /** Trino 483 assembled from Maven jars, run on Java 25 (memory catalog, port 8080, no authentication). */
+    /** Trino 483 assembled from Maven jars, run on Java 25 (catalogs memory and lake = Iceberg on a local warehouse; port 8080, no authentication). */
     TRINO("trino", "trino.pid");
 
     final String scriptName;
