@@ -11,8 +11,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -69,7 +69,7 @@ final class TrinoLiterals {
                 case STRUCTURED -> "CAST(JSON " + TrinoSql.quoteString(json(structured(value))) + " AS " + type + ")";
                 case OTHER -> "CAST(" + TrinoSql.quoteString(text(value)) + " AS " + type + ")";
             };
-        } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw new TrinoRecordRefusedException("column " + column + " (" + type + "): " + describe(value) + " "
                     + (e.getMessage() == null ? "does not fit" : e.getMessage()));
         }
@@ -204,16 +204,25 @@ final class TrinoLiterals {
         if (text.length() == 10) {
             return LocalDate.parse(text).atStartOfDay();
         }
-        try {
-            return OffsetDateTime.parse(text.replaceFirst(" ", "T")).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        } catch (DateTimeParseException notOffset) {
-            try {
-                // "2024-01-01 10:00:00 UTC", "…[Europe/Berlin]"
-                return ZonedDateTime.parse(text.replaceFirst(" ", "T").replace(" ", ""), DateTimeFormatter.ISO_ZONED_DATE_TIME)
-                        .withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
-            } catch (DateTimeParseException notZoned) {
-                return LocalDateTime.parse(text, LOCAL);
+        // a zone name after the time: "2024-01-01 10:00:00 UTC", "…[Europe/Berlin]" (Trino's and Java's forms)
+        String zone = null;
+        if (text.endsWith("]") && text.indexOf('[') > 0) {
+            zone = text.substring(text.indexOf('[') + 1, text.length() - 1);
+            text = text.substring(0, text.indexOf('['));
+        } else {
+            int space = text.lastIndexOf(' ');
+            if (space > 10 && Character.isLetter(text.charAt(space + 1))) {
+                zone = text.substring(space + 1);
+                text = text.substring(0, space);
             }
+        }
+        // "2024-01-01 10:00:00 +02:00" → "2024-01-01T10:00:00+02:00"
+        String iso = text.replaceFirst(" (?=[+-]\\d)", "").replaceFirst(" ", "T");
+        try {
+            return OffsetDateTime.parse(iso).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        } catch (DateTimeParseException noOffset) {
+            LocalDateTime local = LocalDateTime.parse(text, LOCAL);
+            return zone == null ? local : local.atZone(ZoneId.of(zone)).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
     }
 

@@ -13,7 +13,6 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -82,8 +81,7 @@ final class TrinoRowJson {
     /** {@code 2024-01-01 10:00:00.123 Europe/Berlin} → {@code 2024-01-01T09:00:00.123Z}; unparsable text as is. */
     static String rfc3339(String trinoText) {
         try {
-            return ZonedDateTime.parse(trinoText, TRINO_ZONED).withZoneSameInstant(ZoneOffset.UTC).toOffsetDateTime().toString()
-                    .replace("+00:00", "Z");
+            return ZonedDateTime.parse(trinoText, TRINO_ZONED).toInstant().toString();
         } catch (DateTimeParseException e) {
             return trinoText;
         }
