@@ -67,13 +67,17 @@ class TrinoSinkITCase {
     }
 
     private static TrinoSinkConnector sink(String catalog, String schemaName, String table, String extraConfig) {
+        return sink(Trino.serverUrl(), catalog, schemaName, table, extraConfig);
+    }
+
+    private static TrinoSinkConnector sink(String serverUrl, String catalog, String schemaName, String table, String extraConfig) {
         ObjectNode config;
         try {
             config = (ObjectNode) JSON.readTree(("{" + extraConfig + "}").replace('\'', '"'));
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
-        config.put("serverURL", Trino.serverUrl()).put("catalog", catalog).put("schema", schemaName).put("table", table);
+        config.put("serverURL", serverUrl).put("catalog", catalog).put("schema", schemaName).put("table", table);
         TrinoConnectorFactory factory = new TrinoConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
         Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
@@ -286,6 +290,22 @@ class TrinoSinkITCase {
         try (TrinoSinkConnector sink = sink("memory", schema, "missing", "")) {
             assertThatThrownBy(sink::connect).isInstanceOf(TrinoException.class)
                     .hasMessageContaining("memory." + schema + ".missing: the table does not exist");
+        }
+    }
+
+    @Test
+    void anUnreachableServerIsRetriedAsTransientThenFailsNamingTheTable() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (TrinoSinkConnector sink = sink("http://127.0.0.1:" + closedPort, "memory", schema, "t", "")) {
+            long started = System.nanoTime();
+            assertThatThrownBy(sink::connect).isInstanceOf(TrinoException.class)
+                    .hasMessageContaining("memory." + schema + ".t: cannot prepare the table")
+                    .hasMessageContaining("transient, retries exhausted");
+            // 5 attempts with 50, 100, 200, 400 ms between them
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(750));
         }
     }
 }
