@@ -37,6 +37,10 @@ public final class TrinoConnections {
         String url = serverUrl.trim();
         boolean ssl = url.startsWith("https://");
         String hostPort = url.replaceFirst("^https?://", "").replaceAll("/+$", "");
+        if (hostPort.contains("@")) {
+            // never echo the URL here: the part before @ is a credential
+            throw new IllegalArgumentException("serverURL: user or password in the URL is not supported (use keycloak)");
+        }
         if (hostPort.isEmpty() || hostPort.contains("/") || hostPort.contains("?")) {
             throw new IllegalArgumentException("serverURL: expected http(s)://host:port, got " + serverUrl);
         }

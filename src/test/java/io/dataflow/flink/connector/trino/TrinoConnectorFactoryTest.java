@@ -68,6 +68,8 @@ class TrinoConnectorFactoryTest {
                 .containsExactly("sink.config.flattenMetadataColumns: needs rawMode: true");
         assertThat(sinkErrors("{'serverURL':'trino:8080/x','catalog':'c','schema':'s','table':'t'}"))
                 .containsExactly("sink.config.serverURL: expected http(s)://host:port, got trino:8080/x");
+        assertThat(sinkErrors("{'serverURL':'https://etl:hunter2@trino:8443','catalog':'c','schema':'s','table':'t'}"))
+                .containsExactly("sink.config.serverURL: user or password in the URL is not supported (use keycloak)");
         assertThat(sinkErrors("{'catalog':'c','table':'t'}")).contains("sink.config.serverURL: required (or serverURLSecretRef)", "sink.config.schema: required (or schemaSecretRef)");
     }
 
