@@ -2,7 +2,6 @@ package io.dataflow.flink.connector.trino;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
@@ -57,7 +56,12 @@ public final class TrinoConnections {
                 throw new SQLException("Trino authentication: " + e.getMessage(), "28000", e);
             }
         }
-        return DriverManager.getConnection(jdbcUrl, props);
+        // the driver is called directly: in a job on a Flink cluster, DriverManager does not see the jar's drivers
+        Connection c = new io.trino.jdbc.TrinoDriver().connect(jdbcUrl, props);
+        if (c == null) {
+            throw new SQLException("the Trino driver does not accept the URL " + jdbcUrl);
+        }
+        return c;
     }
 
     /** True when the connection is closed or carries a token that is due for refresh. */
