@@ -368,8 +368,8 @@ public final class BenchMain {
         double limit = medians.getOrDefault("limit", Double.NaN);
         double peerRatio = dataflow / peer;
         double limitRatio = dataflow / limit;
-        json.put("peer_ratio", peerRatio);
-        json.put("limit_ratio", limitRatio);
+        json.put("peer_ratio", Double.isFinite(peerRatio) ? (Object) peerRatio : "na");
+        json.put("limit_ratio", Double.isFinite(limitRatio) ? (Object) limitRatio : "na");
         Path dir = Path.of("target", "bench");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(scenario.name + ".json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
