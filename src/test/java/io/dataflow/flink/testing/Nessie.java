@@ -64,9 +64,14 @@ public final class Nessie {
 
     /** Iceberg's Nessie catalog on {@code branch}, for test setup and assertions. */
     public static NessieCatalog catalog(String branch, String warehouse) {
+        return catalog(baseUrl(), branch, warehouse);
+    }
+
+    /** The same on another Nessie server (a test's private instance). */
+    public static NessieCatalog catalog(String baseUrl, String branch, String warehouse) {
         NessieCatalog catalog = new NessieCatalog();
         catalog.setConf(io.dataflow.flink.connector.iceberg.IcebergHadoop.configuration());
-        catalog.initialize("it", Map.of("uri", baseUrl() + "/api/v2", "ref", branch, "warehouse", warehouse,
+        catalog.initialize("it", Map.of("uri", baseUrl + "/api/v2", "ref", branch, "warehouse", warehouse,
                 "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO"));
         return catalog;
     }
