@@ -80,6 +80,18 @@ public final class Nessie {
         return TableIdentifier.of(Namespace.of(namespace.split("\\.")), table);
     }
 
+    /** Appends the records as one Parquet data file in one commit (one snapshot), as another writer would. */
+    public static void append(Table table, List<Record> records) throws IOException {
+        table.refresh();
+        String location = table.locationProvider().newDataLocation("test-" + java.util.UUID.randomUUID() + ".parquet");
+        org.apache.iceberg.io.DataWriter<Record> writer = org.apache.iceberg.parquet.Parquet.writeData(table.io().newOutputFile(location))
+                .forTable(table).createWriterFunc(org.apache.iceberg.data.parquet.GenericParquetWriter::buildWriter).overwrite().build();
+        try (org.apache.iceberg.io.DataWriter<Record> w = writer) {
+            records.forEach(w::write);
+        }
+        table.newAppend().appendFile(writer.toDataFile()).commit();
+    }
+
     /** Every row of the table's current snapshot. */
     public static List<Record> rows(Table table) throws IOException {
         List<Record> out = new ArrayList<>();
