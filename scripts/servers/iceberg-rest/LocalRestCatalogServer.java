@@ -30,6 +30,9 @@ import java.util.Set;
  *   Authorization: Bearer client-credentials-token:sub=dataflow-test-client   (what the adapter's token endpoint
  *                                                                              issues to client id dataflow-test-client)
  *   Authorization: Basic base64(dataflow:dataflow-test-password)
+ * Catalogs with several tenants put a prefix in their paths (/v1/{prefix}/namespaces/…, the client's `prefix`); the
+ * reference adapter routes only /v1/namespaces/…, so a prefix segment is dropped here: the one catalog answers under
+ * any prefix, as a single-tenant server would.
  * Usage: java -cp "lib/*" LocalRestCatalogServer.java PORT WAREHOUSE_URI
  */
 public class LocalRestCatalogServer {
@@ -59,13 +62,30 @@ public class LocalRestCatalogServer {
         server.join();
     }
 
+    private static final java.util.regex.Pattern PREFIXED =
+            java.util.regex.Pattern.compile("^/v1/(?!namespaces/|namespaces$|config$|oauth/|transactions/)[^/]+(/(namespaces|transactions|tables|views)(/.*)?)$");
+
+    static HttpServletRequest withoutPrefix(HttpServletRequest request) {
+        java.util.regex.Matcher m = PREFIXED.matcher(request.getRequestURI());
+        if (!m.matches()) {
+            return request;
+        }
+        String uri = "/v1" + m.group(1);
+        return new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public String getRequestURI() {
+                return uri;
+            }
+        };
+    }
+
     static final class AuthFilter implements Filter {
         @Override
         public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws java.io.IOException, jakarta.servlet.ServletException {
             HttpServletRequest request = (HttpServletRequest) req;
             String auth = request.getHeader("Authorization");
             if (request.getRequestURI().endsWith("/v1/oauth/tokens") || (auth != null && ACCEPTED.contains(auth))) {
-                chain.doFilter(req, resp);
+                chain.doFilter(withoutPrefix(request), resp);
                 return;
             }
             HttpServletResponse response = (HttpServletResponse) resp;

@@ -108,6 +108,22 @@ public final class Kafka {
         }
     }
 
+    /** Produces records given as {key, value} pairs in order, to partition 0; a null value is a tombstone. */
+    public static void produceKeyed(String topic, List<String[]> records) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(inputProducer(bootstrap()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
+            for (String[] r : records) {
+                sends.add(producer.send(new ProducerRecord<>(topic, 0, r[0] == null ? null : r[0].getBytes(StandardCharsets.UTF_8),
+                        r[1] == null ? null : r[1].getBytes(StandardCharsets.UTF_8))));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> f : sends) {
+                f.get();
+            }
+        }
+    }
+
     /** The end offsets of every partition as a consumer with {@code isolationLevel} sees them (read_committed: the last stable offsets). */
     public static Map<TopicPartition, Long> endOffsets(String topic, String isolationLevel) {
         return endOffsets(bootstrap(), topic, isolationLevel);

@@ -80,6 +80,22 @@ public final class KafkaSecure {
         }
     }
 
+    /** Produces the values in order (as alice) and fails unless every one was written. */
+    public static void produce(String topic, List<String> values) throws Exception {
+        Properties p = alice();
+        p.put("acks", "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            for (String v : values) {
+                sends.add(producer.send(new ProducerRecord<>(topic, v.getBytes(StandardCharsets.UTF_8))));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> f : sends) {
+                f.get();
+            }
+        }
+    }
+
     /** Every record value of the topic, from the beginning to the end offsets seen now. */
     public static List<String> readAll(String topic) {
         Properties p = alice();

@@ -31,6 +31,11 @@ public final class MiniClusterJobs {
         return environment(manifest, compiler, checkpointMillis, restartAttempts).executeAsync(manifest.name());
     }
 
+    /** A manifest parsed by the caller (e.g. with its own secrets directory), started without waiting. */
+    public static JobClient start(Manifest manifest, JobCompiler compiler, long checkpointMillis, int restartAttempts) throws Exception {
+        return environment(manifest, compiler, checkpointMillis, restartAttempts).executeAsync(manifest.name());
+    }
+
     private static StreamExecutionEnvironment environment(Manifest manifest, JobCompiler compiler, long checkpointMillis,
                                                           int restartAttempts) throws Exception {
         Configuration conf = new Configuration();

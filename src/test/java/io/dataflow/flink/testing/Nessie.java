@@ -64,15 +64,32 @@ public final class Nessie {
 
     /** Iceberg's Nessie catalog on {@code branch}, for test setup and assertions. */
     public static NessieCatalog catalog(String branch, String warehouse) {
+        return catalog(baseUrl(), branch, warehouse);
+    }
+
+    /** The same on another Nessie server (a test's private instance). */
+    public static NessieCatalog catalog(String baseUrl, String branch, String warehouse) {
         NessieCatalog catalog = new NessieCatalog();
         catalog.setConf(io.dataflow.flink.connector.iceberg.IcebergHadoop.configuration());
-        catalog.initialize("it", Map.of("uri", baseUrl() + "/api/v2", "ref", branch, "warehouse", warehouse,
+        catalog.initialize("it", Map.of("uri", baseUrl + "/api/v2", "ref", branch, "warehouse", warehouse,
                 "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO"));
         return catalog;
     }
 
     public static TableIdentifier table(String namespace, String table) {
         return TableIdentifier.of(Namespace.of(namespace.split("\\.")), table);
+    }
+
+    /** Appends the records as one Parquet data file in one commit (one snapshot), as another writer would. */
+    public static void append(Table table, List<Record> records) throws IOException {
+        table.refresh();
+        String location = table.locationProvider().newDataLocation("test-" + java.util.UUID.randomUUID() + ".parquet");
+        org.apache.iceberg.io.DataWriter<Record> writer = org.apache.iceberg.parquet.Parquet.writeData(table.io().newOutputFile(location))
+                .forTable(table).createWriterFunc(org.apache.iceberg.data.parquet.GenericParquetWriter::buildWriter).overwrite().build();
+        try (org.apache.iceberg.io.DataWriter<Record> w = writer) {
+            records.forEach(w::write);
+        }
+        table.newAppend().appendFile(writer.toDataFile()).commit();
     }
 
     /** Every row of the table's current snapshot. */
