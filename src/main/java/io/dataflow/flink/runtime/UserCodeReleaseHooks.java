@@ -1,6 +1,7 @@
 package io.dataflow.flink.runtime;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.util.FlinkUserCodeClassLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,16 @@ public final class UserCodeReleaseHooks {
         context.registerUserCodeClassLoaderReleaseHookIfAbsent(NAME, UserCodeReleaseHooks::deregisterDrivers);
     }
 
-    /** Deregisters every JDBC driver this class's loader loaded. */
+    /**
+     * Deregisters every JDBC driver this class's loader loaded, when that is a job's own loader. In a MiniCluster or
+     * {@code run --local} the jar is on the application class path, shared with everything else in the JVM (tests
+     * included), and its drivers must stay.
+     */
     static void deregisterDrivers() {
         ClassLoader jobLoader = UserCodeReleaseHooks.class.getClassLoader();
+        if (!(jobLoader instanceof FlinkUserCodeClassLoader)) {
+            return;
+        }
         for (Driver driver : Collections.list(DriverManager.getDrivers())) {
             if (driver.getClass().getClassLoader() == jobLoader) {
                 try {
