@@ -16,6 +16,8 @@ public enum Server {
     APICURIO("apicurio", "apicurio.pid"),
     /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
     FLINK("flink", "jobmanager.pid"),
+    /** S3Proxy: an S3-compatible store on local files, test key pair and bucket {@code dataflow-it}: see {@link S3}. */
+    S3("s3", "s3.pid"),
     /** Trino 483 assembled from Maven jars, run on Java 25 (memory catalog, port 8080, no authentication). */
     TRINO("trino", "trino.pid");
 
