@@ -27,8 +27,8 @@ public final class IcebergValidation {
 
     /**
      * A warehouse location Iceberg can write to: {@code file://} (local) or {@code s3://} (S3FileIO, also s3a, s3n).
-     * With S3 settings a bare name is refused: the Nessie catalog client needs a location, while the original let
-     * Nessie's Iceberg REST endpoint resolve a warehouse name.
+     * A bare name (the original let Nessie's Iceberg REST endpoint resolve warehouse names) still validates, so that
+     * its manifests do: existing tables keep their own location, only new tables need a location here.
      */
     public static void validateWarehouse(Config config, ValidationErrors errors) {
         config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).ifPresent(w -> {
@@ -43,9 +43,6 @@ public final class IcebergValidation {
                 if (URI.create(w.trim()).getHost() == null) {
                     errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "needs a bucket: s3://bucket[/path]");
                 }
-            } else if (scheme == null && S3Storage.anyFieldSet(config)) {
-                errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "must be a location such as s3://bucket/path when the "
-                        + "S3 fields are set (a warehouse name is not resolved by this connector)");
             } else if (scheme != null && !scheme.equals("file")) {
                 errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "only s3:// and file:// warehouses are supported (got "
                         + scheme + "://)");

@@ -98,7 +98,7 @@ public final class S3Storage implements Serializable {
     }
 
     /** True when s3Endpoint, s3Region or an access key is set. */
-    public static boolean anyFieldSet(Config config) {
+    private static boolean anyFieldSet(Config config) {
         return IcebergOptions.S3.stream().anyMatch(o -> value(config, castString(o)).isPresent());
     }
 
