@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: scripts/bench.sh <scenario|all> [--records N] [--rounds R] [--contenders dataflow,peer,limit]
-# Scenarios: kafka-to-postgres, kafka-to-postgres-upsert, kafka-to-kafka. For each, the same input is loaded
-# once, then three contenders run interleaved on the same local servers at parallelism 2:
+# Scenarios: kafka-to-postgres, kafka-to-postgres-upsert, kafka-to-kafka, kafka-to-clickhouse, kafka-to-nessie,
+# postgres-to-kafka. For each, the same input is loaded once, then the contenders run interleaved on the same
+# local servers at parallelism 2 (postgres-to-kafka: 1, the polling source's one cursor):
 #   dataflow  this project's job from bench/<scenario>.yaml (shaded jar, run --local)
-#   peer      the same job with the official Flink connectors (Kafka 3.4.0-1.20, JDBC 3.3.0-1.20)
-#   limit     the raw clients doing only the I/O (PgJDBC COPY / kafka-clients consume -> produce)
+#   peer      the same job with the official Flink connectors (Kafka 3.4.0-1.20, JDBC 3.3.0-1.20, Iceberg's
+#             FlinkSink 1.9.1); none for kafka-to-clickhouse (peer=na: no official connector for Flink 1.20)
+#   limit     the raw clients doing only the I/O (PgJDBC COPY / kafka-clients consume -> produce / HTTP
+#             JSONEachRow insert / Iceberg Parquet writer + append / PgJDBC cursor -> producer)
+# Servers already running (shared) are reused, never restarted: the start scripts print the port of a running one.
 # Prints a table and one RESULT line per scenario; JSON in target/bench/. Not run by CI (CI compiles it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +17,10 @@ mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 export PG_PORT=$(scripts/servers/postgres-start.sh)
 export KAFKA_PORT=$(scripts/servers/kafka-start.sh)
+case "${1:-}" in
+  all|kafka-to-clickhouse) export CH_HTTP_PORT=$(scripts/servers/clickhouse-start.sh) ;;
+esac
+case "${1:-}" in
+  all|kafka-to-nessie) export NESSIE_PORT=$(scripts/servers/nessie-start.sh) ;;
+esac
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.dataflow.flink.bench.BenchMain "$@"

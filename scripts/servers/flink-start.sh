@@ -3,7 +3,7 @@
 # jars on Maven Central (the distribution tarball is not served there). It is what `flink run` talks to: submit with
 # scripts/flink.sh run target/dataflow-flink.jar MANIFEST. Idempotent: when the recorded processes are alive it only
 # prints the REST port. The Prometheus reporter is loaded as a plugin, as in a distribution.
-# Env: FLINK_VERSION (1.20.5), FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORTS (19250-19259),
+# Env: FLINK_EXTRA_JAVA_OPTS (extra JVM flags), FLINK_VERSION (1.20.5), FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORTS (19250-19259),
 #      FLINK_DIR ($SERVERS_BASE/flink, SERVERS_BASE: see lib.sh), JAVA (java), FLINK_START_TIMEOUT (180)
 # Prints: the REST port on stdout (web UI and REST API on http://127.0.0.1:PORT).
 set -euo pipefail
@@ -63,6 +63,8 @@ grep -v -E '^(execution.checkpointing.dir|execution.checkpointing.savepoint-dir|
   echo "execution.checkpointing.savepoint-dir: file://$RUN/savepoints"
   echo "io.tmp.dirs: $RUN/tmp"
   echo "metrics.reporter.prom.port: $FLINK_METRICS_PORTS"
+  # the REST API's metric values refresh every second (default 10 s), so tests read fresh figures
+  echo "metrics.fetcher.update-interval: 1000"
   echo "jobmanager.memory.process.size: 768m"
   echo "taskmanager.memory.process.size: 1024m"
 } >> "$RUN/conf/flink-conf.yaml"
@@ -73,7 +75,10 @@ printf '%s\n' 'rootLogger.level = INFO' 'rootLogger.appenderRef.file.ref = file'
 
 CP="$DIST/lib/*"
 read -r -a JAVA_OPTS_ALL <<< "$(sed -n 's/^env.java.opts.all: *//p' "$RUN/conf/flink-conf.yaml")"
-common=("${JAVA_OPTS_ALL[@]}" -cp "$CP" -Dlog4j.configurationFile="file:$RUN/conf/log4j.properties" -XX:+UseG1GC -Djava.io.tmpdir="$RUN/tmp")
+# SoftRefLRUPolicyMSPerMB=0: a full GC also clears softly reachable objects (JDK caches such as ObjectStreamClass
+# keep a failed job's exception classes, and so its class loader, softly), so a class-loader leak check after a
+# jcmd GC.run sees only what is strongly held. FLINK_EXTRA_JAVA_OPTS adds flags to both processes.
+common=("${JAVA_OPTS_ALL[@]}" -XX:SoftRefLRUPolicyMSPerMB=0 ${FLINK_EXTRA_JAVA_OPTS:-} -cp "$CP" -Dlog4j.configurationFile="file:$RUN/conf/log4j.properties" -XX:+UseG1GC -Djava.io.tmpdir="$RUN/tmp")
 export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$DIST/plugins"
 # JVM flags and the derived memory settings, as bin/jobmanager.sh and bin/taskmanager.sh compute them
 resource_params() {

@@ -95,6 +95,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void open() throws Exception {
         super.open();
+        UserCodeReleaseHooks.register(getRuntimeContext());
         metrics = getMetricGroup().addGroup("dataflow");
         recordsWritten = metrics.counter("recordsWritten");
         sourceRejected = metrics.counter("sourceRecordsDropped");

@@ -67,6 +67,7 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        UserCodeReleaseHooks.register(getRuntimeContext());
         recordsRead = getRuntimeContext().getMetricGroup().addGroup("dataflow").counter("recordsRead");
         connector.connect();
     }

@@ -19,10 +19,24 @@ public final class BenchEvents {
     private BenchEvents() {
     }
 
+    /** The same event as a PostgreSQL COPY text row (tab-separated, in {@link #COLUMNS} order, newline-terminated). */
+    public static String row(long id) {
+        return String.format(Locale.ROOT, "%d\t%d\t%s\t%d.%02d\tuser%d@example.com\t%s\t%s\n",
+                id, id % 10_000, status(id), id % 1000, id % 100, id % 10_000, country(id), FILLER);
+    }
+
+    private static String status(long id) {
+        return id % 10 == 0 ? "draft" : "paid";
+    }
+
+    private static String country(long id) {
+        return id % 3 == 0 ? "DE" : "FR";
+    }
+
     public static String event(long id) {
         return String.format(Locale.ROOT,
                 "{\"id\":%d,\"user_id\":%d,\"status\":\"%s\",\"amount\":%d.%02d,\"email\":\"user%d@example.com\",\"country\":\"%s\","
                         + "\"payload\":\"%s\"}",
-                id, id % 10_000, id % 10 == 0 ? "draft" : "paid", id % 1000, id % 100, id % 10_000, id % 3 == 0 ? "DE" : "FR", FILLER);
+                id, id % 10_000, status(id), id % 1000, id % 100, id % 10_000, country(id), FILLER);
     }
 }

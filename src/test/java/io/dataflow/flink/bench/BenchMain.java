@@ -52,25 +52,53 @@ public final class BenchMain {
             "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
+    /** Partitions of the shared input topic (and of output topics): two, one per subtask at parallelism 2. */
+    private static final int PARTITIONS = 2;
+    private static final String NESSIE_NAMESPACE = "bench_nessie";
+
     private final Scenario scenario;
     private final int records;
     private final int rounds;
-    private final int parallelism = 2;
+    private final int parallelism;
     private final String brokers = "127.0.0.1:" + env("KAFKA_PORT", "9092");
     private final String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + env("PG_PORT", "55432") + "/test";
+    private final String clickHouseUrl = "http://127.0.0.1:" + env("CH_HTTP_PORT", "18123") + "/default";
+    private final String nessieUrl = "http://127.0.0.1:" + env("NESSIE_PORT", "19120");
+    private final String warehouse = "file://" + Path.of("target", "bench", "warehouse").toAbsolutePath().normalize();
     private final String classpath = System.getProperty("java.class.path");
 
+    /** Where a scenario reads its input from, and where its output goes. */
+    enum Endpoint { KAFKA, POSTGRES, CLICKHOUSE, NESSIE }
+
     enum Scenario {
-        KAFKA_TO_POSTGRES("kafka-to-postgres"), KAFKA_TO_POSTGRES_UPSERT("kafka-to-postgres-upsert"), KAFKA_TO_KAFKA("kafka-to-kafka");
+        KAFKA_TO_POSTGRES("kafka-to-postgres", Endpoint.KAFKA, Endpoint.POSTGRES, 2, null),
+        KAFKA_TO_POSTGRES_UPSERT("kafka-to-postgres-upsert", Endpoint.KAFKA, Endpoint.POSTGRES, 2, null),
+        KAFKA_TO_KAFKA("kafka-to-kafka", Endpoint.KAFKA, Endpoint.KAFKA, 2, null),
+        KAFKA_TO_CLICKHOUSE("kafka-to-clickhouse", Endpoint.KAFKA, Endpoint.CLICKHOUSE, 2,
+                "no official Flink ClickHouse connector for Flink 1.20 on Maven Central (ClickHouse's own "
+                        + "flink-connector-clickhouse-1.17 is documented but not served; Apache's FLIP-202 connector was never released)"),
+        KAFKA_TO_NESSIE("kafka-to-nessie", Endpoint.KAFKA, Endpoint.NESSIE, 2, null),
+        // The PostgreSQL polling source has one cursor (parallelism 1), so every contender reads with one reader.
+        POSTGRES_TO_KAFKA("postgres-to-kafka", Endpoint.POSTGRES, Endpoint.KAFKA, 1, null);
 
         final String name;
+        final Endpoint input;
+        final Endpoint output;
+        final int parallelism;
+        /** Why the scenario has no peer contender, or null when it has one. */
+        final String noPeer;
 
-        Scenario(String name) {
+        Scenario(String name, Endpoint input, Endpoint output, int parallelism, String noPeer) {
             this.name = name;
+            this.input = input;
+            this.output = output;
+            this.parallelism = parallelism;
+            this.noPeer = noPeer;
         }
 
-        boolean toPostgres() {
-            return this != KAFKA_TO_KAFKA;
+        /** Records every contender must deliver: kafka-to-kafka's filter drops the drafts (every 10th event). */
+        long expected(int records) {
+            return this == KAFKA_TO_KAFKA ? records - records / 10 : records;
         }
 
         static Scenario of(String name) {
@@ -79,7 +107,8 @@ public final class BenchMain {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown scenario " + name + " (known: kafka-to-postgres, kafka-to-postgres-upsert, kafka-to-kafka, all)");
+            throw new IllegalArgumentException("unknown scenario " + name + " (known: "
+                    + java.util.Arrays.stream(values()).map(s -> s.name).collect(Collectors.joining(", ")) + ", all)");
         }
     }
 
@@ -92,7 +121,8 @@ public final class BenchMain {
         this.scenario = scenario;
         this.records = records;
         this.rounds = rounds;
-        this.contenders = contenders;
+        this.parallelism = scenario.parallelism;
+        this.contenders = scenario.noPeer == null ? contenders : contenders.stream().filter(c -> !c.equals("peer")).collect(Collectors.toList());
     }
 
     public static void main(String[] args) throws Exception {
@@ -119,14 +149,19 @@ public final class BenchMain {
 
     String run() throws Exception {
         String inputTopic = "bench-in-" + records;
-        ensureInput(inputTopic);
+        String sourceTable = "bench_src_" + records;
+        if (scenario.input == Endpoint.KAFKA) {
+            ensureInput(inputTopic);
+        } else {
+            ensureSourceTable(sourceTable);
+        }
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (String c : contenders) {
             runs.put(c, new ArrayList<>());
         }
         for (int round = 1; round <= rounds; round++) {
             for (String contender : runs.keySet()) {
-                Run r = runOnce(contender, inputTopic, round);
+                Run r = runOnce(contender, scenario.input == Endpoint.KAFKA ? inputTopic : sourceTable, round);
                 runs.get(contender).add(r);
                 System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s%n",
                         scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds());
@@ -135,27 +170,38 @@ public final class BenchMain {
         return report(runs);
     }
 
-    private Run runOnce(String contender, String inputTopic, int round) throws Exception {
+    /** One contender, one round: a fresh target (table or topic), the contender's JVM, then the delivery check. */
+    private Run runOnce(String contender, String input, int round) throws Exception {
         String suffix = contender + "_" + round + "_" + UUID.randomUUID().toString().substring(0, 6);
         String table = "bench_" + suffix;
         String outTopic = "bench-out-" + suffix;
-        if (scenario.toPostgres()) {
-            sql(String.format(BenchEvents.CREATE_TABLE, table, scenario == Scenario.KAFKA_TO_POSTGRES_UPSERT ? "PRIMARY KEY" : ""));
-        } else {
-            try (Admin admin = admin()) {
-                admin.createTopics(List.of(new NewTopic(outTopic, parallelism, (short) 1))).all().get();
-            }
-        }
+        createTarget(table, outTopic);
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %M %U %S %e", "java", "-Xmx2g", "-Xms2g"));
+        String jfrDir = System.getenv("BENCH_JFR");
+        if (jfrDir != null && !jfrDir.isBlank()) {
+            // Profiling (docs/BENCHMARKS.md): one JDK Flight Recorder file per contender and round.
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(jfrDir, scenario.name + "-" + contender + "-" + round + ".jfr").toAbsolutePath());
+        }
         Map<String, String> env = new LinkedHashMap<>();
         switch (contender) {
             case "dataflow":
-                command.addAll(List.of("-jar", "target/dataflow-flink.jar", "run", "--local", "--web-port", "0", "bench/" + scenario.name + ".yaml"));
+                // With a recording, the JVM the jar's launcher would start is started directly, so that the launcher's
+                // own (idle) JVM does not write the same recording file when it exits.
+                command.addAll(jfrDir != null && !jfrDir.isBlank()
+                        ? List.of("-cp", "target/dataflow-flink.jar" + java.io.File.pathSeparator + "target/flink-lib/*", "io.dataflow.flink.cli.Main")
+                        : List.of("-jar", "target/dataflow-flink.jar"));
+                command.addAll(List.of("run", "--local", "--web-port", "0", "bench/" + scenario.name + ".yaml"));
                 env.put("BENCH_BROKERS", brokers);
-                env.put("BENCH_TOPIC", inputTopic);
+                env.put("BENCH_TOPIC", input);
+                env.put("BENCH_SOURCE_TABLE", input);
                 env.put("BENCH_TABLE", table);
                 env.put("BENCH_OUT_TOPIC", outTopic);
                 env.put("BENCH_PG_URL", jdbcUrl.replace("jdbc:postgresql://", "postgres://postgres@"));
+                env.put("BENCH_CH_URL", clickHouseUrl);
+                env.put("BENCH_NESSIE_URL", nessieUrl);
+                env.put("BENCH_WAREHOUSE", warehouse);
+                env.put("BENCH_NAMESPACE", NESSIE_NAMESPACE);
                 env.put("BENCH_GROUP", "dataflow-" + suffix);
                 break;
             case "peer":
@@ -163,16 +209,11 @@ public final class BenchMain {
                 // hand Flink types it serializes with Kryo, which needs them.
                 command.addAll(FLINK_JAVA17_OPENS);
                 command.addAll(List.of("-cp", classpath));
-                command.addAll(scenario.toPostgres()
-                        ? List.of(PeerKafkaToPostgres.class.getName(), brokers, inputTopic, jdbcUrl, table, String.valueOf(parallelism),
-                        String.valueOf(scenario == Scenario.KAFKA_TO_POSTGRES_UPSERT))
-                        : List.of(PeerKafkaToKafka.class.getName(), brokers, inputTopic, outTopic, String.valueOf(parallelism)));
+                command.addAll(peerArguments(input, table, outTopic));
                 break;
             default:
                 command.addAll(List.of("-cp", classpath));
-                command.addAll(scenario.toPostgres()
-                        ? List.of(LimitKafkaToPostgres.class.getName(), brokers, inputTopic, jdbcUrl, table, String.valueOf(parallelism))
-                        : List.of(LimitKafkaToKafka.class.getName(), brokers, inputTopic, outTopic));
+                command.addAll(limitArguments(input, table, outTopic));
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -186,16 +227,110 @@ public final class BenchMain {
         if (!time.find()) {
             throw new IllegalStateException("no /usr/bin/time line in the output of " + contender);
         }
-        long delivered = scenario.toPostgres() ? count("SELECT count(*) FROM " + table) : endOffsets(outTopic);
-        long expected = scenario.toPostgres() ? records : records - records / 10; // kafka-to-kafka drops the drafts (every 10th)
+        long delivered = delivered(table, outTopic);
+        long expected = scenario.expected(records);
         if (delivered != expected) {
             throw new IllegalStateException(contender + " delivered " + delivered + " records, expected " + expected);
         }
-        if (scenario.toPostgres()) {
-            sql("DROP TABLE " + table);
-        }
+        dropTarget(table);
         return new Run(contender, records * 1000.0 / Math.max(1, millis), Long.parseLong(time.group(1)) / 1024,
                 Double.parseDouble(time.group(2)) + Double.parseDouble(time.group(3)));
+    }
+
+    private List<String> peerArguments(String input, String table, String outTopic) {
+        String p = String.valueOf(parallelism);
+        switch (scenario) {
+            case KAFKA_TO_POSTGRES:
+            case KAFKA_TO_POSTGRES_UPSERT:
+                return List.of(PeerKafkaToPostgres.class.getName(), brokers, input, jdbcUrl, table, p,
+                        String.valueOf(scenario == Scenario.KAFKA_TO_POSTGRES_UPSERT));
+            case KAFKA_TO_KAFKA:
+                return List.of(PeerKafkaToKafka.class.getName(), brokers, input, outTopic, p);
+            case KAFKA_TO_NESSIE:
+                return List.of(PeerKafkaToNessie.class.getName(), brokers, input, nessieUrl, warehouse, NESSIE_NAMESPACE, table, p);
+            case POSTGRES_TO_KAFKA:
+                return List.of(PeerPostgresToKafka.class.getName(), jdbcUrl, input, brokers, outTopic, p);
+            default:
+                throw new IllegalStateException(scenario.name + " has no peer: " + scenario.noPeer);
+        }
+    }
+
+    private List<String> limitArguments(String input, String table, String outTopic) {
+        String p = String.valueOf(parallelism);
+        switch (scenario) {
+            case KAFKA_TO_POSTGRES:
+            case KAFKA_TO_POSTGRES_UPSERT:
+                return List.of(LimitKafkaToPostgres.class.getName(), brokers, input, jdbcUrl, table, p);
+            case KAFKA_TO_KAFKA:
+                return List.of(LimitKafkaToKafka.class.getName(), brokers, input, outTopic);
+            case KAFKA_TO_CLICKHOUSE:
+                return List.of(LimitKafkaToClickHouse.class.getName(), brokers, input, clickHouseUrl, "default." + table, p);
+            case KAFKA_TO_NESSIE:
+                return List.of(LimitKafkaToNessie.class.getName(), brokers, input, nessieUrl, warehouse, NESSIE_NAMESPACE, table, p);
+            case POSTGRES_TO_KAFKA:
+                return List.of(LimitPostgresToKafka.class.getName(), jdbcUrl, input, brokers, outTopic);
+            default:
+                throw new IllegalStateException("no limit contender for " + scenario.name);
+        }
+    }
+
+    private void createTarget(String table, String outTopic) throws Exception {
+        switch (scenario.output) {
+            case POSTGRES:
+                sql(String.format(BenchEvents.CREATE_TABLE, table, scenario == Scenario.KAFKA_TO_POSTGRES_UPSERT ? "PRIMARY KEY" : ""));
+                break;
+            case KAFKA:
+                try (Admin admin = admin()) {
+                    admin.createTopics(List.of(new NewTopic(outTopic, PARTITIONS, (short) 1))).all().get();
+                }
+                break;
+            case CLICKHOUSE:
+                new BenchClickHouse(clickHouseUrl).execute(String.format(BenchClickHouse.CREATE_TABLE, "default." + table));
+                break;
+            case NESSIE:
+                try (BenchNessie nessie = new BenchNessie(nessieUrl, warehouse)) {
+                    nessie.createTable(NESSIE_NAMESPACE, table);
+                }
+                break;
+            default:
+                throw new IllegalStateException("no target for " + scenario.output);
+        }
+    }
+
+    private long delivered(String table, String outTopic) throws Exception {
+        switch (scenario.output) {
+            case POSTGRES:
+                return count("SELECT count(*) FROM " + table);
+            case KAFKA:
+                return endOffsets(outTopic);
+            case CLICKHOUSE:
+                return new BenchClickHouse(clickHouseUrl).count("default." + table);
+            case NESSIE:
+                try (BenchNessie nessie = new BenchNessie(nessieUrl, warehouse)) {
+                    return nessie.count(NESSIE_NAMESPACE, table);
+                }
+            default:
+                throw new IllegalStateException("no target for " + scenario.output);
+        }
+    }
+
+    /** Tables go once counted (they would fill the shared servers); output topics stay, as before. */
+    private void dropTarget(String table) throws Exception {
+        switch (scenario.output) {
+            case POSTGRES:
+                sql("DROP TABLE " + table);
+                break;
+            case CLICKHOUSE:
+                new BenchClickHouse(clickHouseUrl).execute("DROP TABLE default." + table);
+                break;
+            case NESSIE:
+                try (BenchNessie nessie = new BenchNessie(nessieUrl, warehouse)) {
+                    nessie.drop(NESSIE_NAMESPACE, table);
+                }
+                break;
+            default:
+                break;
+        }
     }
 
     private static long parseMillis(String contender, String output) {
@@ -212,6 +347,10 @@ public final class BenchMain {
         json.put("records", records);
         json.put("rounds", rounds);
         json.put("parallelism", parallelism);
+        if (scenario.noPeer != null) {
+            json.put("peer", "na");
+            json.put("peer_na_reason", scenario.noPeer);
+        }
         System.out.printf(Locale.ROOT, "%n%s: %,d records, %d rounds, parallelism %d%n", scenario.name, records, rounds, parallelism);
         System.out.printf(Locale.ROOT, "%-9s %12s %12s %12s %10s %10s%n", "contender", "median rec/s", "min", "max", "peak RSS", "CPU s");
         Map<String, Double> medians = new LinkedHashMap<>();
@@ -229,8 +368,8 @@ public final class BenchMain {
         double limit = medians.getOrDefault("limit", Double.NaN);
         double peerRatio = dataflow / peer;
         double limitRatio = dataflow / limit;
-        json.put("peer_ratio", peerRatio);
-        json.put("limit_ratio", limitRatio);
+        json.put("peer_ratio", Double.isFinite(peerRatio) ? (Object) peerRatio : "na");
+        json.put("limit_ratio", Double.isFinite(limitRatio) ? (Object) limitRatio : "na");
         Path dir = Path.of("target", "bench");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(scenario.name + ".json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
@@ -255,7 +394,7 @@ public final class BenchMain {
                 admin.deleteTopics(List.of(topic)).all().get();
                 Thread.sleep(1000);
             }
-            admin.createTopics(List.of(new NewTopic(topic, parallelism, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
         }
         Map<String, Object> config = Map.of("bootstrap.servers", brokers, "linger.ms", 20, "batch.size", 1 << 20, "compression.type", "lz4");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -266,6 +405,36 @@ public final class BenchMain {
             producer.flush();
         }
         System.err.printf("loaded %,d events into %s%n", records, topic);
+    }
+
+    /**
+     * The postgres-to-kafka input: the same N events as rows of a table with a primary key on id (the polling
+     * source's cursor column), loaded once with COPY and reused while it holds exactly N rows.
+     */
+    private void ensureSourceTable(String table) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", ""); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = '" + table + "'")) {
+                rs.next();
+                if (rs.getLong(1) == 1 && count("SELECT count(*) FROM " + table) == records) {
+                    return;
+                }
+            }
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute(String.format(BenchEvents.CREATE_TABLE, table, "PRIMARY KEY"));
+            org.postgresql.copy.CopyIn copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN");
+            StringBuilder rows = new StringBuilder(1 << 20);
+            for (long id = 1; id <= records; id++) {
+                rows.append(BenchEvents.row(id));
+                if (rows.length() >= 1 << 20 || id == records) {
+                    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                    copy.writeToCopy(bytes, 0, bytes.length);
+                    rows.setLength(0);
+                }
+            }
+            copy.endCopy();
+            s.execute("ANALYZE " + table);
+        }
+        System.err.printf("loaded %,d rows into %s%n", records, table);
     }
 
     private long endOffsets(String topic) throws Exception {

@@ -20,7 +20,7 @@ public enum Server {
     FLINK("flink", "jobmanager.pid"),
     /** S3Proxy: an S3-compatible store on local files, test key pair and bucket {@code dataflow-it}: see {@link S3}. */
     S3("s3", "s3.pid"),
-    /** Trino 483 assembled from Maven jars, run on Java 25 (memory catalog, port 8080, no authentication). */
+    /** Trino 483 assembled from Maven jars, run on Java 25 (catalogs memory and lake = Iceberg on a local warehouse; port 8080, no authentication). */
     TRINO("trino", "trino.pid");
 
     final String scriptName;

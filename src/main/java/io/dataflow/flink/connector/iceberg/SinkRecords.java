@@ -30,11 +30,24 @@ final class SinkRecords {
     private final Schema schema;
     private final TableLayout layout;
     private final String prefix;
+    /** A record of the schema, copied for each message: cheaper than building the field-name index every time. */
+    private final GenericRecord template;
+    /** Top-level columns in schema order, and their positions by lower-case name (columnar layout; names that
+     *  differ only in case share the field). */
+    private final java.util.List<Types.NestedField> columns;
+    private final Map<String, int[]> positionsByLowerName = new java.util.HashMap<>();
 
     SinkRecords(Schema schema, TableLayout layout, String prefix) {
         this.schema = schema;
         this.layout = layout;
         this.prefix = prefix == null ? "" : prefix;
+        this.template = GenericRecord.create(schema);
+        this.columns = schema.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            int position = i;
+            positionsByLowerName.merge(columns.get(i).name().toLowerCase(java.util.Locale.ROOT), new int[] {i},
+                    (a, b) -> java.util.stream.IntStream.concat(java.util.Arrays.stream(a), java.util.stream.IntStream.of(position)).toArray());
+        }
     }
 
     /** The schema a new table gets; for FLATTENED the first record's metadata keys decide the columns. */
@@ -82,7 +95,7 @@ final class SinkRecords {
     }
 
     Record toRecord(Message message) throws RecordRejectedException {
-        GenericRecord record = GenericRecord.create(schema);
+        GenericRecord record = template.copy();
         switch (layout) {
             case DATA:
                 record.setField(TableLayout.DATA_COLUMN, message.dataAsString());
@@ -127,10 +140,23 @@ final class SinkRecords {
             throw new RecordRejectedException("body is not a JSON object; the table has columns "
                     + schema.columns().stream().map(Types.NestedField::name).toList());
         }
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        body.fields().forEachRemaining(e -> fields.putIfAbsent(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
-        for (Types.NestedField column : schema.columns()) {
-            JsonNode value = fields.get(column.name().toLowerCase(java.util.Locale.ROOT));
+        // Each column takes the first field whose name matches it case-insensitively. Matched by position, without a
+        // map per record: this runs for every record (toLowerCase returns the same string when it is lower case already).
+        JsonNode[] values = new JsonNode[columns.size()];
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            int[] positions = positionsByLowerName.get(field.getKey().toLowerCase(java.util.Locale.ROOT));
+            if (positions != null) {
+                for (int position : positions) {
+                    if (values[position] == null) {
+                        values[position] = field.getValue();
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < values.length; i++) {
+            Types.NestedField column = columns.get(i);
+            JsonNode value = values[i];
             if (value == null || value.isNull()) {
                 if (column.isRequired()) {
                     throw new RecordRejectedException("column " + column.name() + " is required but the body has no value for it");
@@ -138,7 +164,7 @@ final class SinkRecords {
                 continue;
             }
             try {
-                record.setField(column.name(), convert(value, column.type()));
+                record.set(i, convert(value, column.type()));
             } catch (IllegalArgumentException e) {
                 throw new RecordRejectedException("column " + column.name() + " (" + column.type() + "): " + e.getMessage());
             }

@@ -2,7 +2,6 @@ package io.dataflow.flink.connector.trino;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Properties;
@@ -37,6 +36,10 @@ public final class TrinoConnections {
         String url = serverUrl.trim();
         boolean ssl = url.startsWith("https://");
         String hostPort = url.replaceFirst("^https?://", "").replaceAll("/+$", "");
+        if (hostPort.contains("@")) {
+            // never echo the URL here: the part before @ is a credential
+            throw new IllegalArgumentException("serverURL: user or password in the URL is not supported (use keycloak)");
+        }
         if (hostPort.isEmpty() || hostPort.contains("/") || hostPort.contains("?")) {
             throw new IllegalArgumentException("serverURL: expected http(s)://host:port, got " + serverUrl);
         }
@@ -53,7 +56,12 @@ public final class TrinoConnections {
                 throw new SQLException("Trino authentication: " + e.getMessage(), "28000", e);
             }
         }
-        return DriverManager.getConnection(jdbcUrl, props);
+        // the driver is called directly: in a job on a Flink cluster, DriverManager does not see the jar's drivers
+        Connection c = new io.trino.jdbc.TrinoDriver().connect(jdbcUrl, props);
+        if (c == null) {
+            throw new SQLException("the Trino driver does not accept the URL " + jdbcUrl);
+        }
+        return c;
     }
 
     /** True when the connection is closed or carries a token that is due for refresh. */

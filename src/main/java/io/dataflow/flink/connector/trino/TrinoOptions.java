@@ -1,11 +1,14 @@
 package io.dataflow.flink.connector.trino;
 
+import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigOption;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The Trino connector's connection fields, shared by source and sink (reference §4.5). */
+/** The {@code config} fields of {@code type: trino}, with the newest original defaults (reference §4.5). */
 public final class TrinoOptions {
 
     /** Every request runs as this user, as in the original. */
@@ -54,6 +57,87 @@ public final class TrinoOptions {
             .build();
 
     public static final List<ConfigOption<?>> CONNECTION = List.of(SERVER_URL, CATALOG, SCHEMA, TABLE, KEYCLOAK);
+
+    // ---- polling source ----
+
+    public static final ConfigOption<String> QUERY = ConfigOption.string("query")
+            .description("Custom SELECT instead of table; incremental only when changeTrackingColumn is set "
+                    + "explicitly, else run as written every cycle")
+            .build();
+    public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOption.duration("pollInterval")
+            .defaultValue(Duration.ofSeconds(5))
+            .description("Pause between poll cycles (Go duration or seconds); also the base of the error back-off")
+            .build();
+    public static final ConfigOption<Integer> READ_BATCH_SIZE = ConfigOption.integer("readBatchSize").defaultValue(0).min(0)
+            .description("Rows per query; a cycle queries page by page until a short page. 0 = pages of "
+                    + PollingQuery.DEFAULT_PAGE)
+            .build();
+    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = ConfigOption.string("changeTrackingColumn")
+            .defaultValue("updated_at")
+            .description("Time or ordering column of the incremental cursor; a table without it is read by orderByColumn alone")
+            .build();
+    public static final ConfigOption<String> ORDER_BY_COLUMN = ConfigOption.string("orderByColumn").defaultValue("id")
+            .description("Tie-breaker of the cursor and the record's metadata id")
+            .build();
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
+            .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
+            .build();
+
+    public static final List<ConfigOption<?>> SOURCE = with(CONNECTION, QUERY, POLL_INTERVAL, READ_BATCH_SIZE,
+            CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED);
+
+    // ---- sink ----
+
+    /** {@code batchSize: 0} means "flush on the timer only"; a batch still never grows beyond this. */
+    public static final int MAX_BATCH_SIZE = 10_000;
+
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer("batchSize").defaultValue(10).min(0)
+            .description("Records per INSERT/MERGE; 0 = flush on the timer (and on checkpoints) only, at most "
+                    + MAX_BATCH_SIZE + " records per batch")
+            .build();
+    public static final ConfigOption<Integer> BATCH_FLUSH_INTERVAL_SECONDS = ConfigOption.integer("batchFlushIntervalSeconds")
+            .defaultValue(10).min(0)
+            .description("Flush a partial batch after this many seconds; 0 disables the timer (checkpoints still flush)")
+            .build();
+    public static final ConfigOption<Integer> QUERY_TIMEOUT_SECONDS = ConfigOption.integer("queryTimeoutSeconds")
+            .defaultValue(600).min(1)
+            .description("Bounds one statement of a batch (the server cancels it after this); a timed-out statement is "
+                    + "retried like a transient error")
+            .build();
+    public static final ConfigOption<Boolean> AUTO_CREATE_TABLE = ConfigOption.bool("autoCreateTable").defaultValue(false)
+            .description("With rawMode: create the table when missing (data, _metadata VARCHAR; or data + one VARCHAR "
+                    + "column per metadata key with flattenMetadataColumns), stored as ORC where the catalog has a "
+                    + "format property. Columnar tables must exist")
+            .build();
+    public static final ConfigOption<Boolean> UPSERT_MODE = ConfigOption.bool("upsertMode").defaultValue(false)
+            .description("Write each batch with MERGE on conflictKey (update the matching row, insert the others); "
+                    + "needs a catalog with MERGE support, such as Iceberg")
+            .build();
+    public static final ConfigOption<String> CONFLICT_KEY = ConfigOption.string("conflictKey")
+            .description("Column the MERGE matches rows on; required with upsertMode")
+            .build();
+    public static final ConfigOption<Boolean> RAW_MODE = ConfigOption.bool("rawMode").defaultValue(false)
+            .description("Store each record as JSON text in data (or value) plus its metadata in _metadata, when the "
+                    + "table has those columns; {\"value\", \"_metadata\"} bodies are unwrapped")
+            .build();
+    public static final ConfigOption<Boolean> FLATTEN_METADATA_COLUMNS = ConfigOption.bool("flattenMetadataColumns")
+            .defaultValue(false)
+            .description("With rawMode: each metadata key in its own VARCHAR column <prefix><key> instead of _metadata")
+            .build();
+    public static final ConfigOption<String> FLATTEN_METADATA_COLUMNS_PREFIX = ConfigOption.string("flattenMetadataColumnsPrefix")
+            .defaultValue("")
+            .description("Prefix of the flattened metadata columns")
+            .build();
+
+    public static final List<ConfigOption<?>> SINK = with(CONNECTION, BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS,
+            QUERY_TIMEOUT_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, RAW_MODE, FLATTEN_METADATA_COLUMNS,
+            FLATTEN_METADATA_COLUMNS_PREFIX);
+
+    private static List<ConfigOption<?>> with(List<ConfigOption<?>> base, ConfigOption<?>... more) {
+        List<ConfigOption<?>> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return List.copyOf(all);
+    }
 
     private TrinoOptions() {
     }

@@ -88,6 +88,14 @@ class SinkRecordsTest {
                 .isInstanceOf(RecordRejectedException.class).hasMessageContaining("column id is required");
         assertThatThrownBy(() -> records.toRecord(kafkaMessage("[1]")))
                 .isInstanceOf(RecordRejectedException.class).hasMessageContaining("not a JSON object");
+        // the first field matching a column (in body order, case-insensitively) wins; records share no values
+        Record first = records.toRecord(kafkaMessage("{\"ID\":8,\"id\":9,\"AMOUNT\":2,\"amount\":3}"));
+        assertThat(first.getField("id")).isEqualTo(8L);
+        assertThat(first.getField("Amount")).isEqualTo(new BigDecimal("2.00"));
+        Record next = records.toRecord(kafkaMessage("{\"id\":10}"));
+        assertThat(next.getField("id")).isEqualTo(10L);
+        assertThat(next.getField("Amount")).isNull();
+        assertThat(next.getField("tags")).isNull();
     }
 
     @Test

@@ -1,0 +1,81 @@
+package io.dataflow.flink.connector.trino;
+
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+
+import java.util.List;
+
+/**
+ * Connector type {@code trino} (reference §4.5), over trino-jdbc with optional Keycloak bearer tokens: the polling
+ * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink.
+ */
+public final class TrinoConnectorFactory implements ConnectorFactory {
+
+    @Override
+    public String type() {
+        return "trino";
+    }
+
+    @Override
+    public String description() {
+        return "Trino (trino-jdbc, Keycloak/OAuth2 tokens): polls tables or queries incrementally; writes batches as "
+                + "typed multi-row INSERTs or MERGE upserts, creates raw tables, reports refused records one by one";
+    }
+
+    @Override
+    public boolean isSource() {
+        return true;
+    }
+
+    @Override
+    public boolean isSink() {
+        return true;
+    }
+
+    @Override
+    public boolean isPollingSource() {
+        return true;
+    }
+
+    @Override
+    public List<ConfigOption<?>> sourceOptions() {
+        return TrinoOptions.SOURCE;
+    }
+
+    @Override
+    public List<ConfigOption<?>> sinkOptions() {
+        return TrinoOptions.SINK;
+    }
+
+    @Override
+    public void validateSource(Config config, ValidationErrors errors) {
+        TrinoValidation.validateSource(config, errors);
+    }
+
+    @Override
+    public void validateSink(Config config, ValidationErrors errors) {
+        TrinoValidation.validateSink(config, errors);
+    }
+
+    /** MERGE on a key writes each key's newest row again on a replay: the same end state. */
+    @Override
+    public boolean isIdempotentSink(Config config) {
+        String key = config.get(TrinoOptions.CONFLICT_KEY);
+        return config.get(TrinoOptions.UPSERT_MODE) && key != null && !key.isBlank();
+    }
+
+    @Override
+    public SourceConnector createSource(Config config, ConnectorContext context) {
+        return new TrinoPollingSource(config, context);
+    }
+
+    @Override
+    public SinkConnector createSink(Config config, ConnectorContext context) {
+        return new TrinoSinkConnector(TrinoSinkSettings.from(config), context);
+    }
+}

@@ -1,0 +1,350 @@
+package io.dataflow.flink.connector.trino;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import io.dataflow.flink.connector.BackgroundBatch;
+import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.RefusedRecordFinder;
+import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s (or
+ * {@code MERGE}s on the conflict key in upsert mode) typed from the target table's columns, on a background thread
+ * while the task reads on ({@link BackgroundBatch}); every checkpoint flushes, so a completed checkpoint means
+ * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key).
+ *
+ * <p>A value that does not fit its column is refused before the statement is sent ({@link TrinoLiterals}); one the
+ * server refuses ({@link TrinoErrors#isDataError}) fails its statement as a whole (Trino writes atomically), and
+ * the refused records are then found by halving ({@link RefusedRecordFinder}). With a {@link RejectedRecordListener}
+ * they go to the error sink with the reason; without one the flush fails. Transient failures are retried per
+ * statement: 5 attempts, 2 s doubling, as the original. SQL text holds record values, so it is logged at DEBUG
+ * without them (statement kind, table, row count) and never with credentials.
+ */
+public final class TrinoSinkConnector extends BaseConnector implements SinkConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrinoSinkConnector.class);
+
+    static final int MAX_ATTEMPTS = 5;
+
+    private final TrinoSinkSettings settings;
+    private final ConnectorContext context;
+    private final Duration retryDelay;
+    private final List<Message> buffer = new ArrayList<>();
+
+    private BackgroundBatch<RefusedRecordFinder.Refusal<Message>> background;
+    private TrinoAccess access;
+    private RejectedRecordListener rejectedRecordListener;
+    /** Null until the table is known (a flattened raw table is created from the first batch). */
+    private TrinoRowEncoder encoder;
+    private int conflictKeyIndex = -1;
+
+    TrinoSinkConnector(TrinoSinkSettings settings, ConnectorContext context) {
+        this(settings, context, Duration.ofSeconds(2));
+    }
+
+    TrinoSinkConnector(TrinoSinkSettings settings, ConnectorContext context, Duration retryDelay) {
+        this.settings = settings;
+        this.context = context;
+        this.retryDelay = retryDelay;
+    }
+
+    @Override
+    public void setRejectedRecordListener(RejectedRecordListener listener) {
+        this.rejectedRecordListener = listener;
+    }
+
+    @Override
+    public long flushIntervalMillis() {
+        return settings.flushIntervalMillis();
+    }
+
+    @Override
+    public void connect() throws Exception {
+        if (!guardConnect()) {
+            throw new ConnectorClosedException();
+        }
+        try {
+            if (access != null) {
+                return;
+            }
+            TrinoAccess a = new TrinoAccess(settings.connections(), settings.queryTimeoutSeconds());
+            try {
+                Optional<Map<String, String>> columns = withRetries(() -> a.columns(settings.table()));
+                if (columns.isEmpty() && settings.autoCreateTable() && settings.rawMode() && !settings.flattenMetadataColumns()) {
+                    createSchemaIfMissing(a);
+                    String ddl = TrinoStatements.createRawTable(settings.table(), withRetries(() -> a.hasFormatProperty(settings.table())));
+                    withRetries(() -> a.execute(ddl));
+                    LOG.info("Created Trino table if missing: table={} ddl={}", settings.table(), ddl);
+                    columns = withRetries(() -> a.columns(settings.table()));
+                }
+                if (columns.isPresent()) {
+                    useTable(columns.get());
+                } else if (!(settings.autoCreateTable() && settings.rawMode())) {
+                    throw new TrinoException("Trino sink " + settings.table() + ": the table does not exist; create it"
+                            + " (only rawMode tables are created, with autoCreateTable: true)");
+                }
+            } catch (Exception e) {
+                a.close();
+                throw e instanceof SQLException s ? failure("cannot prepare the table", s) : e;
+            }
+            access = a;
+            background = new BackgroundBatch<>("trino-sink-" + context.role() + "-" + context.subtaskIndex());
+            LOG.info("Connected Trino sink: server={} table={} batchSize={} flushIntervalMillis={} upsertMode={} rawMode={} "
+                            + "layout={} role={}", settings.serverUrl(), settings.table(), settings.batchSize(),
+                    settings.flushIntervalMillis(), settings.upsertMode(), settings.rawMode(),
+                    encoder == null ? "created from the first batch" : encoder.layout(), context.role());
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Buffers; a full batch is written in the background while the caller goes on. */
+    @Override
+    public void write(Message message) throws Exception {
+        ensureOpen();
+        buffer.add(message);
+        if (buffer.size() >= settings.batchSize()) {
+            background.submit(takeBatch(), this::report);
+        }
+    }
+
+    /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
+    @Override
+    public void flush() throws Exception {
+        ensureOpen();
+        if (!buffer.isEmpty()) {
+            background.submit(takeBatch(), this::report);
+        }
+        background.await(this::report);
+    }
+
+    /** The buffer is cleared even when the write fails: Flink replays the records from the last checkpoint. */
+    private BackgroundBatch.Work<RefusedRecordFinder.Refusal<Message>> takeBatch() {
+        List<Message> batch = new ArrayList<>(buffer);
+        buffer.clear();
+        return () -> {
+            long started = System.nanoTime();
+            List<RefusedRecordFinder.Refusal<Message>> refused = writeBatch(batch);
+            LOG.debug("Batch flushed: table={} batchSize={} refused={} duration_ms={}", settings.table(), batch.size(),
+                    refused.size(), (System.nanoTime() - started) / 1_000_000);
+            return refused;
+        };
+    }
+
+    private void report(RefusedRecordFinder.Refusal<Message> r) {
+        rejectedRecordListener.rejected(r.record(), r.reason());
+    }
+
+    /** A record's literals with its position in the batch, for reporting in batch order. */
+    private record Row(int position, Message message, List<String> literals) {
+    }
+
+    /** Runs on the background thread; never touches the buffer and never calls the listener. */
+    private List<RefusedRecordFinder.Refusal<Message>> writeBatch(List<Message> batch) throws Exception {
+        ensureTable(batch);
+        List<RefusedRecordFinder.Refusal<Row>> refused = new ArrayList<>();
+        List<Row> rows = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                rows.add(new Row(i, batch.get(i), encoder.encode(batch.get(i))));
+            } catch (TrinoRecordRefusedException e) {
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
+            }
+        }
+        if (!refused.isEmpty() && rejectedRecordListener == null) {
+            throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
+        }
+        if (settings.upsertMode()) {
+            rows = lastPerKey(rows);
+        }
+        for (List<Row> statementRows : chunks(rows)) {
+            String reason = write(statementRows);
+            if (reason != null) {
+                if (rejectedRecordListener == null) {
+                    throw refusedWithoutListener(-1, batch.size(), reason);
+                }
+                refused.addAll(new RefusedRecordFinder<Row, TrinoException>(this::write).find(statementRows));
+            }
+        }
+        if (refused.isEmpty()) {
+            return List.of();
+        }
+        refused.sort(Comparator.comparingInt(r -> r.record().position()));
+        LOG.info("Trino refused {} of {} records; reporting them: table={}", refused.size(), batch.size(), settings.table());
+        return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
+    }
+
+    /** MERGE fails when two source rows match one target row, so only the last record of each key is written. */
+    private List<Row> lastPerKey(List<Row> rows) {
+        Map<String, Row> last = new LinkedHashMap<>();
+        for (Row row : rows) {
+            String key = row.literals().get(conflictKeyIndex);
+            last.remove(key);
+            last.put(key, row);
+        }
+        return last.size() == rows.size() ? rows : new ArrayList<>(last.values());
+    }
+
+    private static List<List<Row>> chunks(List<Row> rows) {
+        List<List<String>> literals = rows.stream().map(Row::literals).toList();
+        List<List<Row>> out = new ArrayList<>();
+        int from = 0;
+        for (List<List<String>> chunk : TrinoStatements.chunks(literals)) {
+            out.add(rows.subList(from, from + chunk.size()));
+            from += chunk.size();
+        }
+        return out;
+    }
+
+    /** One statement for these rows, retried on transient failures; null when written, else the data error. */
+    private String write(List<Row> rows) throws TrinoException {
+        List<String> columns = TrinoStatements.names(encoder.columns());
+        List<List<String>> values = rows.stream().map(Row::literals).toList();
+        String sql = settings.upsertMode()
+                ? TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), values)
+                : TrinoStatements.insert(settings.table(), columns, values);
+        try {
+            withRetries(() -> access.execute(sql));
+            LOG.debug("Trino {}: table={} rows={}", settings.upsertMode() ? "MERGE" : "INSERT", settings.table(), rows.size());
+            return null;
+        } catch (SQLException e) {
+            if (TrinoErrors.isDataError(e)) {
+                return TrinoErrors.reason(e);
+            }
+            throw failure((settings.upsertMode() ? "MERGE" : "INSERT") + " of " + rows.size() + " records failed", e);
+        }
+    }
+
+    /** A flattened raw table is created from the metadata keys of the first batch, as the original does. */
+    private void ensureTable(List<Message> batch) throws Exception {
+        if (encoder != null) {
+            return;
+        }
+        Optional<Map<String, String>> existing = withRetries(() -> access.columns(settings.table()));
+        if (existing.isEmpty()) {
+            Set<String> metadataColumns = new LinkedHashSet<>();
+            for (Message m : batch) {
+                m.metadata().keySet().forEach(k -> metadataColumns.add(settings.metadataPrefix() + k));
+            }
+            createSchemaIfMissing(access);
+            String ddl = TrinoStatements.createFlattenedTable(settings.table(), new ArrayList<>(metadataColumns),
+                    withRetries(() -> access.hasFormatProperty(settings.table())));
+            withRetries(() -> access.execute(ddl));
+            LOG.info("Created Trino table if missing: table={} ddl={}", settings.table(), ddl);
+            existing = withRetries(() -> access.columns(settings.table()));
+            if (existing.isEmpty()) {
+                throw new TrinoException("Trino sink " + settings.table() + ": the table is still missing after CREATE TABLE");
+            }
+        }
+        useTable(existing.get());
+    }
+
+    private void createSchemaIfMissing(TrinoAccess a) throws SQLException {
+        if (!withRetries(() -> a.schemaExists(settings.table()))) {
+            withRetries(() -> a.execute("CREATE SCHEMA IF NOT EXISTS " + settings.table().qualifiedSchema()));
+        }
+    }
+
+    private void useTable(Map<String, String> columns) throws TrinoException {
+        encoder = TrinoRowEncoder.forTable(columns, settings.rawMode(), settings.flattenMetadataColumns(), settings.metadataPrefix());
+        if (settings.rawMode() && encoder.layout() == TrinoRowEncoder.Layout.COLUMNAR) {
+            LOG.info("Trino sink {}: rawMode is on but the table has no data/_metadata columns; writing columns by name",
+                    settings.table());
+        }
+        if (settings.upsertMode()) {
+            List<String> names = TrinoStatements.names(encoder.columns());
+            conflictKeyIndex = -1;
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).equalsIgnoreCase(settings.conflictKey())) {
+                    conflictKeyIndex = i;
+                }
+            }
+            if (conflictKeyIndex < 0) {
+                throw new TrinoException("Trino sink " + settings.table() + ": conflictKey " + settings.conflictKey()
+                        + " is not a column of the table (columns: " + names + ")");
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T withRetries(Call<T> call) throws SQLException {
+        RetryPolicy<T> transientFailures = RetryPolicy.<T>builder()
+                .handleIf(e -> e instanceof SQLException s && TrinoErrors.isTransient(s))
+                .withBackoff(retryDelay, retryDelay.multipliedBy(16))
+                .withMaxAttempts(MAX_ATTEMPTS)
+                .onRetry(event -> LOG.warn("Trino sink {}: transient failure (attempt {} of {}), retrying: {}",
+                        settings.table(), event.getAttemptCount(), MAX_ATTEMPTS,
+                        event.getLastException() == null ? "" : event.getLastException().getMessage()))
+                .build();
+        try {
+            return Failsafe.with(transientFailures).get(call::run);
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            throw e;
+        }
+    }
+
+    private TrinoException failure(String what, SQLException e) {
+        return new TrinoException("Trino sink " + settings.table() + ": " + what + ": " + TrinoErrors.reason(e)
+                + " (Trino error code " + e.getErrorCode() + (TrinoErrors.isTransient(e) ? ", transient, retries exhausted" : "") + ")", e);
+    }
+
+    private TrinoException refusedWithoutListener(int position, int batchSize, String reason) {
+        return new TrinoException("Trino sink " + settings.table() + ": "
+                + (position >= 0 ? "record at position " + position + " (0-based)" : "a record") + " of a batch of " + batchSize
+                + " was refused and no error sink receives it; the batch was not written: " + reason);
+    }
+
+    private void ensureOpen() {
+        if (isClosed()) {
+            throw new ConnectorClosedException();
+        }
+        if (access == null) {
+            throw new IllegalStateException("Trino sink " + settings.table() + " is not connected");
+        }
+    }
+
+    /** Releases the connection without flushing; a batch in flight is abandoned (Flink replays it). */
+    @Override
+    public void close() {
+        if (guardClose()) {
+            return;
+        }
+        try {
+            if (background != null) {
+                background.close();
+            }
+            if (access != null) {
+                access.close();
+                access = null;
+            }
+            buffer.clear();
+        } finally {
+            unlock();
+        }
+    }
+}

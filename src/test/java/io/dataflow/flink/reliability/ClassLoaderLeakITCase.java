@@ -1,0 +1,180 @@
+package io.dataflow.flink.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.testing.Postgres;
+import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.RealServersExtension;
+import io.dataflow.flink.testing.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped jar on a real Flink session cluster (separate JobManager and TaskManager processes), where each task
+ * job gets a user-code class loader: after a PostgreSQL → PostgreSQL job that restarted its tasks 50 times and then
+ * finished, no class loader of it may be left. A trigger on the target fails the sink's first 50 writes (a sequence
+ * counts them; sequences are not rolled back), so the job restarts 50 times before it completes. After a full GC of
+ * the TaskManager (jcmd GC.run) no more {@code ChildFirstClassLoader}s may live than before the job and the classes
+ * it holds may not have grown by a loader's worth (scripts/servers/flink-start.sh runs the TaskManager with
+ * {@code -XX:SoftRefLRUPolicyMSPerMB=0}, so JDK caches that keep a failed job's classes softly are cleared too); Flink's check for use of a closed class loader
+ * ({@code classloader.check-leaked-classloader}, on by default) must not have fired; the target holds every row once.
+ * Before {@link io.dataflow.flink.runtime.UserCodeReleaseHooks}, every finished job left its loader behind.
+ */
+@RealServers({Server.POSTGRES, Server.FLINK})
+class ClassLoaderLeakITCase {
+
+
+    private static final int RESTARTS = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void fiftyTaskRestartsOnASessionClusterLeakNoUserCodeClassLoader() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String source = "public.cll_src_" + suffix;
+        String target = "public.cll_dst_" + suffix;
+        String failures = "cll_fail_" + suffix;
+        Postgres.execute("CREATE TABLE " + source + " (id BIGINT PRIMARY KEY, v TEXT)");
+        Postgres.execute("INSERT INTO " + source + " SELECT g, 'v' || g FROM generate_series(1, 3000) g");
+        Postgres.execute("CREATE TABLE " + target + " (id BIGINT PRIMARY KEY, v TEXT)");
+        Postgres.execute("CREATE SEQUENCE " + failures);
+        Postgres.execute("CREATE FUNCTION " + failures + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF nextval('" + failures + "') <= " + RESTARTS + " THEN RAISE EXCEPTION 'injected sink failure'; END IF; "
+                + "RETURN NEW; END $$");
+        Postgres.execute("CREATE TRIGGER " + failures + " BEFORE INSERT ON " + target + " FOR EACH ROW EXECUTE FUNCTION " + failures + "()");
+
+        String rest = "http://127.0.0.1:" + RealServersExtension.port(Server.FLINK);
+        String taskManager = get(rest + "/taskmanagers").path("taskmanagers").get(0).path("id").asText();
+        long classesBefore = liveClassesAfterFullGc(rest, taskManager);
+        long loadersBefore = userCodeClassLoaders();
+
+        String job = "cll-" + suffix;
+        Path manifest = work.resolve(job + ".yaml");
+        Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: " + job + "}\nspec:\n"
+                + "  source:\n    type: postgresql\n    config:\n      connectionString: \"" + Postgres.url() + "\"\n"
+                + "      table: " + source + "\n      readBatchSize: 500\n      bounded: true\n"
+                + "  sink:\n    type: postgresql\n    config:\n      connectionString: \"" + Postgres.url() + "\"\n"
+                + "      table: " + target + "\n      upsertMode: true\n      conflictKey: id\n      batchSize: 500\n");
+        String jobId = submit(manifest, "-Drestart-strategy.type=fixed-delay",
+                "-Drestart-strategy.fixed-delay.attempts=" + (RESTARTS + 10), "-Drestart-strategy.fixed-delay.delay=100ms");
+        await("the job finishes after its restarts", () -> "FINISHED".equals(get(rest + "/jobs/" + jobId).path("state").asText()), 300);
+
+        // the trigger draws one number per row it sees; the first RESTARTS draws failed a write each
+        assertThat(Postgres.count("SELECT last_value FROM " + failures)).as("trigger calls").isGreaterThan(RESTARTS);
+        long restarts = get(rest + "/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+        assertThat(restarts).as("task failures in the job's exception history").isGreaterThanOrEqualTo(Math.min(RESTARTS, 16));
+        assertThat(Postgres.count("SELECT count(*) FROM " + target)).isEqualTo(3000);
+        assertThat(Postgres.count("SELECT count(*) FROM " + target + " t JOIN " + source + " s USING (id) WHERE t.v = s.v")).isEqualTo(3000);
+
+        long classesAfter = liveClassesAfterFullGc(rest, taskManager);
+        long loadersAfter = userCodeClassLoaders();
+        System.out.printf("class loaders: %d user-code class loaders and %d live classes in the TaskManager before the job; after it "
+                + "finished (%d injected write failures, %d of them in the exception history, which keeps 16) and a full GC: %d and %d (%+d)%n",
+                loadersBefore, classesBefore, RESTARTS, restarts,
+                loadersAfter, classesAfter, classesAfter - classesBefore);
+        assertThat(loadersAfter).as("user-code class loaders left in the TaskManager after the job").isLessThanOrEqualTo(loadersBefore);
+        // one leaked loader keeps the jar's classes: about 2 000 of them for this job
+        assertThat(classesAfter - classesBefore).as("classes still held after the job").isLessThan(500);
+        String taskManagerLog = Files.readString(RealServersExtension.serversBase().resolve("flink/run/taskmanager.log"),
+                StandardCharsets.UTF_8);
+        assertThat(taskManagerLog).doesNotContain("Trying to access closed classloader");
+    }
+
+    private String submit(Path manifest, String... dynamicProperties) throws Exception {
+        Path log = work.resolve("flink-run.log");
+        List<String> command = new java.util.ArrayList<>(List.of("bash",
+                RealServersExtension.projectDir().resolve("scripts/flink.sh").toString(), "run", "-d"));
+        command.addAll(List.of(dynamicProperties));
+        command.addAll(List.of(RealServersExtension.projectDir().resolve("target/dataflow-flink.jar").toString(), manifest.toString()));
+        Process submit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(submit.waitFor(180, TimeUnit.SECONDS)).as("flink run returns (detached)").isTrue();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(submit.exitValue()).as(output).isZero();
+        Matcher id = Pattern.compile("submitted: ([0-9a-f]{32})").matcher(output);
+        assertThat(id.find()).as(output).isTrue();
+        return id.group(1);
+    }
+
+    /** The TaskManager's live {@code ChildFirstClassLoader}s (one per job whose classes are still held), by jcmd. */
+    private static long userCodeClassLoaders() throws Exception {
+        String tree = jcmd("VM.classloaders");
+        return Pattern.compile("org\\.apache\\.flink\\.util\\.ChildFirstClassLoader").matcher(tree).results().count();
+    }
+
+    private static String jcmd(String command) throws Exception {
+        Path pid = RealServersExtension.serversBase().resolve("flink/taskmanager.pid");
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Files.readString(pid).trim(), command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** Classes the TaskManager holds (loaded minus unloaded) after a full GC, which unloads unreachable class loaders. */
+    private static long liveClassesAfterFullGc(String rest, String taskManager) throws Exception {
+        jcmd("GC.run");
+        // the REST API refreshes metric values every second (flink-start.sh): wait until two readings agree
+        long previous = -1;
+        Thread.sleep(2_000);
+        for (int i = 0; i < 40; i++) {
+            long live = metric(rest, taskManager, "Status.JVM.ClassLoader.ClassesLoaded")
+                    - metric(rest, taskManager, "Status.JVM.ClassLoader.ClassesUnloaded");
+            if (live == previous) {
+                return live;
+            }
+            previous = live;
+            Thread.sleep(1_000);
+        }
+        return previous;
+    }
+
+    /** A TaskManager metric through the REST API, which answers [] until its fetcher has read the metrics once. */
+    private static long metric(String rest, String taskManager, String name) throws Exception {
+        for (int i = 0; i < 60; i++) {
+            JsonNode values = get(rest + "/taskmanagers/" + taskManager + "/metrics?get=" + name);
+            if (values.isArray() && values.size() > 0) {
+                return values.get(0).path("value").asLong();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no metric " + name + " from TaskManager " + taskManager);
+    }
+
+    private static JsonNode get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    private static void await(String what, Callable<Boolean> condition, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!condition.call()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(300);
+        }
+    }
+}
