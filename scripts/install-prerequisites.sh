@@ -2,7 +2,8 @@
 # Installs what a fresh Debian machine lacks for the build, the tests and the demo: a JDK 17 and Maven (only
 # when missing), PostgreSQL's server and psql client, curl (readiness probes of the server scripts), ClickHouse's
 # server (Debian's clickhouse-server package), openssl (certificates of the secured Kafka test broker). Idempotent
-# and quick when everything is there.
+# and quick when everything is there. The Java servers (Kafka, Nessie, Iceberg REST, S3Proxy, …) come from Maven
+# Central through their start scripts; s3-start.sh also needs curl >= 7.75 (AWS signing), which bookworm has.
 set -euo pipefail
 need=()
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)

@@ -8,8 +8,11 @@
 # Idempotent: when the recorded server is alive it only prints its port.
 # Env: ICEBERG_REST_VERSION (1.9.1, the project's Iceberg), ICEBERG_REST_PORT (18181),
 #      ICEBERG_REST_DIR ($SERVERS_BASE/iceberg-rest, SERVERS_BASE: see lib.sh), ICEBERG_REST_HEAP (256m),
-#      ICEBERG_REST_START_TIMEOUT (60)
-# Prints: the port on stdout. Catalog URI: http://127.0.0.1:PORT (warehouse: $ICEBERG_REST_DIR/run/warehouse).
+#      ICEBERG_REST_START_TIMEOUT (60),
+#      ICEBERG_REST_WAREHOUSE (file://$ICEBERG_REST_DIR/run/warehouse; an s3://bucket/path warehouse also fetches
+#      iceberg-aws and the AWS SDK's S3 client and needs ICEBERG_REST_S3_ENDPOINT, ICEBERG_REST_S3_REGION,
+#      ICEBERG_REST_S3_ACCESS_KEY, ICEBERG_REST_S3_SECRET_KEY: see iceberg-rest-s3-start.sh)
+# Prints: the port on stdout. Catalog URI: http://127.0.0.1:PORT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,10 +41,29 @@ mvn_fetch_deps "$DIST" "
     <dependency><groupId>org.apache.hadoop</groupId><artifactId>hadoop-client-runtime</artifactId><version>3.4.1</version></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-simple</artifactId><version>1.7.36</version></dependency>"
 
+CLASSPATH_DIRS="$DIST/lib/*"
+WAREHOUSE="${ICEBERG_REST_WAREHOUSE:-file://$RUN/warehouse}"
+JAVA_OPTS=()
+if [[ "$WAREHOUSE" == s3://* ]]; then
+  for v in ICEBERG_REST_S3_ENDPOINT ICEBERG_REST_S3_REGION ICEBERG_REST_S3_ACCESS_KEY ICEBERG_REST_S3_SECRET_KEY; do
+    [ -n "${!v:-}" ] || { log "an s3:// warehouse needs $v"; exit 1; }
+  done
+  export ICEBERG_REST_S3_ENDPOINT ICEBERG_REST_S3_REGION ICEBERG_REST_S3_ACCESS_KEY ICEBERG_REST_S3_SECRET_KEY
+  AWS_DIST="$ICEBERG_REST_DIR/dist-aws-$ICEBERG_REST_VERSION"
+  log "fetching iceberg-aws $ICEBERG_REST_VERSION and the AWS SDK S3 client (cached in $AWS_DIST)"
+  mvn_fetch_deps "$AWS_DIST" "
+    <dependency><groupId>org.apache.iceberg</groupId><artifactId>iceberg-aws</artifactId><version>$ICEBERG_REST_VERSION</version></dependency>
+    <dependency><groupId>software.amazon.awssdk</groupId><artifactId>s3</artifactId><version>2.57.8</version></dependency>
+    <dependency><groupId>software.amazon.awssdk</groupId><artifactId>url-connection-client</artifactId><version>2.57.8</version></dependency>"
+  CLASSPATH_DIRS="$CLASSPATH_DIRS:$AWS_DIST/lib/*"
+  # S3-compatible test stores predate the SDK's default upload checksums (sent as an HTTP trailer)
+  JAVA_OPTS+=(-Daws.requestChecksumCalculation=when_required -Daws.responseChecksumValidation=when_required)
+fi
+
 rm -rf "$RUN"; mkdir -p "$RUN/warehouse"
 T0=$(date +%s%N)
 SRC="$(cd "$(dirname "$0")" && pwd)/iceberg-rest/LocalRestCatalogServer.java"
-(cd "$RUN" && exec nohup java -Xmx"$ICEBERG_REST_HEAP" -cp "$DIST/lib/*" "$SRC" "$ICEBERG_REST_PORT" "file://$RUN/warehouse" \
+(cd "$RUN" && exec nohup java -Xmx"$ICEBERG_REST_HEAP" "${JAVA_OPTS[@]}" -cp "$CLASSPATH_DIRS" "$SRC" "$ICEBERG_REST_PORT" "$WAREHOUSE" \
    > "$RUN/iceberg-rest.log" 2>&1 < /dev/null) &
 echo $! > "$PIDFILE"
 log "iceberg-rest pid $(cat "$PIDFILE"), log $RUN/iceberg-rest.log"
@@ -50,5 +72,5 @@ ready() { curl -fsS -H "Authorization: Bearer dataflow-test-token" "http://127.0
 if ! wait_for "${ICEBERG_REST_START_TIMEOUT:-60}" "$PIDFILE" ready; then
   tail -c 3000 "$RUN/iceberg-rest.log" >&2; stop_pidfile "$PIDFILE" 10; exit 1
 fi
-log "iceberg-rest $ICEBERG_REST_VERSION ready on 127.0.0.1:$ICEBERG_REST_PORT after $(elapsed "$T0") s, RSS $(rss_mb "$PIDFILE") MiB"
+log "iceberg-rest $ICEBERG_REST_VERSION ($WAREHOUSE) ready on 127.0.0.1:$ICEBERG_REST_PORT after $(elapsed "$T0") s, RSS $(rss_mb "$PIDFILE") MiB"
 echo "$ICEBERG_REST_PORT"

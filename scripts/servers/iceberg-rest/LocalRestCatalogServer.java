@@ -34,6 +34,9 @@ import java.util.Set;
  * reference adapter routes only /v1/namespaces/…, so a prefix segment is dropped here: the one catalog answers under
  * any prefix, as a single-tenant server would.
  * Usage: java -cp "lib/*" LocalRestCatalogServer.java PORT WAREHOUSE_URI
+ * An s3:// warehouse is written with Iceberg's S3FileIO (iceberg-aws and the AWS SDK on the class path), configured from
+ * the environment: ICEBERG_REST_S3_ENDPOINT (path-style), ICEBERG_REST_S3_REGION, ICEBERG_REST_S3_ACCESS_KEY,
+ * ICEBERG_REST_S3_SECRET_KEY.
  */
 public class LocalRestCatalogServer {
 
@@ -44,11 +47,24 @@ public class LocalRestCatalogServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        Catalog catalog = CatalogUtil.buildIcebergCatalog("rest_backend", Map.of(
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog",
                 "uri", "jdbc:sqlite::memory:",
                 "jdbc.schema-version", "V1",
-                "warehouse", args[1]), new org.apache.hadoop.conf.Configuration());
+                "warehouse", args[1]));
+        if (args[1].startsWith("s3://")) {
+            properties.putAll(Map.of(
+                    "io-impl", "org.apache.iceberg.aws.s3.S3FileIO",
+                    // Iceberg's S3-only client factory (the default one needs the STS module too)
+                    "s3.client-factory-impl", "org.apache.iceberg.aws.s3.DefaultS3FileIOAwsClientFactory",
+                    "http-client.type", "urlconnection",
+                    "s3.endpoint", System.getenv("ICEBERG_REST_S3_ENDPOINT"),
+                    "s3.path-style-access", "true",
+                    "client.region", System.getenv("ICEBERG_REST_S3_REGION"),
+                    "s3.access-key-id", System.getenv("ICEBERG_REST_S3_ACCESS_KEY"),
+                    "s3.secret-access-key", System.getenv("ICEBERG_REST_S3_SECRET_KEY")));
+        }
+        Catalog catalog = CatalogUtil.buildIcebergCatalog("rest_backend", properties, new org.apache.hadoop.conf.Configuration());
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.addServlet(new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(catalog))), "/*");
         context.addFilter(new FilterHolder(new AuthFilter()), "/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));

@@ -47,7 +47,7 @@ public final class K8sDeployments {
     public static final String STATE_ROOT = "s3://dataflow-flink";
     /** Connection settings that are not secret but differ per cluster, so the Secret carries them too. */
     private static final Map<String, Set<String>> ENDPOINT_FIELDS = Map.of("kafka", Set.of("brokers", "schemaRegistry.url"),
-            "nessie", Set.of("baseURL"), "iceberg", Set.of("catalogURI", "oauth2ServerURI"),
+            "nessie", Set.of("baseURL", "s3Endpoint"), "iceberg", Set.of("catalogURI", "oauth2ServerURI", "s3Endpoint"),
             "trino", Set.of("serverURL", "keycloak.serverURL"));
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()

@@ -69,10 +69,20 @@ public final class Nessie {
 
     /** The same on another Nessie server (a test's private instance). */
     public static NessieCatalog catalog(String baseUrl, String branch, String warehouse) {
+        return catalog(baseUrl, branch, warehouse, Map.of("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO"));
+    }
+
+    /** The same with other FileIO properties, e.g. {@link S3#fileIoProperties()} for an s3:// warehouse. */
+    public static NessieCatalog catalog(String branch, String warehouse, Map<String, String> fileIo) {
+        return catalog(baseUrl(), branch, warehouse, fileIo);
+    }
+
+    private static NessieCatalog catalog(String baseUrl, String branch, String warehouse, Map<String, String> fileIo) {
         NessieCatalog catalog = new NessieCatalog();
         catalog.setConf(io.dataflow.flink.connector.iceberg.IcebergHadoop.configuration());
-        catalog.initialize("it", Map.of("uri", baseUrl + "/api/v2", "ref", branch, "warehouse", warehouse,
-                "io-impl", "org.apache.iceberg.hadoop.HadoopFileIO"));
+        Map<String, String> properties = new java.util.HashMap<>(fileIo);
+        properties.putAll(Map.of("uri", baseUrl + "/api/v2", "ref", branch, "warehouse", warehouse));
+        catalog.initialize("it", properties);
         return catalog;
     }
 

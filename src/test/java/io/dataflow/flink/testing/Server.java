@@ -8,6 +8,8 @@ public enum Server {
     NESSIE("nessie", "nessie.pid"),
     /** Apache Iceberg's reference REST catalog (in-memory SQLite catalog, local warehouse; test credentials). */
     ICEBERG_REST("iceberg-rest", "iceberg-rest.pid"),
+    /** The same catalog server with its warehouse in S3 ({@link #S3}, started with it): s3://dataflow-it/iceberg-rest. */
+    ICEBERG_REST_S3("iceberg-rest-s3", "iceberg-rest.pid"),
     /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
     CLICKHOUSE("clickhouse", "clickhouse.pid"),
     /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
@@ -16,6 +18,8 @@ public enum Server {
     APICURIO("apicurio", "apicurio.pid"),
     /** A standalone Flink session cluster (JobManager + TaskManager) for real {@code flink run} submissions. */
     FLINK("flink", "jobmanager.pid"),
+    /** S3Proxy: an S3-compatible store on local files, test key pair and bucket {@code dataflow-it}: see {@link S3}. */
+    S3("s3", "s3.pid"),
     /** Trino 483 assembled from Maven jars, run on Java 25 (catalogs memory and lake = Iceberg on a local warehouse; port 8080, no authentication). */
     TRINO("trino", "trino.pid");
 

@@ -3,6 +3,7 @@ package io.dataflow.flink.connector.iceberg;
 import io.dataflow.flink.manifest.ConfigOption;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The {@code config} fields the Iceberg-backed connectors share ({@code nessie}, later {@code iceberg}): table
@@ -12,8 +13,8 @@ import java.time.Duration;
 public final class IcebergOptions {
 
     public static final ConfigOption<String> WAREHOUSE = ConfigOption.string("warehouse")
-            .description("Warehouse location for new tables: file:///dir for a local directory (tests), or the location "
-                    + "the catalog knows; existing tables keep their own location")
+            .description("Warehouse location for new tables: s3://bucket/path (with s3Region and the access keys), or "
+                    + "file:///dir for a local directory (tests); existing tables keep their own location")
             .build();
     public static final ConfigOption<String> NAMESPACE = ConfigOption.string("namespace").required()
             .description("Iceberg namespace; dots separate levels (analytics.daily)")
@@ -21,6 +22,26 @@ public final class IcebergOptions {
     public static final ConfigOption<String> TABLE = ConfigOption.string("table").required()
             .description("Iceberg table name inside the namespace")
             .build();
+
+    // ---- S3 storage of data and metadata files (both roles; the original had them on the sink only) ----
+
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("s3Endpoint")
+            .description("S3 endpoint URL of an S3-compatible store (MinIO, Ceph, …; path-style requests); "
+                    + "default: AWS S3 of s3Region")
+            .build();
+    public static final ConfigOption<String> S3_REGION = ConfigOption.string("s3Region")
+            .description("S3 region the requests are signed for (required with S3; any name an S3-compatible store "
+                    + "accepts, e.g. us-east-1)")
+            .build();
+    public static final ConfigOption<String> ACCESS_KEY = ConfigOption.string("accessKey").secret()
+            .description("S3 access key id, usually from accessKeySecretRef (required with S3)")
+            .build();
+    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOption.string("secretAccessKey").secret()
+            .description("S3 secret access key, usually from secretAccessKeySecretRef (required with S3)")
+            .build();
+
+    /** The S3 fields, in manifest order. */
+    public static final List<ConfigOption<?>> S3 = List.of(S3_ENDPOINT, S3_REGION, ACCESS_KEY, SECRET_ACCESS_KEY);
 
     // ---- sink ----
 

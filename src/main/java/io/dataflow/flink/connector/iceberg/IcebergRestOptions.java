@@ -45,18 +45,6 @@ public final class IcebergRestOptions {
     public static final ConfigOption<Config> BASIC_AUTH = ConfigOption.object("basicAuth", BASIC_USERNAME, BASIC_PASSWORD)
             .description("{username, password} for HTTP basic authentication (each may come from a …SecretRef)")
             .build();
-    public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("s3Endpoint")
-            .description("S3 endpoint for data files (not supported yet: the jar bundles no S3 file system)")
-            .build();
-    public static final ConfigOption<String> S3_REGION = ConfigOption.string("s3Region")
-            .description("S3 region (not supported yet)")
-            .build();
-    public static final ConfigOption<String> ACCESS_KEY = ConfigOption.string("accessKey").secret()
-            .description("S3 access key, from accessKeySecretRef (not supported yet)")
-            .build();
-    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOption.string("secretAccessKey").secret()
-            .description("S3 secret key, from secretAccessKeySecretRef (not supported yet)")
-            .build();
 
     private static final List<ConfigOption<?>> CATALOG = List.of(CATALOG_URI, PREFIX, WAREHOUSE, IcebergOptions.NAMESPACE,
             IcebergOptions.TABLE, BEARER_TOKEN, TOKEN, OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, OAUTH2_SCOPE, OAUTH2_SERVER_URI,
@@ -65,12 +53,13 @@ public final class IcebergRestOptions {
     public static final List<ConfigOption<?>> SINK = concat(CATALOG, List.of(IcebergOptions.BATCH_SIZE,
             IcebergOptions.BATCH_FLUSH_INTERVAL_SECONDS, IcebergOptions.AUTO_CREATE_TABLE, IcebergOptions.RAW_MODE,
             IcebergOptions.FLATTEN_METADATA_COLUMNS, IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX,
-            S3_ENDPOINT, S3_REGION, ACCESS_KEY, SECRET_ACCESS_KEY));
+            IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY, IcebergOptions.SECRET_ACCESS_KEY));
 
     public static final List<ConfigOption<?>> SOURCE = concat(CATALOG, List.of(IcebergOptions.POLL_INTERVAL,
             IcebergOptions.INCREMENTAL_BY_SNAPSHOT, IcebergOptions.START_SNAPSHOT_ID, IcebergOptions.SNAPSHOT_CHECKPOINTS,
             IcebergOptions.MAX_ROWS_PER_POLL, IcebergOptions.MAX_BYTES_PER_POLL, IcebergOptions.QUERY,
-            IcebergOptions.BOUNDED));
+            IcebergOptions.BOUNDED, IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY,
+            IcebergOptions.SECRET_ACCESS_KEY));
 
     private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
         List<ConfigOption<?>> out = new ArrayList<>(a);

@@ -29,6 +29,8 @@ public final class IcebergRestSettings implements Serializable {
     private final String oauth2ServerUri;
     private final String username;
     private final String password;
+    /** Null when the files are not in S3 (or the catalog prescribes its own FileIO and credentials). */
+    private final S3Storage s3;
 
     private IcebergRestSettings(Config config) {
         this.catalogUri = catalogUri(config.get(IcebergRestOptions.CATALOG_URI));
@@ -49,6 +51,7 @@ public final class IcebergRestSettings implements Serializable {
         if (username != null && password == null || username == null && password != null) {
             throw new IllegalArgumentException("basicAuth needs both username and password");
         }
+        this.s3 = S3Storage.from(config, false).orElse(null);
         this.auth = token != null ? Auth.BEARER : clientId != null ? Auth.OAUTH2 : username != null ? Auth.BASIC : Auth.NONE;
     }
 
@@ -88,7 +91,12 @@ public final class IcebergRestSettings implements Serializable {
         if (warehouse != null) {
             p.put("warehouse", warehouse);
         }
-        p.put("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        // The catalog's own configuration (its overrides, or credentials it vends per table) wins over these.
+        if (s3 != null) {
+            s3.addFileIoProperties(p);
+        } else {
+            p.put("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        }
         switch (auth) {
             case BEARER:
                 p.put("rest.auth.type", "oauth2"); // Iceberg's OAuth2 manager sends a static token as is
@@ -120,6 +128,6 @@ public final class IcebergRestSettings implements Serializable {
 
     @Override
     public String toString() {
-        return "IcebergRestSettings{" + catalogUri + ", auth " + auth + "}";
+        return "IcebergRestSettings{" + catalogUri + ", auth " + auth + (s3 != null ? ", " + s3 : "") + "}";
     }
 }

@@ -25,7 +25,11 @@ public final class IcebergValidation {
         }
     }
 
-    /** Local warehouses only for now: the jar bundles Hadoop's local file system, not S3. */
+    /**
+     * A warehouse location Iceberg can write to: {@code file://} (local) or {@code s3://} (S3FileIO, also s3a, s3n).
+     * A bare name (the original let Nessie's Iceberg REST endpoint resolve warehouse names) still validates, so that
+     * its manifests do: existing tables keep their own location, only new tables need a location here.
+     */
     public static void validateWarehouse(Config config, ValidationErrors errors) {
         config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).ifPresent(w -> {
             String scheme;
@@ -35,9 +39,13 @@ public final class IcebergValidation {
                 errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "not a location URI: " + e.getMessage());
                 return;
             }
-            if (scheme != null && !scheme.equals("file")) {
-                errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "only file:// warehouses are supported by this version (got "
-                        + scheme + "://); S3 needs a file system the jar does not bundle yet");
+            if (S3Storage.isS3Location(w.trim())) {
+                if (URI.create(w.trim()).getHost() == null) {
+                    errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "needs a bucket: s3://bucket[/path]");
+                }
+            } else if (scheme != null && !scheme.equals("file")) {
+                errors.add(config.pathOf(IcebergOptions.WAREHOUSE), "only s3:// and file:// warehouses are supported (got "
+                        + scheme + "://)");
             }
         });
     }
@@ -48,6 +56,7 @@ public final class IcebergValidation {
         if (warehouseIsLocation) {
             validateWarehouse(config, errors);
         }
+        S3Storage.validate(config, errors, warehouseIsLocation);
         if (config.get(IcebergOptions.FLATTEN_METADATA_COLUMNS) && !config.get(IcebergOptions.RAW_MODE)) {
             errors.add(config.pathOf(IcebergOptions.FLATTEN_METADATA_COLUMNS), "requires rawMode: true");
         }
@@ -58,6 +67,7 @@ public final class IcebergValidation {
         if (warehouseIsLocation) {
             validateWarehouse(config, errors);
         }
+        S3Storage.validate(config, errors, warehouseIsLocation);
         boolean incremental = config.get(IcebergOptions.INCREMENTAL_BY_SNAPSHOT);
         if (incremental && config.getOptional(IcebergOptions.QUERY).filter(q -> !q.isBlank()).isPresent()) {
             errors.add(config.pathOf(IcebergOptions.QUERY), "cannot be combined with incrementalBySnapshot");

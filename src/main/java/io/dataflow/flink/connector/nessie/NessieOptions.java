@@ -40,18 +40,6 @@ public final class NessieOptions {
                     BASIC_USERNAME, BASIC_PASSWORD)
             .description("{username, password} for BASIC (each may come from a …SecretRef)")
             .build();
-    public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("s3Endpoint")
-            .description("S3 endpoint of an s3:// warehouse (not supported yet: the jar bundles no S3 file system)")
-            .build();
-    public static final ConfigOption<String> S3_REGION = ConfigOption.string("s3Region")
-            .description("S3 region of an s3:// warehouse (not supported yet)")
-            .build();
-    public static final ConfigOption<String> ACCESS_KEY = ConfigOption.string("accessKey").secret()
-            .description("S3 access key, from accessKeySecretRef (not supported yet)")
-            .build();
-    public static final ConfigOption<String> SECRET_ACCESS_KEY = ConfigOption.string("secretAccessKey").secret()
-            .description("S3 secret key, from secretAccessKeySecretRef (not supported yet)")
-            .build();
 
     private static final List<ConfigOption<?>> CATALOG = List.of(BASE_URL, BRANCH, IcebergOptions.WAREHOUSE,
             IcebergOptions.NAMESPACE, IcebergOptions.TABLE, AUTHENTICATION_TYPE, BEARER_TOKEN, TOKEN, BASIC_AUTH);
@@ -59,12 +47,13 @@ public final class NessieOptions {
     public static final List<ConfigOption<?>> SINK = concat(CATALOG, List.of(IcebergOptions.BATCH_SIZE,
             IcebergOptions.BATCH_FLUSH_INTERVAL_SECONDS, IcebergOptions.AUTO_CREATE_TABLE, IcebergOptions.RAW_MODE,
             IcebergOptions.FLATTEN_METADATA_COLUMNS, IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX,
-            S3_ENDPOINT, S3_REGION, ACCESS_KEY, SECRET_ACCESS_KEY));
+            IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY, IcebergOptions.SECRET_ACCESS_KEY));
 
     public static final List<ConfigOption<?>> SOURCE = concat(CATALOG, List.of(IcebergOptions.POLL_INTERVAL,
             IcebergOptions.INCREMENTAL_BY_SNAPSHOT, IcebergOptions.START_SNAPSHOT_ID, IcebergOptions.SNAPSHOT_CHECKPOINTS,
             IcebergOptions.MAX_ROWS_PER_POLL, IcebergOptions.MAX_BYTES_PER_POLL, IcebergOptions.QUERY,
-            IcebergOptions.BOUNDED));
+            IcebergOptions.BOUNDED, IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY,
+            IcebergOptions.SECRET_ACCESS_KEY));
 
     private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
         List<ConfigOption<?>> out = new java.util.ArrayList<>(a);

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.nessie;
 
 import io.dataflow.flink.connector.iceberg.IcebergOptions;
+import io.dataflow.flink.connector.iceberg.S3Storage;
 import io.dataflow.flink.manifest.Config;
 
 import java.io.Serializable;
@@ -8,13 +9,16 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where a {@code nessie} connector's table lives: server, branch, warehouse, authentication. */
-public record NessieSettings(URI baseUrl, String branch, String warehouse, NessieAuth auth) implements Serializable {
+/**
+ * Where a {@code nessie} connector's table lives: server, branch, warehouse, authentication, and the S3 store when
+ * the files are in S3 ({@code s3} is null for local files). Every component hides its credentials in toString.
+ */
+public record NessieSettings(URI baseUrl, String branch, String warehouse, NessieAuth auth, S3Storage s3) implements Serializable {
 
     public static NessieSettings from(Config config) {
-        String warehouse = config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).orElse(null);
+        String warehouse = config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).map(String::trim).orElse(null);
         return new NessieSettings(baseUrl(config.get(NessieOptions.BASE_URL)), config.get(NessieOptions.BRANCH),
-                warehouse, NessieAuth.from(config));
+                warehouse, NessieAuth.from(config), S3Storage.from(config, true).orElse(null));
     }
 
     /** {@code http(s)://host[:port][/path]} without a trailing slash; fails naming what is wrong. */
@@ -45,7 +49,11 @@ public record NessieSettings(URI baseUrl, String branch, String warehouse, Nessi
         // NessieCatalog refuses to start without a warehouse and then logs all its properties, credentials included;
         // a warehouse is only used for new tables, so readers and writers of existing tables get a placeholder.
         p.put("warehouse", warehouse != null ? warehouse : "file:///dataflow-no-warehouse-configured");
-        p.put("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        if (s3 != null) {
+            s3.addFileIoProperties(p);
+        } else {
+            p.put("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        }
         auth.addClientProperties(p);
         return p;
     }

@@ -57,6 +57,27 @@ class IcebergRestConnectorFactoryTest {
     }
 
     @Test
+    void s3FieldsSelectS3FileIoAndNeedRegionAndBothKeys() throws Exception {
+        IcebergRestSettings s = settings("{" + BASE + ",'warehouse':'lake','s3Endpoint':'http://minio:9000','s3Region':'us-east-1',"
+                + "'accessKey':'AKIATEST','secretAccessKey':'Secr3tKey'}");
+        assertThat(s.catalogProperties()).containsEntry("warehouse", "lake")
+                .containsEntry("io-impl", S3Storage.S3_FILE_IO).containsEntry("s3.endpoint", "http://minio:9000")
+                .containsEntry("s3.path-style-access", "true").containsEntry("client.region", "us-east-1")
+                .containsEntry("s3.access-key-id", "AKIATEST").containsEntry("s3.secret-access-key", "Secr3tKey");
+        assertThat(s.toString()).doesNotContain("AKIATEST", "Secr3tKey");
+        assertThat(settings("{" + BASE + ",'warehouse':'lake'}").catalogProperties())
+                .as("a warehouse name alone: the catalog's files, local or prescribed by the catalog")
+                .containsEntry("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+        assertThat(errors("{" + BASE + ",'s3Endpoint':'http://minio:9000'}"))
+                .anyMatch(e -> e.contains("sink.config.s3Region") && e.contains("required"))
+                .anyMatch(e -> e.contains("sink.config.accessKey") && e.contains("accessKeySecretRef"))
+                .anyMatch(e -> e.contains("sink.config.secretAccessKey") && e.contains("secretAccessKeySecretRef"));
+        assertThat(errors("{" + BASE + ",'warehouse':'s3://not-checked-here/w'}"))
+                .as("a REST catalog's warehouse is a name or the catalog's business, not a location this client writes to")
+                .isEmpty();
+    }
+
+    @Test
     void bearerWinsThenOAuth2ThenBasicThenNone() throws Exception {
         assertThat(settings("{" + BASE + ",'token':'t','oauth2ClientID':'i','oauth2ClientSecret':'s'}").catalogProperties())
                 .containsEntry("token", "t").doesNotContainKey("credential");

@@ -102,8 +102,8 @@ class NessieConnectorFactoryTest {
         assertThat(sinkErrors("{" + BASE + ",'authenticationType':'KERBEROS'}")).anyMatch(e -> e.contains("sink.config.authenticationType"));
         assertThat(sinkErrors("{" + BASE + ",'flattenMetadataColumns':true}"))
                 .anyMatch(e -> e.contains("sink.config.flattenMetadataColumns") && e.contains("rawMode"));
-        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://bucket/lake'}"))
-                .anyMatch(e -> e.contains("sink.config.warehouse") && e.contains("file://"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'hdfs://nn/lake'}"))
+                .anyMatch(e -> e.contains("sink.config.warehouse") && e.contains("s3:// and file://"));
         assertThat(sinkErrors("{" + BASE + ",'namespace':'a..b'}")).anyMatch(e -> e.contains("sink.config.namespace"));
         assertThat(sinkErrors("{" + BASE + ",'table':'a.b'}")).anyMatch(e -> e.contains("sink.config.table"));
         assertThat(sinkErrors("{" + BASE + ",'branch':' '}")).anyMatch(e -> e.contains("sink.config.branch"));
@@ -112,6 +112,62 @@ class NessieConnectorFactoryTest {
                 .anyMatch(e -> e.contains("source.config.query") && e.contains("incrementalBySnapshot"));
         assertThat(sourceErrors("{" + BASE + ",'pollInterval':'0s'}")).anyMatch(e -> e.contains("source.config.pollInterval"));
         assertThat(sourceErrors("{" + BASE + ",'query':'ignored'}")).as("query alone is ignored, as by the original").isEmpty();
+    }
+
+    private static final String S3_KEYS = ",'s3Region':'eu-central-1','accessKey':'AKIATEST','secretAccessKey':'Secr3tKey'";
+
+    @Test
+    void anS3WarehouseNeedsRegionAndBothKeysEachNamed() throws Exception {
+        List<String> errors = sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse'}");
+        assertThat(errors).anyMatch(e -> e.contains("sink.config.s3Region") && e.contains("an s3:// warehouse"))
+                .anyMatch(e -> e.contains("sink.config.accessKey") && e.contains("accessKeySecretRef"))
+                .anyMatch(e -> e.contains("sink.config.secretAccessKey") && e.contains("secretAccessKeySecretRef"));
+        assertThat(sourceErrors("{" + BASE + ",'warehouse':'s3a://lake/w','s3Region':'eu-central-1'}"))
+                .as("the source reads S3 files too").hasSize(2).allMatch(e -> e.contains("Key"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse'" + S3_KEYS + ",'s3Endpoint':'minio:9000'}"))
+                .anyMatch(e -> e.contains("sink.config.s3Endpoint") && e.contains("http"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3:///warehouse'" + S3_KEYS + "}"))
+                .anyMatch(e -> e.contains("sink.config.warehouse") && e.contains("bucket"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'warehouse'" + S3_KEYS + "}"))
+                .as("a warehouse name, as the original's example G has, validates (it only matters for new tables)").isEmpty();
+        assertThat(sinkErrors("{" + BASE + ",'s3Endpoint':'http://minio:9000'}"))
+                .as("S3 fields without an s3:// warehouse still mean S3 (tables created elsewhere)")
+                .anyMatch(e -> e.contains("sink.config.s3Region") && e.contains("S3 storage"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse'" + S3_KEYS + ",'s3Endpoint':'https://s3.example.net/'}"))
+                .isEmpty();
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'file:///tmp/lake'}")).as("local warehouses as before").isEmpty();
+    }
+
+    @Test
+    void anS3WarehouseConfiguresS3FileIoAndKeepsTheKeysOutOfToString() throws Exception {
+        NessieSettings s = NessieSettings.from(validSink("{" + BASE + ",'warehouse':'s3://lake/warehouse'" + S3_KEYS
+                + ",'s3Endpoint':'http://minio:9000/'}"));
+        assertThat(s.catalogProperties())
+                .containsEntry("warehouse", "s3://lake/warehouse")
+                .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+                .containsEntry("s3.client-factory-impl", io.dataflow.flink.connector.iceberg.S3ClientFactory.class.getName())
+                .containsEntry("s3.endpoint", "http://minio:9000")
+                .containsEntry("s3.path-style-access", "true")
+                .containsEntry("client.region", "eu-central-1")
+                .containsEntry("s3.access-key-id", "AKIATEST")
+                .containsEntry("s3.secret-access-key", "Secr3tKey")
+                .containsEntry("http-client.type", "urlconnection");
+        assertThat(s.toString()).contains("http://minio:9000", "eu-central-1").doesNotContain("AKIATEST", "Secr3tKey");
+        Map<String, String> aws = NessieSettings.from(validSink("{" + BASE + ",'warehouse':'s3://lake/w'" + S3_KEYS + "}"))
+                .catalogProperties();
+        assertThat(aws).as("AWS itself: the SDK's endpoint, virtual-host requests").doesNotContainKeys("s3.endpoint", "s3.path-style-access")
+                .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+        assertThat(NessieSettings.from(validSink("{" + BASE + ",'warehouse':'file:///lake'}")).catalogProperties())
+                .containsEntry("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO").doesNotContainKeys("s3.access-key-id");
+    }
+
+    @Test
+    void theOriginalsS3SecretRefsArePartOfTheSchema() {
+        assertThat(factory.sinkOptions()).extracting(o -> o.name())
+                .contains("s3Endpoint", "s3Region", "accessKey", "secretAccessKey");
+        assertThat(factory.sinkOptions()).filteredOn(o -> o.name().endsWith("ccessKey"))
+                .allSatisfy(o -> assertThat(o.secret()).as(o.name() + " is masked").isTrue())
+                .allSatisfy(o -> assertThat(o.acceptsSecretRef()).as(o.name() + "SecretRef").isTrue());
     }
 
     @Test

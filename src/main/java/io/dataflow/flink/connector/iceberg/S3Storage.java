@@ -1,0 +1,170 @@
+package io.dataflow.flink.connector.iceberg;
+
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where an Iceberg connector's data and metadata files live when they are in S3 (or an S3-compatible store):
+ * endpoint, region and the access key pair, turned into the properties of Iceberg's {@code S3FileIO}. S3 is used
+ * when the warehouse is an {@code s3://} location or any S3 field is set. {@link #toString()} never shows a key.
+ *
+ * <p>The original passed these fields to the processor as the AWS environment variables; here they stay in the
+ * connector's settings (like every other credential), so two connectors of one job may use different stores.
+ */
+public final class S3Storage implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
+    private static final Set<String> S3_SCHEMES = Set.of("s3", "s3a", "s3n");
+
+    private final URI endpoint;
+    private final String region;
+    private final String accessKeyId;
+    private final String secretAccessKey;
+
+    private S3Storage(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
+        this.endpoint = endpoint;
+        this.region = region;
+        this.accessKeyId = accessKeyId;
+        this.secretAccessKey = secretAccessKey;
+    }
+
+    /**
+     * The connector's S3 storage, or empty when it uses none. Assumes {@link #validate} passed; fails naming the
+     * field otherwise.
+     *
+     * @param warehouseIsLocation true when {@code warehouse} is a location (Nessie), false when a REST catalog names it
+     */
+    public static Optional<S3Storage> from(Config config, boolean warehouseIsLocation) {
+        if (!wanted(config, warehouseIsLocation)) {
+            return Optional.empty();
+        }
+        String problem = problem(config);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        URI endpoint = value(config, IcebergOptions.S3_ENDPOINT).map(S3Storage::endpoint).orElse(null);
+        return Optional.of(new S3Storage(endpoint, value(config, IcebergOptions.S3_REGION).orElseThrow().trim(),
+                value(config, IcebergOptions.ACCESS_KEY).orElseThrow(), value(config, IcebergOptions.SECRET_ACCESS_KEY).orElseThrow()));
+    }
+
+    /** Every missing or malformed S3 field, named, when the connector uses S3. */
+    public static void validate(Config config, ValidationErrors errors, boolean warehouseIsLocation) {
+        if (!wanted(config, warehouseIsLocation)) {
+            return;
+        }
+        String why = warehouseIsLocation && isS3Location(config.getOptional(IcebergOptions.WAREHOUSE).orElse(""))
+                ? "an s3:// warehouse" : "S3 storage (s3Endpoint, s3Region or an access key is set)";
+        if (value(config, IcebergOptions.S3_REGION).isEmpty()) {
+            errors.add(config.pathOf(IcebergOptions.S3_REGION), "required for " + why
+                    + ": the region requests are signed for (any name an S3-compatible store accepts, e.g. us-east-1)");
+        }
+        if (value(config, IcebergOptions.ACCESS_KEY).isEmpty()) {
+            errors.add(config.pathOf(IcebergOptions.ACCESS_KEY), "required for " + why + ": set accessKeySecretRef (or accessKey)");
+        }
+        if (value(config, IcebergOptions.SECRET_ACCESS_KEY).isEmpty()) {
+            errors.add(config.pathOf(IcebergOptions.SECRET_ACCESS_KEY), "required for " + why
+                    + ": set secretAccessKeySecretRef (or secretAccessKey)");
+        }
+        value(config, IcebergOptions.S3_ENDPOINT).ifPresent(e -> {
+            try {
+                endpoint(e);
+            } catch (IllegalArgumentException bad) {
+                errors.add(config.pathOf(IcebergOptions.S3_ENDPOINT), bad.getMessage());
+            }
+        });
+    }
+
+    /** True for {@code s3://}, {@code s3a://} and {@code s3n://} locations (the schemes S3FileIO reads). */
+    public static boolean isS3Location(String location) {
+        int colon = location.indexOf("://");
+        return colon > 0 && S3_SCHEMES.contains(location.substring(0, colon).trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean wanted(Config config, boolean warehouseIsLocation) {
+        if (warehouseIsLocation && isS3Location(config.getOptional(IcebergOptions.WAREHOUSE).orElse(""))) {
+            return true;
+        }
+        return anyFieldSet(config);
+    }
+
+    /** True when s3Endpoint, s3Region or an access key is set. */
+    private static boolean anyFieldSet(Config config) {
+        return IcebergOptions.S3.stream().anyMatch(o -> value(config, castString(o)).isPresent());
+    }
+
+    private static String problem(Config config) {
+        if (value(config, IcebergOptions.S3_REGION).isEmpty()) {
+            return "S3 storage needs s3Region";
+        }
+        if (value(config, IcebergOptions.ACCESS_KEY).isEmpty() || value(config, IcebergOptions.SECRET_ACCESS_KEY).isEmpty()) {
+            return "S3 storage needs accessKey and secretAccessKey (accessKeySecretRef, secretAccessKeySecretRef)";
+        }
+        return null;
+    }
+
+    /** {@code http(s)://host[:port]}, no trailing slash; fails naming what is wrong (never a secret: no key in it). */
+    static URI endpoint(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text.trim().replaceAll("/+$", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
+        }
+        return uri;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ConfigOption<String> castString(ConfigOption<?> option) {
+        return (ConfigOption<String>) option;
+    }
+
+    private static Optional<String> value(Config config, ConfigOption<String> option) {
+        return config.getOptional(option).filter(v -> !v.isBlank());
+    }
+
+    /**
+     * The FileIO properties: Iceberg's {@code S3FileIO} with static credentials, the JDK's HTTP client (the jar
+     * bundles no other), and path-style requests for a custom endpoint (S3-compatible stores rarely serve
+     * bucket subdomains).
+     */
+    public void addFileIoProperties(Map<String, String> properties) {
+        properties.put("io-impl", S3_FILE_IO);
+        // An S3-only client factory (Iceberg's default one also loads STS, Glue, KMS and DynamoDB classes, whose SDK
+        // modules the jar leaves out), with checksums S3-compatible stores accept.
+        properties.put("s3.client-factory-impl", S3ClientFactory.class.getName());
+        properties.put("client.region", region);
+        properties.put("s3.access-key-id", accessKeyId);
+        properties.put("s3.secret-access-key", secretAccessKey);
+        properties.put("http-client.type", "urlconnection");
+        if (endpoint != null) {
+            properties.put("s3.endpoint", endpoint.toString());
+            properties.put("s3.path-style-access", "true");
+        }
+    }
+
+    public Optional<URI> endpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    public String region() {
+        return region;
+    }
+
+    @Override
+    public String toString() {
+        return "S3Storage{" + (endpoint != null ? endpoint : "AWS") + ", region " + region + "}";
+    }
+}
