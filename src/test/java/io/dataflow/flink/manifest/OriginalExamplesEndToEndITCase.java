@@ -11,6 +11,7 @@ import io.dataflow.flink.testing.OriginalExample;
 import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.RealServersExtension;
+import io.dataflow.flink.testing.S3;
 import io.dataflow.flink.testing.Server;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -49,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * servers here and touches only names unique to the test; its sources are unbounded as written, so each test
  * waits for the expected output and then cancels the job. F (Trino sink) is not run here: see docs/RELIABILITY.md.
  */
-@RealServers({Server.KAFKA, Server.POSTGRES, Server.CLICKHOUSE, Server.NESSIE, Server.ICEBERG_REST, Server.KAFKA_SECURE})
+@RealServers({Server.KAFKA, Server.POSTGRES, Server.CLICKHOUSE, Server.NESSIE, Server.ICEBERG_REST, Server.KAFKA_SECURE, Server.S3})
 class OriginalExamplesEndToEndITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -238,7 +239,8 @@ class OriginalExamplesEndToEndITCase {
     void gAuditToNessie() throws Exception {
         String topic = "ex-g-" + sfx + "-audit";
         String namespace = "ex_g_" + sfx;
-        String warehouse = Nessie.newWarehouse();
+        String prefix = "ex-g-" + sfx;
+        String warehouse = "s3://" + S3.BUCKET + "/" + prefix;
         Kafka.createTopic(topic, 1);
         Kafka.produce(topic, 100, i -> "{\"actor\":\"u" + i + "\",\"action\":\"login\"}");
         OriginalExample example = OriginalExample.load("g-audit-to-nessie.yaml")
@@ -246,14 +248,16 @@ class OriginalExamplesEndToEndITCase {
                 .replace("consumerGroup: audit-nessie", "consumerGroup: ex-g-" + sfx)
                 .replace("kafka:9092", Kafka.bootstrap())
                 .replace("http://nessie:19120", Nessie.baseUrl())
-                // S3 is not bundled yet (docs/ICEBERG.md): the warehouse is a local directory; the S3 options stay, unused
+                // the fixture's warehouse is a name its catalog resolves; here the location itself, on the local S3 server
                 .replace("warehouse: warehouse", "warehouse: \"" + warehouse + "\"")
                 .replace("namespace: audit", "namespace: " + namespace)
+                .replace("https://s3.example.net", S3.endpoint())
+                .replace("s3Region: eu-central-1", "s3Region: " + S3.REGION)
                 .secret("nessie-token", "token", "ex-g-token")
-                .secret("lake-s3", "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
-                .secret("lake-s3", "AWS_SECRET_ACCESS_KEY", "example-secret");
+                .secret("lake-s3", "AWS_ACCESS_KEY_ID", S3.ACCESS_KEY)
+                .secret("lake-s3", "AWS_SECRET_ACCESS_KEY", S3.SECRET_KEY);
         TableIdentifier id = Nessie.table(namespace, "events_raw");
-        try (NessieCatalog catalog = Nessie.catalog("main", warehouse)) {
+        try (NessieCatalog catalog = Nessie.catalog("main", warehouse, S3.fileIoProperties())) {
             runUntil(example, "100 rows committed", () -> catalog.tableExists(id) && Nessie.rows(catalog.loadTable(id)).size() == 100);
             List<Record> rows = Nessie.rows(catalog.loadTable(id));
             Set<String> actors = new TreeSet<>();
@@ -263,6 +267,8 @@ class OriginalExamplesEndToEndITCase {
             }
             assertThat(actors).hasSize(100);
         }
+        assertThat(S3.keys(prefix + "/")).as("the table's files are objects in the bucket")
+                .anyMatch(k -> k.endsWith(".parquet")).anyMatch(k -> k.endsWith(".metadata.json"));
     }
 
     // ---- H. Nessie -> Kafka, incremental by snapshot from startSnapshotID ----
