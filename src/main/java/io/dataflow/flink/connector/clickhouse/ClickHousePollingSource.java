@@ -2,17 +2,13 @@ package io.dataflow.flink.connector.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.connector.BaseConnectorRW;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.SourceBatch;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.connector.polling.PollCursor;
-import io.dataflow.flink.connector.polling.PollSchedule;
 import io.dataflow.flink.connector.polling.PollingQuery;
+import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.message.Message;
-import org.apache.flink.metrics.Gauge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +29,9 @@ import java.util.Optional;
  * Flink state. A table without the change column is read by the order column alone. With {@code bounded: true}
  * it finishes after the first cycle that finds nothing. Runs with parallelism 1 (one cursor).
  */
-public final class ClickHousePollingSource extends BaseConnectorRW implements SourceConnector {
+public final class ClickHousePollingSource extends PollingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHousePollingSource.class);
-    private static final long SLEEP_SLICE_MS = 200;
 
     private final ClickHouseConnectionString target;
     private final boolean compression;
@@ -48,16 +43,14 @@ public final class ClickHousePollingSource extends BaseConnectorRW implements So
     private final boolean changeColumnExplicit;
     private final String orderColumn;
     private final boolean bounded;
-    private final String tableLabel;
-    private final PollSchedule schedule;
 
     private volatile ClickHouseAccess access;
     private PollingQuery query;
     private ClickHouseRowJson rowJson;
-    private PollCursor cursor = PollCursor.START;
-    private volatile int healthy = 1;
 
     ClickHousePollingSource(Config config, ConnectorContext context) {
+        super("ClickHouse source", label(config), config.get(ClickHouseOptions.POLL_INTERVAL), config.get(ClickHouseOptions.BOUNDED),
+                context);
         this.target = ClickHouseSinkSettings.connection(config);
         this.compression = config.get(ClickHouseOptions.COMPRESSION);
         String tableName = config.get(ClickHouseOptions.SOURCE_TABLE);
@@ -70,20 +63,17 @@ public final class ClickHousePollingSource extends BaseConnectorRW implements So
         this.changeColumnExplicit = config.has(ClickHouseOptions.CHANGE_TRACKING_COLUMN);
         this.orderColumn = config.get(ClickHouseOptions.ORDER_BY_COLUMN);
         this.bounded = config.get(ClickHouseOptions.BOUNDED);
-        // metadata "table" is the name as the manifest wrote it, like the original
-        this.tableLabel = table != null ? tableName.trim() : "query";
-        this.schedule = new PollSchedule(pollInterval, bounded);
-        if (context.metrics() != null) {
-            context.metrics().gauge("pollHealthy", (Gauge<Integer>) () -> healthy);
-        }
+    }
+
+    /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
+    private static String label(Config config) {
+        String table = config.get(ClickHouseOptions.SOURCE_TABLE);
+        return table != null && !table.isBlank() ? table.trim() : "query";
     }
 
     @Override
-    public void restorePositions(List<byte[]> positions) throws Exception {
-        if (!positions.isEmpty()) {
-            cursor = PollCursor.fromBytes(positions.get(0));
-            LOG.info("ClickHouse source restored its cursor: table={} change={} key={}", tableLabel, cursor.change(), cursor.key());
-        }
+    protected PollingQuery query() {
+        return query;
     }
 
     @Override
@@ -101,7 +91,7 @@ public final class ClickHousePollingSource extends BaseConnectorRW implements So
             }
             access = a;
             LOG.info("Connected ClickHouse source: target={} table={} incremental={} pageSize={} pollInterval={} bounded={}",
-                    target, tableLabel, query.isIncremental(), page, pollInterval, bounded);
+                    target, label, query.isIncremental(), page, pollInterval, bounded);
         } finally {
             unlock();
         }
@@ -154,33 +144,10 @@ public final class ClickHousePollingSource extends BaseConnectorRW implements So
     }
 
     @Override
-    public SourceBatch poll() throws Exception {
-        if (isClosed()) {
-            return SourceBatch.end();
-        }
-        long wait = schedule.millisUntilNextPoll(System.currentTimeMillis());
-        if (wait > 0) {
-            Thread.sleep(Math.min(SLEEP_SLICE_MS, wait));
-            return SourceBatch.empty();
-        }
-        readLock();
-        try {
-            if (isClosed() || schedule.isEnded()) {
-                return SourceBatch.end();
-            }
-            return readPage();
-        } catch (ClickHouseException e) {
-            onPollError(e);
-            return SourceBatch.empty();
-        } finally {
-            readUnlock();
-        }
-    }
-
-    private SourceBatch readPage() throws ClickHouseException {
-        List<ObjectNode> rows = access.query(query.sql(cursor));
+    protected Page readPage(PollCursor from) throws ClickHouseException {
+        List<ObjectNode> rows = access.query(query.sql(from));
         List<Message> messages = new ArrayList<>(rows.size());
-        PollCursor last = cursor;
+        PollCursor last = from;
         for (ObjectNode row : rows) {
             JsonNode changeNode = row.remove(PollingQuery.CHANGE_ALIAS);
             JsonNode keyNode = row.get(orderColumn);
@@ -190,19 +157,12 @@ public final class ClickHousePollingSource extends BaseConnectorRW implements So
             messages.add(message(row, keyNode, key));
             last = new PollCursor(change != null ? change : last.change(), key != null ? key : last.key());
         }
-        healthy = 1;
-        schedule.pageRead(messages.size(), query.isIncremental(), query.page(), System.currentTimeMillis());
-        if (messages.isEmpty()) {
-            return schedule.isEnded() ? SourceBatch.end() : SourceBatch.empty();
-        }
-        PollCursor reached = last;
-        LOG.debug("ClickHouse poll page: table={} rows={} to change={} key={}", tableLabel, messages.size(), reached.change(), reached.key());
-        return SourceBatch.of(messages, () -> cursor = reached);
+        return new Page(messages, last);
     }
 
     private Message message(ObjectNode row, JsonNode keyNode, String key) {
         Map<String, Object> metadata = new LinkedHashMap<>(4);
-        metadata.put("table", tableLabel);
+        metadata.put("table", label);
         if (key != null) {
             // a numeric key as a number (as the original's driver value), anything else in its text form
             metadata.put("id", keyNode.isIntegralNumber() && keyNode.canConvertToLong() ? (Object) keyNode.longValue() : key);
@@ -210,19 +170,14 @@ public final class ClickHousePollingSource extends BaseConnectorRW implements So
         return Message.ofJson(row, metadata, System.currentTimeMillis());
     }
 
-    private void onPollError(ClickHouseException e) {
-        healthy = 0;
-        long now = System.currentTimeMillis();
-        long backoff = schedule.pollFailed(now);
-        if (schedule.shouldLogFailure(now)) {
-            LOG.warn("ClickHouse poll failed ({} in a row), retrying in {} ms: table={} error={}", schedule.failures(), backoff,
-                    tableLabel, e.getMessage());
-        }
+    @Override
+    protected boolean isPollFailure(Exception e) {
+        return e instanceof ClickHouseException;
     }
 
     @Override
-    public byte[] snapshotPosition(long checkpointId) {
-        return cursor.toBytes();
+    protected String describe(Exception e) {
+        return e.getMessage();
     }
 
     @Override

@@ -1,18 +1,14 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.connector.BaseConnectorRW;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.SourceBatch;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.connector.polling.PollCursor;
-import io.dataflow.flink.connector.polling.PollSchedule;
 import io.dataflow.flink.connector.polling.PollingQuery;
+import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.SecretMasker;
 import io.dataflow.flink.message.Message;
-import org.apache.flink.metrics.Gauge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +32,9 @@ import java.util.Optional;
  * errors back off ({@code pollInterval × 2^n}, at most 5 minutes) and are logged at most once a minute; the
  * {@code pollHealthy} gauge says whether the last poll worked. Runs with parallelism 1 (one cursor).
  */
-public final class PostgresPollingSource extends BaseConnectorRW implements SourceConnector {
+public final class PostgresPollingSource extends PollingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresPollingSource.class);
-    private static final long SLEEP_SLICE_MS = 200;
 
     private final PostgresConnectionString target;
     private final PostgresTableName table;
@@ -51,15 +46,13 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
     private final String orderColumn;
     private final boolean autoCreate;
     private final boolean bounded;
-    private final String tableLabel;
 
     private volatile Connection connection;
     private PollingQuery query;
-    private PollCursor cursor = PollCursor.START;
-    private final PollSchedule schedule;
-    private volatile int healthy = 1;
 
     PostgresPollingSource(Config config, ConnectorContext context) {
+        super("PostgreSQL source", label(config), config.get(PostgresOptions.POLL_INTERVAL), config.get(PostgresOptions.BOUNDED),
+                context);
         this.target = PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
         String tableName = config.get(PostgresOptions.SOURCE_TABLE);
         boolean hasTableName = tableName != null && !tableName.isBlank();
@@ -76,20 +69,17 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         this.orderColumn = config.get(PostgresOptions.ORDER_BY_COLUMN);
         this.autoCreate = config.get(PostgresOptions.SOURCE_AUTO_CREATE_TABLE);
         this.bounded = config.get(PostgresOptions.BOUNDED);
-        // metadata "table" is the name as the manifest wrote it, like the original
-        this.tableLabel = hasTableName ? tableName.trim() : "query";
-        this.schedule = new PollSchedule(pollInterval, bounded);
-        if (context.metrics() != null) {
-            context.metrics().gauge("pollHealthy", (Gauge<Integer>) () -> healthy);
-        }
+    }
+
+    /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
+    private static String label(Config config) {
+        String table = config.get(PostgresOptions.SOURCE_TABLE);
+        return table != null && !table.isBlank() ? table.trim() : "query";
     }
 
     @Override
-    public void restorePositions(List<byte[]> positions) throws Exception {
-        if (!positions.isEmpty()) {
-            cursor = PollCursor.fromBytes(positions.get(0));
-            LOG.info("PostgreSQL source restored its cursor: table={} change={} key={}", tableLabel, cursor.change(), cursor.key());
-        }
+    protected PollingQuery query() {
+        return query;
     }
 
     @Override
@@ -104,12 +94,12 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
                 c.commit();
             } catch (SQLException e) {
                 PostgresConnections.closeQuietly(c);
-                throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + tableLabel
+                throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
                         + ": cannot prepare the query: " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
             }
             connection = c;
             LOG.info("Connected PostgreSQL source: url={} table={} incremental={} pageSize={} pollInterval={} bounded={}",
-                    target.jdbcUrl(), tableLabel, query.isIncremental(), page, pollInterval, bounded);
+                    target.jdbcUrl(), label, query.isIncremental(), page, pollInterval, bounded);
         } finally {
             unlock();
         }
@@ -123,7 +113,7 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
             return c;
         } catch (SQLException e) {
             PostgresConnections.closeQuietly(c);
-            throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + tableLabel
+            throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
                     + ": cannot connect to " + target + ": " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
         }
     }
@@ -189,36 +179,13 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
     }
 
     @Override
-    public SourceBatch poll() throws Exception {
-        if (isClosed()) {
-            return SourceBatch.end();
-        }
-        long wait = schedule.millisUntilNextPoll(System.currentTimeMillis());
-        if (wait > 0) {
-            Thread.sleep(Math.min(SLEEP_SLICE_MS, wait));
-            return SourceBatch.empty();
-        }
-        readLock();
-        try {
-            if (isClosed() || schedule.isEnded()) {
-                return SourceBatch.end();
-            }
-            return readPage();
-        } catch (SQLException e) {
-            onPollError(e);
-            return SourceBatch.empty();
-        } finally {
-            readUnlock();
-        }
-    }
-
-    private SourceBatch readPage() throws SQLException {
+    protected Page readPage(PollCursor from) throws SQLException {
         Connection c = connection;
-        String sql = query.sql(cursor);
+        String sql = query.sql(from);
         List<Message> messages = new ArrayList<>();
-        PollCursor last = cursor;
+        PollCursor last = from;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            List<String> params = query.parameters(cursor);
+            List<String> params = query.parameters(from);
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
             }
@@ -238,19 +205,12 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         } finally {
             c.commit();
         }
-        healthy = 1;
-        schedule.pageRead(messages.size(), query.isIncremental(), query.page(), System.currentTimeMillis());
-        if (messages.isEmpty()) {
-            return schedule.isEnded() ? SourceBatch.end() : SourceBatch.empty();
-        }
-        PollCursor reached = last;
-        LOG.debug("PostgreSQL poll page: table={} rows={} to change={} key={}", tableLabel, messages.size(), reached.change(), reached.key());
-        return SourceBatch.of(messages, () -> cursor = reached);
+        return new Page(messages, last);
     }
 
     private Message message(ObjectNode row, String key) {
         Map<String, Object> metadata = new LinkedHashMap<>(4);
-        metadata.put("table", tableLabel);
+        metadata.put("table", label);
         if (key != null) {
             // a numeric key as a number (as the original's pgx value), anything else in its text form
             com.fasterxml.jackson.databind.JsonNode id = row.get(orderColumn);
@@ -277,24 +237,23 @@ public final class PostgresPollingSource extends BaseConnectorRW implements Sour
         return -1;
     }
 
-    private void onPollError(SQLException e) {
-        healthy = 0;
-        long now = System.currentTimeMillis();
-        long backoff = schedule.pollFailed(now);
-        if (schedule.shouldLogFailure(now)) {
-            LOG.warn("PostgreSQL poll failed ({} in a row), retrying in {} ms: table={} error={}", schedule.failures(), backoff, tableLabel,
-                    SecretMasker.maskEmbeddedPasswords(SqlErrors.describe(e)));
-        }
+    @Override
+    protected boolean isPollFailure(Exception e) {
+        return e instanceof SQLException;
+    }
+
+    @Override
+    protected String describe(Exception e) {
+        return SecretMasker.maskEmbeddedPasswords(SqlErrors.describe((SQLException) e));
+    }
+
+    @Override
+    protected void afterPollFailure(Exception e) {
         try {
             connection.rollback();
         } catch (SQLException ignored) {
             // the connection may be gone; the next poll fails again and backs off further
         }
-    }
-
-    @Override
-    public byte[] snapshotPosition(long checkpointId) {
-        return cursor.toBytes();
     }
 
     @Override

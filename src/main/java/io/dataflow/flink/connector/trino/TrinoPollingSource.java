@@ -2,17 +2,13 @@ package io.dataflow.flink.connector.trino;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.connector.BaseConnectorRW;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.SourceBatch;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.connector.polling.PollCursor;
-import io.dataflow.flink.connector.polling.PollSchedule;
 import io.dataflow.flink.connector.polling.PollingQuery;
+import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.message.Message;
-import org.apache.flink.metrics.Gauge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +31,9 @@ import java.util.Map;
  * read by the order column alone. Records carry metadata {@code catalog}, {@code schema}, {@code table}, {@code id}.
  * With {@code bounded: true} it finishes after the first cycle that finds nothing. Runs with parallelism 1.
  */
-public final class TrinoPollingSource extends BaseConnectorRW implements SourceConnector {
+public final class TrinoPollingSource extends PollingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrinoPollingSource.class);
-    private static final long SLEEP_SLICE_MS = 200;
     private static final int QUERY_TIMEOUT_SECONDS = 300;
 
     private final String serverUrl;
@@ -53,15 +48,12 @@ public final class TrinoPollingSource extends BaseConnectorRW implements SourceC
     private final boolean bounded;
     private final String catalogLabel;
     private final String schemaLabel;
-    private final String tableLabel;
-    private final PollSchedule schedule;
 
     private volatile Connection connection;
     private PollingQuery query;
-    private PollCursor cursor = PollCursor.START;
-    private volatile int healthy = 1;
 
     TrinoPollingSource(Config config, ConnectorContext context) {
+        super("Trino source", label(config), config.get(TrinoOptions.POLL_INTERVAL), config.get(TrinoOptions.BOUNDED), context);
         this.serverUrl = config.get(TrinoOptions.SERVER_URL);
         String catalog = config.get(TrinoOptions.CATALOG);
         String schema = config.get(TrinoOptions.SCHEMA);
@@ -78,21 +70,19 @@ public final class TrinoPollingSource extends BaseConnectorRW implements SourceC
         this.changeColumnExplicit = config.has(TrinoOptions.CHANGE_TRACKING_COLUMN);
         this.orderColumn = config.get(TrinoOptions.ORDER_BY_COLUMN);
         this.bounded = config.get(TrinoOptions.BOUNDED);
-        this.tableLabel = hasTable ? tableName.trim() : "query";
-        this.schedule = new PollSchedule(pollInterval, bounded);
         this.catalogLabel = catalog;
         this.schemaLabel = schema;
-        if (context.metrics() != null) {
-            context.metrics().gauge("pollHealthy", (Gauge<Integer>) () -> healthy);
-        }
+    }
+
+    /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
+    private static String label(Config config) {
+        String table = config.get(TrinoOptions.TABLE);
+        return table != null && !table.isBlank() ? table.trim() : "query";
     }
 
     @Override
-    public void restorePositions(List<byte[]> positions) throws Exception {
-        if (!positions.isEmpty()) {
-            cursor = PollCursor.fromBytes(positions.get(0));
-            LOG.info("Trino source restored its cursor: table={} change={} key={}", tableLabel, cursor.change(), cursor.key());
-        }
+    protected PollingQuery query() {
+        return query;
     }
 
     @Override
@@ -107,12 +97,12 @@ public final class TrinoPollingSource extends BaseConnectorRW implements SourceC
                 query = prepare(c);
             } catch (SQLException e) {
                 TrinoConnections.closeQuietly(c);
-                throw new TrinoException("Trino source " + catalogLabel + "." + schemaLabel + "." + tableLabel
+                throw new TrinoException("Trino source " + catalogLabel + "." + schemaLabel + "." + label
                         + ": cannot prepare the query: " + TrinoErrors.reason(e), e);
             }
             connection = c;
             LOG.info("Connected Trino source: server={} catalog={} schema={} table={} incremental={} pageSize={} pollInterval={} "
-                    + "bounded={}", serverUrl, catalogLabel, schemaLabel, tableLabel, query.isIncremental(), page, pollInterval, bounded);
+                    + "bounded={}", serverUrl, catalogLabel, schemaLabel, label, query.isIncremental(), page, pollInterval, bounded);
         } finally {
             unlock();
         }
@@ -166,37 +156,14 @@ public final class TrinoPollingSource extends BaseConnectorRW implements SourceC
     }
 
     @Override
-    public SourceBatch poll() throws Exception {
-        if (isClosed()) {
-            return SourceBatch.end();
-        }
-        long wait = schedule.millisUntilNextPoll(System.currentTimeMillis());
-        if (wait > 0) {
-            Thread.sleep(Math.min(SLEEP_SLICE_MS, wait));
-            return SourceBatch.empty();
-        }
-        readLock();
-        try {
-            if (isClosed() || schedule.isEnded()) {
-                return SourceBatch.end();
-            }
-            return readPage();
-        } catch (SQLException e) {
-            onPollError(e);
-            return SourceBatch.empty();
-        } finally {
-            readUnlock();
-        }
-    }
-
-    private SourceBatch readPage() throws SQLException {
+    protected Page readPage(PollCursor from) throws SQLException {
         // a connection whose Keycloak token is due is replaced before the query
         connection = connections.fresh(connection);
         List<Message> messages = new ArrayList<>();
-        PollCursor last = cursor;
+        PollCursor last = from;
         try (Statement s = connection.createStatement()) {
             s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            try (ResultSet rs = s.executeQuery(query.sql(cursor))) {
+            try (ResultSet rs = s.executeQuery(query.sql(from))) {
                 ResultSetMetaData meta = rs.getMetaData();
                 int keyIndex = findColumn(meta, orderColumn);
                 int changeIndex = query.hasChange() ? findColumn(meta, PollingQuery.CHANGE_ALIAS) : -1;
@@ -210,21 +177,14 @@ public final class TrinoPollingSource extends BaseConnectorRW implements SourceC
                 }
             }
         }
-        healthy = 1;
-        schedule.pageRead(messages.size(), query.isIncremental(), query.page(), System.currentTimeMillis());
-        if (messages.isEmpty()) {
-            return schedule.isEnded() ? SourceBatch.end() : SourceBatch.empty();
-        }
-        PollCursor reached = last;
-        LOG.debug("Trino poll page: table={} rows={} to change={} key={}", tableLabel, messages.size(), reached.change(), reached.key());
-        return SourceBatch.of(messages, () -> cursor = reached);
+        return new Page(messages, last);
     }
 
     private Message message(ObjectNode row, String key, JsonNode keyNode) {
         Map<String, Object> metadata = new LinkedHashMap<>(4);
         metadata.put("catalog", catalogLabel);
         metadata.put("schema", schemaLabel);
-        metadata.put("table", tableLabel);
+        metadata.put("table", label);
         if (key != null) {
             // a numeric key as a number, anything else in its text form
             metadata.put("id", keyNode != null && keyNode.isIntegralNumber() && keyNode.canConvertToLong() ? (Object) keyNode.longValue() : key);
@@ -242,23 +202,23 @@ public final class TrinoPollingSource extends BaseConnectorRW implements SourceC
         return -1;
     }
 
-    private void onPollError(SQLException e) {
-        healthy = 0;
-        long now = System.currentTimeMillis();
-        long backoff = schedule.pollFailed(now);
-        if (schedule.shouldLogFailure(now)) {
-            LOG.warn("Trino poll failed ({} in a row), retrying in {} ms: table={} error={}", schedule.failures(), backoff,
-                    tableLabel, TrinoErrors.reason(e));
-        }
-        if (e.getErrorCode() == 0) {
-            TrinoConnections.closeQuietly(connection);
-            connection = null; // the connection itself failed: the next poll opens a new one
-        }
+    @Override
+    protected boolean isPollFailure(Exception e) {
+        return e instanceof SQLException;
     }
 
     @Override
-    public byte[] snapshotPosition(long checkpointId) {
-        return cursor.toBytes();
+    protected String describe(Exception e) {
+        return TrinoErrors.reason((SQLException) e);
+    }
+
+    /** A failure without a Trino error code means the connection itself failed: the next poll opens a new one. */
+    @Override
+    protected void afterPollFailure(Exception e) {
+        if (((SQLException) e).getErrorCode() == 0) {
+            TrinoConnections.closeQuietly(connection);
+            connection = null;
+        }
     }
 
     @Override
