@@ -232,17 +232,17 @@ class RandomTaskFailuresITCase {
     void kafkaToClickHouse() throws Exception {
         String topic = "rf-kc-" + suffix;
         String table = database + ".rf_kc";
-        kafkaInput(topic, FEWER);
+        kafkaInput(topic, RECORDS);
         ClickHouse.execute("CREATE TABLE " + table + " (id Int64, v String) ENGINE = ReplacingMergeTree ORDER BY id");
         MiniClusterJobs.run("replicas: 2\n" + kafkaSource(topic, "rf-kc-" + suffix)
                 + "sink:\n  type: clickhouse\n  config:\n    connectionString: \"" + ClickHouse.url(database) + "\"\n    table: rf_kc\n"
-                + "    batchSize: 200\n", "rf-kc-" + suffix, failing(FEWER), 200, 10);
+                + "    batchSize: 200\n", "rf-kc-" + suffix, failing(RECORDS), 200, 10);
         long rows = ClickHouse.count("SELECT count() FROM " + table);
-        long right = ClickHouse.count("SELECT count() FROM " + table + " FINAL WHERE id BETWEEN 0 AND " + (FEWER - 1)
+        long right = ClickHouse.count("SELECT count() FROM " + table + " FINAL WHERE id BETWEEN 0 AND " + (RECORDS - 1)
                 + " AND v = concat('value ', toString(id))");
         long afterFinal = ClickHouse.count("SELECT count() FROM " + table + " FINAL");
-        record("kafka -> clickhouse (at-least-once; ReplacingMergeTree)", FEWER, FEWER - right, rows - right);
-        assertThat(afterFinal).as("each id once after FINAL").isEqualTo(FEWER);
+        record("kafka -> clickhouse (at-least-once; ReplacingMergeTree)", RECORDS, RECORDS - right, rows - right);
+        assertThat(afterFinal).as("each id once after FINAL").isEqualTo(RECORDS);
     }
 
     @Test

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RealServers({Server.KAFKA, Server.POSTGRES, Server.TRINO})
 class TrinoTaskFailuresITCase {
 
-    private static final int RECORDS = 3_000;
+    private static final int RECORDS = 5_000;
     private static final int FAILURES = 3;
     private static final List<String> FIGURES = new ArrayList<>();
 

@@ -86,9 +86,13 @@ public final class OriginalExample {
                 .parse(text, fixture.replace(".yaml", ""));
     }
 
-    /** Starts the job on the test's MiniCluster (checkpoints every 300 ms, no restarts); the caller cancels it. */
+    /**
+     * Starts the job on the test's MiniCluster (checkpoints every 300 ms); the caller cancels it. Up to 3 restarts, as
+     * a deployment would have: a local server's passing error (the reference REST catalog's SQLite once answered
+     * "Unknown failure") then costs a restart from the last checkpoint instead of the run.
+     */
     public JobClient start() throws Exception {
-        return MiniClusterJobs.start(manifest(), JobCompiler.create(), 300, 0);
+        return MiniClusterJobs.start(manifest(), JobCompiler.create(), 300, 3);
     }
 
     private static Set<String> fieldPaths(JsonNode node) {

@@ -26,6 +26,7 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
     private static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
 
     private final List<Long> points;
+    private final long pauseEvery;
 
     public RandomFailures(long seed, int count, long expectedRecords) {
         Random random = new Random(seed);
@@ -35,6 +36,9 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
         }
         drawn.sort(Long::compare);
         this.points = List.copyOf(drawn);
+        // about 4 000 pauses of a millisecond per run, whatever its size, so that even a small, fast run lasts long
+        // enough for checkpoints to complete between failures (a Kafka -> Nessie run of 4 000 once ended before the first)
+        this.pauseEvery = Math.max(1, expectedRecords / 4_000);
         System.out.println("RandomFailures seed " + seed + ": fail after records " + points);
     }
 
@@ -47,8 +51,8 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
     @Override
     public Message map(Message value) throws Exception {
         long seen = SEEN.incrementAndGet();
-        if (seen % 4 == 0) {
-            Thread.sleep(0, 200_000); // about a millisecond every few records: checkpoints fall between failures
+        if (seen % pauseEvery == 0) {
+            Thread.sleep(1); // checkpoints fall between failures
         }
         int failed = FAILURES.get();
         if (failed < points.size() && seen >= points.get(failed) && CHECKPOINTED.compareAndSet(true, false)
