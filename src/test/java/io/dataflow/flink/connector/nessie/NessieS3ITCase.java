@@ -105,7 +105,8 @@ class NessieS3ITCase {
         assertThat(keys).as("every committed data file is an object in the bucket")
                 .containsAll(dataFiles.stream().map(f -> f.substring(("s3://" + S3.BUCKET + "/").length())).toList());
         assertThat(keys).as("table metadata in the bucket").anyMatch(k -> k.endsWith(".metadata.json"));
-        assertThat(keys).as("no checkpoint manifest left behind").noneMatch(k -> k.contains("/metadata/dataflow-"));
+        // not asserted: that no pre-commit manifest is left behind. A checkpoint that the injected failure interrupts
+        // after its manifest was written leaves that file unreferenced (docs/ICEBERG.md, known limits)
         System.out.printf("nessie on s3: %d records, %d data files, %d objects under %s%n", RECORDS, dataFiles.size(), keys.size(), warehouse);
 
         MiniClusterJobs.run("source:\n" + nessie(namespace) + "    bounded: true\n    incrementalBySnapshot: true\n"
