@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import io.dataflow.flink.connector.BackgroundBatch;
 import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RefusedRecordFinder;
@@ -26,7 +26,7 @@ import java.util.Set;
 
 /**
  * The ClickHouse sink (reference §4.4): buffers records and writes each batch as one JSONEachRow INSERT, on a
- * background thread while the task reads on ({@link BackgroundBatch}, as the PostgreSQL sink).
+ * background thread while the task reads on ({@link BufferedBatchWriter}, as the PostgreSQL sink).
  *
  * <p>ClickHouse parses an insert completely before it writes it (for batches below {@code max_insert_block_size},
  * about a million rows), so a value it cannot parse refuses the whole insert and nothing of it is stored. The sink
@@ -44,9 +44,8 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     private final ClickHouseSinkSettings settings;
     private final ConnectorContext context;
     private final Duration retryDelay;
-    private final List<Message> buffer = new ArrayList<>();
 
-    private BackgroundBatch<RefusedRecordFinder.Refusal<Message>> background;
+    private BufferedBatchWriter<RefusedRecordFinder.Refusal<Message>> batches;
     private volatile ClickHouseAccess access;
     private RejectedRecordListener rejectedRecordListener;
     /** Null until the table is known to exist (it may be created from the first batch). */
@@ -95,7 +94,8 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
                 throw e;
             }
             access = a;
-            background = new BackgroundBatch<>("clickhouse-sink-" + context.role() + "-" + context.subtaskIndex());
+            batches = new BufferedBatchWriter<>("clickhouse-sink-" + context.role() + "-" + context.subtaskIndex(),
+                    String.valueOf(settings.table()), settings.batchSize(), this::writeBatch, this::report);
             LOG.info("Connected ClickHouse sink: target={} table={} batchSize={} flushIntervalMillis={} rawMode={} role={}",
                     settings.connection(), settings.table(), settings.batchSize(), settings.flushIntervalMillis(),
                     settings.rawMode(), context.role());
@@ -104,40 +104,18 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
         }
     }
 
-    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BackgroundBatch}). */
+    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BufferedBatchWriter}). */
     @Override
     public void write(Message message) throws Exception {
         ensureOpen();
-        buffer.add(message);
-        if (buffer.size() >= settings.batchSize()) {
-            background.submit(takeBatch(), this::report);
-        }
+        batches.add(message);
     }
 
     /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
     @Override
     public void flush() throws Exception {
         ensureOpen();
-        if (!buffer.isEmpty()) {
-            background.submit(takeBatch(), this::report);
-        }
-        background.await(this::report);
-    }
-
-    /**
-     * The buffer is cleared even when the write fails: the runtime then fails the task and replays the records
-     * from the last checkpoint, so keeping them would only duplicate them.
-     */
-    private BackgroundBatch.Work<RefusedRecordFinder.Refusal<Message>> takeBatch() {
-        List<Message> batch = new ArrayList<>(buffer);
-        buffer.clear();
-        return () -> {
-            long started = System.nanoTime();
-            List<RefusedRecordFinder.Refusal<Message>> refused = writeBatch(batch);
-            LOG.debug("Batch flushed: table={} batchSize={} refused={} duration_ms={}", settings.table(), batch.size(),
-                    refused.size(), (System.nanoTime() - started) / 1_000_000);
-            return refused;
-        };
+        batches.flush();
     }
 
     private void report(RefusedRecordFinder.Refusal<Message> r) {
@@ -324,14 +302,13 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             return;
         }
         try {
-            if (background != null) {
-                background.close();
+            if (batches != null) {
+                batches.close();
             }
             if (access != null) {
                 access.close();
                 access = null;
             }
-            buffer.clear();
         } finally {
             unlock();
         }

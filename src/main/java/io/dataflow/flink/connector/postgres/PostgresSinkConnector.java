@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import io.dataflow.flink.connector.BackgroundBatch;
 import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RejectedRecordListener;
@@ -48,8 +48,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
 
     private final PostgresSinkSettings settings;
     private final ConnectorContext context;
-    private final List<Message> buffer = new ArrayList<>();
-    private BackgroundBatch<FailingRecordIsolator.Rejection> background;
+    private BufferedBatchWriter<FailingRecordIsolator.Rejection> batches;
 
     private volatile Connection connection;
     private RejectedRecordListener rejectedRecordListener;
@@ -95,7 +94,8 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
                 throw failure("preparing the table", e);
             }
             connection = c;
-            background = new BackgroundBatch<>("postgresql-sink-" + context.role() + "-" + context.subtaskIndex());
+            batches = new BufferedBatchWriter<>("postgresql-sink-" + context.role() + "-" + context.subtaskIndex(),
+                    String.valueOf(settings.table()), settings.batchSize(), this::writeWithRetries, this::report);
             LOG.info("Connected PostgreSQL sink: url={} table={} mode={} batchSize={} flushIntervalMillis={} role={}",
                     settings.connection().jdbcUrl(), settings.table(), mode == null ? "decided at first write" : mode,
                     settings.batchSize(), settings.flushIntervalMillis(), context.role());
@@ -145,40 +145,18 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         }
     }
 
-    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BackgroundBatch}). */
+    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BufferedBatchWriter}). */
     @Override
     public void write(Message message) throws Exception {
         ensureOpen();
-        buffer.add(message);
-        if (buffer.size() >= settings.batchSize()) {
-            background.submit(takeBatch(), this::report);
-        }
+        batches.add(message);
     }
 
-    /** Writes what is buffered and waits for the batch in flight: everything written before is durable. */
+    /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
     @Override
     public void flush() throws Exception {
         ensureOpen();
-        if (!buffer.isEmpty()) {
-            background.submit(takeBatch(), this::report);
-        }
-        background.await(this::report);
-    }
-
-    /**
-     * The buffer is cleared even when the write fails: the runtime then fails the task and replays the records
-     * from the last checkpoint, so keeping them would only duplicate them.
-     */
-    private BackgroundBatch.Work<FailingRecordIsolator.Rejection> takeBatch() {
-        List<Message> batch = new ArrayList<>(buffer);
-        buffer.clear();
-        return () -> {
-            long started = System.nanoTime();
-            List<FailingRecordIsolator.Rejection> refused = writeWithRetries(batch);
-            LOG.debug("Batch flushed: table={} batchSize={} duration_ms={}", settings.table(), batch.size(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return refused;
-        };
+        batches.flush();
     }
 
     /**
@@ -426,12 +404,11 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             return;
         }
         try {
-            if (background != null) {
-                background.close();
+            if (batches != null) {
+                batches.close();
             }
             PostgresConnections.closeQuietly(connection);
             connection = null;
-            buffer.clear();
         } finally {
             unlock();
         }

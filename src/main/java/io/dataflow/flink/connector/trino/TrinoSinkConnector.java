@@ -3,8 +3,8 @@ package io.dataflow.flink.connector.trino;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import io.dataflow.flink.connector.BackgroundBatch;
 import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RefusedRecordFinder;
@@ -28,7 +28,7 @@ import java.util.Set;
 /**
  * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s (or
  * {@code MERGE}s on the conflict key in upsert mode) typed from the target table's columns, on a background thread
- * while the task reads on ({@link BackgroundBatch}); every checkpoint flushes, so a completed checkpoint means
+ * while the task reads on ({@link BufferedBatchWriter}); every checkpoint flushes, so a completed checkpoint means
  * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key).
  *
  * <p>A value that does not fit its column is refused before the statement is sent ({@link TrinoLiterals}); one the
@@ -47,9 +47,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     private final TrinoSinkSettings settings;
     private final ConnectorContext context;
     private final Duration retryDelay;
-    private final List<Message> buffer = new ArrayList<>();
 
-    private BackgroundBatch<RefusedRecordFinder.Refusal<Message>> background;
+    private BufferedBatchWriter<RefusedRecordFinder.Refusal<Message>> batches;
     private TrinoAccess access;
     private RejectedRecordListener rejectedRecordListener;
     /** Null until the table is known (a flattened raw table is created from the first batch). */
@@ -106,7 +105,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                 throw e instanceof SQLException s ? failure("cannot prepare the table", s) : e;
             }
             access = a;
-            background = new BackgroundBatch<>("trino-sink-" + context.role() + "-" + context.subtaskIndex());
+            batches = new BufferedBatchWriter<>("trino-sink-" + context.role() + "-" + context.subtaskIndex(),
+                    String.valueOf(settings.table()), settings.batchSize(), this::writeBatch, this::report);
             LOG.info("Connected Trino sink: server={} table={} batchSize={} flushIntervalMillis={} upsertMode={} rawMode={} "
                             + "layout={} role={}", settings.serverUrl(), settings.table(), settings.batchSize(),
                     settings.flushIntervalMillis(), settings.upsertMode(), settings.rawMode(),
@@ -116,37 +116,18 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         }
     }
 
-    /** Buffers; a full batch is written in the background while the caller goes on. */
+    /** Buffers; a full batch is written in the background while the caller goes on (see {@link BufferedBatchWriter}). */
     @Override
     public void write(Message message) throws Exception {
         ensureOpen();
-        buffer.add(message);
-        if (buffer.size() >= settings.batchSize()) {
-            background.submit(takeBatch(), this::report);
-        }
+        batches.add(message);
     }
 
     /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
     @Override
     public void flush() throws Exception {
         ensureOpen();
-        if (!buffer.isEmpty()) {
-            background.submit(takeBatch(), this::report);
-        }
-        background.await(this::report);
-    }
-
-    /** The buffer is cleared even when the write fails: Flink replays the records from the last checkpoint. */
-    private BackgroundBatch.Work<RefusedRecordFinder.Refusal<Message>> takeBatch() {
-        List<Message> batch = new ArrayList<>(buffer);
-        buffer.clear();
-        return () -> {
-            long started = System.nanoTime();
-            List<RefusedRecordFinder.Refusal<Message>> refused = writeBatch(batch);
-            LOG.debug("Batch flushed: table={} batchSize={} refused={} duration_ms={}", settings.table(), batch.size(),
-                    refused.size(), (System.nanoTime() - started) / 1_000_000);
-            return refused;
-        };
+        batches.flush();
     }
 
     private void report(RefusedRecordFinder.Refusal<Message> r) {
@@ -335,14 +316,13 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
             return;
         }
         try {
-            if (background != null) {
-                background.close();
+            if (batches != null) {
+                batches.close();
             }
             if (access != null) {
                 access.close();
                 access = null;
             }
-            buffer.clear();
         } finally {
             unlock();
         }
