@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Injected after the source: fails the task at {@code count} random points of the input (between 10 % and 90 % of
  * {@code expectedRecords}, drawn from {@code seed}, printed so a run can be repeated), each time only after a
- * checkpoint completed since the previous failure, so the job makes progress between failures. State is static: the
+ * checkpoint completed since the previous failure, so the job makes progress between failures; while a failure is due
+ * and waits for that checkpoint, records pass slowly. State is static: the
  * MiniCluster runs in the test JVM, and the counts must survive the task restarts they cause.
  */
 public final class RandomFailures extends RichMapFunction<Message, Message> implements CheckpointListener {
@@ -24,6 +25,8 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
     public static final AtomicInteger FAILURES = new AtomicInteger();
     private static final AtomicLong SEEN = new AtomicLong();
     private static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+
+    private static final long DUE_PAUSE_MILLIS = 2;
 
     private final List<Long> points;
     private final long pauseEvery;
@@ -55,9 +58,15 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
             Thread.sleep(1); // checkpoints fall between failures
         }
         int failed = FAILURES.get();
-        if (failed < points.size() && seen >= points.get(failed) && CHECKPOINTED.compareAndSet(true, false)
-                && FAILURES.compareAndSet(failed, failed + 1)) {
-            throw new IllegalStateException("injected failure " + (failed + 1) + " of " + points.size() + " after " + seen + " records");
+        if (failed < points.size() && seen >= points.get(failed)) {
+            if (CHECKPOINTED.compareAndSet(true, false) && FAILURES.compareAndSet(failed, failed + 1)) {
+                throw new IllegalStateException("injected failure " + (failed + 1) + " of " + points.size() + " after " + seen + " records");
+            }
+            // a failure is due but no checkpoint completed since the previous one: slow down (without blocking, so
+            // barriers still pass between the source's batches) until one does, so that the run is less likely to end
+            // first. Not more: the source emits a whole poll under the checkpoint lock, so a long pause per record
+            // would hold checkpoints back instead.
+            Thread.sleep(DUE_PAUSE_MILLIS);
         }
         return value;
     }
