@@ -157,12 +157,12 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
             rows = lastPerKey(rows);
         }
         for (List<Row> statementRows : chunks(rows)) {
-            String reason = write(statementRows);
+            String reason = writeStatement(statementRows);
             if (reason != null) {
                 if (rejectedRecordListener == null) {
                     throw refusedWithoutListener(-1, batch.size(), reason);
                 }
-                refused.addAll(new RefusedRecordFinder<Row, TrinoException>(this::write).find(statementRows));
+                refused.addAll(new RefusedRecordFinder<Row, TrinoException>(this::writeStatement).find(statementRows));
             }
         }
         if (refused.isEmpty()) {
@@ -196,7 +196,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     }
 
     /** One statement for these rows, retried on transient failures; null when written, else the data error. */
-    private String write(List<Row> rows) throws TrinoException {
+    private String writeStatement(List<Row> rows) throws TrinoException {
         List<String> columns = TrinoStatements.names(encoder.columns());
         List<List<String>> values = rows.stream().map(Row::literals).toList();
         String sql = settings.upsertMode()
