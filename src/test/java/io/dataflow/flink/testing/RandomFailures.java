@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Injected after the source: fails the task at {@code count} random points of the input (between 10 % and 90 % of
- * {@code expectedRecords}, drawn from {@code seed}, printed so a run can be repeated), each time only after a
- * checkpoint completed since the previous failure, so the job makes progress between failures; while a failure is due
- * and waits for that checkpoint, records pass slowly. State is static: the
- * MiniCluster runs in the test JVM, and the counts must survive the task restarts they cause.
+ * {@code expectedRecords}, drawn from {@code seed}, printed so a run can be repeated). A failure falls once its point
+ * is passed and a checkpoint completed since the previous failure, so the job makes progress between failures; while
+ * it waits for that checkpoint records pass slowly, and 5 % of the input past its point it falls anyway. Points count
+ * every record seen, replays included, and every record is seen at least once, so every run sees all its failures
+ * (a slow sink's run used to end before the last one could fall). State is static: the MiniCluster runs in the test
+ * JVM, and the counts must survive the task restarts they cause.
  */
 public final class RandomFailures extends RichMapFunction<Message, Message> implements CheckpointListener {
 
@@ -30,6 +32,8 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
 
     private final List<Long> points;
     private final long pauseEvery;
+    /** Records past its point after which a failure falls even without a checkpoint since the previous one. */
+    private final long overdueAfter;
 
     public RandomFailures(long seed, int count, long expectedRecords) {
         Random random = new Random(seed);
@@ -42,6 +46,7 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
         // about 4 000 pauses of a millisecond per run, whatever its size, so that even a small, fast run lasts long
         // enough for checkpoints to complete between failures (a Kafka -> Nessie run of 4 000 once ended before the first)
         this.pauseEvery = Math.max(1, expectedRecords / 4_000);
+        this.overdueAfter = Math.max(1, expectedRecords / 20);
         System.out.println("RandomFailures seed " + seed + ": fail after records " + points);
     }
 
@@ -59,13 +64,16 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
         }
         int failed = FAILURES.get();
         if (failed < points.size() && seen >= points.get(failed)) {
-            if (CHECKPOINTED.compareAndSet(true, false) && FAILURES.compareAndSet(failed, failed + 1)) {
-                throw new IllegalStateException("injected failure " + (failed + 1) + " of " + points.size() + " after " + seen + " records");
+            boolean checkpointed = CHECKPOINTED.get();
+            boolean overdue = seen >= points.get(failed) + overdueAfter;
+            if ((checkpointed || overdue) && FAILURES.compareAndSet(failed, failed + 1)) {
+                CHECKPOINTED.set(false);
+                throw new IllegalStateException("injected failure " + (failed + 1) + " of " + points.size() + " after "
+                        + seen + " records" + (checkpointed ? "" : " (no checkpoint completed since the previous failure)"));
             }
-            // a failure is due but no checkpoint completed since the previous one: slow down (without blocking, so
-            // barriers still pass between the source's batches) until one does, so that the run is less likely to end
-            // first. Not more: the source emits a whole poll under the checkpoint lock, so a long pause per record
-            // would hold checkpoints back instead.
+            // due, but no checkpoint completed since the previous failure: slow down (without blocking, so barriers
+            // still pass between the source's batches) to give one the time. Not more: the source emits a whole poll
+            // under the checkpoint lock, so a long pause per record would hold checkpoints back instead.
             Thread.sleep(DUE_PAUSE_MILLIS);
         }
         return value;
