@@ -31,12 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrinoTaskFailuresITCase {
 
     private static final int RECORDS = 5_000;
-    /**
-     * Kafka -> Trino MERGE: twice the input, with the failures drawn from its first half. Each checkpoint there waits
-     * for a MERGE into Iceberg (seconds on a busy machine), so a failure falls well after it is due, and a run with
-     * the failures drawn over all of its input once ended before the last one fell.
-     */
-    private static final int MERGE_RECORDS = 2 * RECORDS;
     private static final int FAILURES = 3;
     private static final List<String> FIGURES = new ArrayList<>();
 
@@ -70,13 +64,12 @@ class TrinoTaskFailuresITCase {
         RandomFailures.reset();
     }
 
-    /** Fails the task at {@link #FAILURES} random points among the first {@code records} records seen. */
-    private JobCompiler failing(int records) {
-        return JobCompiler.withProbeAfterSource(new RandomFailures(seed, FAILURES, records));
+    private JobCompiler failing() {
+        return JobCompiler.withProbeAfterSource(new RandomFailures(seed, FAILURES, RECORDS));
     }
 
-    private void record(String pair, int records, long lost, long duplicates) {
-        FIGURES.add(pair + " | " + records + " | " + RandomFailures.FAILURES.get() + " | " + lost + " | " + duplicates + " (seed " + seed + ")");
+    private void record(String pair, long lost, long duplicates) {
+        FIGURES.add(pair + " | " + RECORDS + " | " + RandomFailures.FAILURES.get() + " | " + lost + " | " + duplicates + " (seed " + seed + ")");
         assertThat(RandomFailures.FAILURES.get()).as("%s: injected failures (seed %d)", pair, seed).isEqualTo(FAILURES);
         assertThat(lost).as("%s: records lost (seed %d)", pair, seed).isZero();
         assertThat(duplicates).as("%s: keys stored twice (seed %d)", pair, seed).isZero();
@@ -88,7 +81,7 @@ class TrinoTaskFailuresITCase {
         String table = "lake." + lakeSchema + ".events_" + suffix;
         Trino.execute("CREATE TABLE " + table + " (id bigint, v varchar)");
         Kafka.createTopic(topic, 2);
-        Kafka.produce(topic, MERGE_RECORDS, i -> "{\"id\":" + i + ",\"v\":\"value " + i + "\"}");
+        Kafka.produce(topic, RECORDS, i -> "{\"id\":" + i + ",\"v\":\"value " + i + "\"}");
         // one writer: two subtasks MERGE-ing into one Iceberg table conflict and retry, which slows checkpoints so much
         // that a run once ended before the second failure could fall
         String yaml = "replicas: 1\nsource:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n"
@@ -96,11 +89,11 @@ class TrinoTaskFailuresITCase {
                 + "sink:\n  type: trino\n  config:\n    serverURL: " + Trino.serverUrl() + "\n    catalog: lake\n"
                 + "    schema: " + lakeSchema + "\n    table: events_" + suffix + "\n    upsertMode: true\n    conflictKey: id\n"
                 + "    batchSize: 250\n";
-        MiniClusterJobs.run(yaml, "rf-kt-" + suffix, failing(RECORDS), 300, 10);
+        MiniClusterJobs.run(yaml, "rf-kt-" + suffix, failing(), 300, 10);
         long rows = Trino.count("SELECT count(*) FROM " + table);
-        long right = Trino.count("SELECT count(DISTINCT id) FROM " + table + " WHERE id BETWEEN 0 AND " + (MERGE_RECORDS - 1)
+        long right = Trino.count("SELECT count(DISTINCT id) FROM " + table + " WHERE id BETWEEN 0 AND " + (RECORDS - 1)
                 + " AND v = 'value ' || CAST(id AS varchar)");
-        record("kafka -> trino (MERGE, Iceberg)", MERGE_RECORDS, MERGE_RECORDS - right, rows - right);
+        record("kafka -> trino (MERGE, Iceberg)", RECORDS - right, rows - right);
     }
 
     @Test
@@ -114,9 +107,9 @@ class TrinoTaskFailuresITCase {
                 + "    schema: " + memorySchema + "\n    table: src_" + suffix + "\n    readBatchSize: 200\n    bounded: true\n"
                 + "sink:\n  type: postgresql\n  config:\n    connectionString: \"" + Postgres.url() + "\"\n    table: " + target + "\n"
                 + "    upsertMode: true\n    conflictKey: id\n    batchSize: 200\n";
-        MiniClusterJobs.run(yaml, "rf-tp-" + suffix, failing(RECORDS), 200, 10);
+        MiniClusterJobs.run(yaml, "rf-tp-" + suffix, failing(), 200, 10);
         long rows = Postgres.count("SELECT count(*) FROM " + target);
         long right = Postgres.count("SELECT count(*) FROM " + target + " WHERE id BETWEEN 0 AND " + (RECORDS - 1) + " AND v = 'value ' || id");
-        record("trino -> postgresql (upsert)", RECORDS, RECORDS - right, rows - right);
+        record("trino -> postgresql (upsert)", RECORDS - right, rows - right);
     }
 }
