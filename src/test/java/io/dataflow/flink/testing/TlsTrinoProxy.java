@@ -1,25 +1,14 @@
 package io.dataflow.flink.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,12 +17,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback HTTPS front for the local Trino, the stand-in for a Trino deployed with TLS and OAuth2: it records the
  * Authorization header of every request and forwards it to Trino (which runs without authentication on plain
  * HTTP), rewriting Trino's absolute {@code nextUri} links so that paging comes back through it. Its certificate is
- * self-signed (made by keytool, subject alternative names 127.0.0.1 and localhost, so full hostname verification
- * passes); {@link #trustStore()} holds just that certificate, for a client that must trust it.
+ * self-signed ({@link SelfSignedTls}: names 127.0.0.1 and localhost, so full hostname verification passes);
+ * {@link #trustStore()} holds just that certificate, for a client that must trust it.
  */
 public final class TlsTrinoProxy implements AutoCloseable {
 
-    public static final String STORE_PASSWORD = "changeit";
+    public static final String STORE_PASSWORD = SelfSignedTls.PASSWORD;
     private static final Set<String> HOP_HEADERS = Set.of("host", "connection", "content-length", "transfer-encoding",
             "upgrade", "keep-alive", "expect", "accept-encoding", "content-encoding"); // bodies are rewritten as text
 
@@ -46,17 +35,9 @@ public final class TlsTrinoProxy implements AutoCloseable {
     /** Starts a proxy in front of {@code trinoUrl} ({@code http://127.0.0.1:<port>}); key material goes to {@code dir}. */
     public TlsTrinoProxy(String trinoUrl, Path dir) throws Exception {
         this.trino = trinoUrl;
-        Path keyStore = dir.resolve("proxy.p12");
-        generateKeyPair(keyStore);
-        KeyStore keys = load(keyStore);
-        trustStore = dir.resolve("proxy-trust.p12");
-        writeTrustStore(keys, trustStore);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, STORE_PASSWORD.toCharArray());
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(kmf.getKeyManagers(), null, null);
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(ssl));
+        SelfSignedTls tls = SelfSignedTls.generate(dir, "proxy");
+        trustStore = tls.writeTrustStore(dir.resolve("proxy-trust.p12"));
+        server = tls.httpsServer();
         server.createContext("/", this::forwardToTrino);
         server.start();
     }
@@ -74,35 +55,6 @@ public final class TlsTrinoProxy implements AutoCloseable {
     /** The Authorization header of each request received, {@code <none>} where there was none. */
     public List<String> authorizations() {
         return authorizations;
-    }
-
-    private static void generateKeyPair(Path store) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "proxy", "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
-    }
-
-    private static KeyStore load(Path store) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, STORE_PASSWORD.toCharArray());
-        }
-        return ks;
-    }
-
-    private static void writeTrustStore(KeyStore keys, Path target) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("proxy", keys.getCertificate("proxy"));
-        try (OutputStream out = Files.newOutputStream(target)) {
-            trust.store(out, STORE_PASSWORD.toCharArray());
-        }
     }
 
     private void forwardToTrino(HttpExchange exchange) throws IOException {

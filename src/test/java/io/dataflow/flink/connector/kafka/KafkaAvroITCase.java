@@ -8,6 +8,7 @@ import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.MiniClusterJobs;
 import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.SelfSignedTls;
 import io.dataflow.flink.testing.Server;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -91,34 +92,11 @@ class KafkaAvroITCase {
         registry.start();
     }
 
-    /**
-     * An https registry whose self-signed certificate (for 127.0.0.1, made with the JDK's keytool) is written to
-     * {@code registry-ca.pem} for the manifest's {@code tls.caFile}.
-     */
+    /** An https registry whose self-signed certificate is written to {@code registry-ca.pem} for the manifest's {@code tls.caFile}. */
     private HttpServer httpsServer() throws Exception {
-        Path keystore = tlsDir.resolve("registry.p12");
-        run("keytool", "-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit", "-keypass", "changeit");
-        run("keytool", "-exportcert", "-rfc", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", "changeit",
-                "-file", tlsDir.resolve("registry-ca.pem").toString());
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keystore)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(store, "changeit".toCharArray());
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context));
-        return server;
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        SelfSignedTls tls = SelfSignedTls.generate(tlsDir, "registry");
+        tls.writeCertificatePem(tlsDir.resolve("registry-ca.pem"));
+        return tls.httpsServer();
     }
 
     @AfterEach
