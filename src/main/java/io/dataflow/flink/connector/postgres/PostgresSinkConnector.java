@@ -152,7 +152,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         batches.add(message);
     }
 
-    /** Writes what is buffered and waits for the batch in flight: everything written before is stored. */
+    /** Writes what is buffered and waits for the batch in flight: everything written before is durable. */
     @Override
     public void flush() throws Exception {
         ensureOpen();
