@@ -315,8 +315,9 @@ class PostgresSinkRecordRulesITCase {
             Postgres.execute("CREATE TABLE \"" + table + "\" (id bigint PRIMARY KEY, name text)");
             try (PostgresSinkConnector sink = sink(table, mode)) {
                 sink.connect();
-                sink.write(json("{'id':1,'name':'a','email':'before@x'}"));
+                sink.write(json("{'id':1,'name':'a'}"));
                 sink.flush();
+                // the usual order: the column first, then producers send the field
                 Postgres.execute("ALTER TABLE \"" + table + "\" ADD COLUMN email text");
                 sink.write(json("{'id':2,'name':'b','email':'after@x'}"));
                 sink.flush();
@@ -324,6 +325,24 @@ class PostgresSinkRecordRulesITCase {
             assertThat(rows("SELECT id, email FROM \"" + table + "\" ORDER BY id")).as(mode).containsExactly(
                     row("id", 1L, "email", null), row("id", 2L, "email", "after@x"));
         }
+    }
+
+    @Test
+    void aFieldSentBeforeItsColumnExistedIsWrittenOnceTheColumnIsAdded() throws Exception {
+        String table = uniqueTable("field_first");
+        Postgres.execute("CREATE TABLE \"" + table + "\" (id bigint PRIMARY KEY, name text)");
+        try (PostgresSinkConnector sink = sink(table, "")) {
+            sink.connect();
+            sink.write(json("{'id':1,'name':'a','email':'before@x'}"));
+            sink.flush();
+            Postgres.execute("ALTER TABLE \"" + table + "\" ADD COLUMN email text");
+            // a field that was already missing is checked again after the recheck interval, not with every batch
+            Thread.sleep(ColumnRefreshPolicy.RECHECK_NANOS / 1_000_000 + 200);
+            sink.write(json("{'id':2,'name':'b','email':'after@x'}"));
+            sink.flush();
+        }
+        assertThat(rows("SELECT id, email FROM \"" + table + "\" ORDER BY id")).containsExactly(
+                row("id", 1L, "email", null), row("id", 2L, "email", "after@x"));
     }
 
     @Test
