@@ -25,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -282,7 +283,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             rollbackQuietly(c, e);
             throw failure("reading the table's columns", e);
         }
-        Set<String> stillMissing = new java.util.HashSet<>(missing);
+        Set<String> stillMissing = new HashSet<>(missing);
         stillMissing.removeIf(columns::contains);
         columnRefresh.read(stillMissing, now);
         if (columns.equals(before)) {
