@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Which columns a record changes, which errors belong to a record, how the good records of a batch with bad ones
@@ -298,12 +297,6 @@ class PostgresSinkRecordRulesITCase {
         assertThat(metrics.count("duplicateKeysSkipped")).isZero();
         assertThat(rows("SELECT id, name FROM \"" + table + "\" ORDER BY id")).containsExactly(
                 row("id", 1L, "name", "a"), row("id", 2L, "name", "b"), row("id", 3L, "name", "c"));
-    }
-
-    @Test
-    void onDuplicateKeyIsValidated() {
-        assertThatThrownBy(() -> sink(uniqueTable("invalid"), "'onDuplicateKey':'ignore'"))
-                .hasMessageContaining("sink.config.onDuplicateKey");
     }
 
     // ---- item 10: the sink follows its table ----
