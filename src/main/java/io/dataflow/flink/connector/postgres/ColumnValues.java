@@ -44,10 +44,34 @@ public final class ColumnValues {
         if (value.isContainerNode()) {
             return toJson(value);
         }
+        if (value.isNumber() && isIntegerType(columnType) && !value.isIntegralNumber()) {
+            return integralText(value);
+        }
         if (value.isBigDecimal()) {
             return value.decimalValue().toPlainString();
         }
         return value.asText();
+    }
+
+    private static boolean isIntegerType(String columnType) {
+        return "bigint".equals(columnType) || "integer".equals(columnType) || "smallint".equals(columnType);
+    }
+
+    /**
+     * A JSON number with an integral value written as a decimal ({@code 1.0}, {@code 1e3}) as the integer column's
+     * text ({@code 1}, {@code 1000}): JSON does not distinguish them, and PostgreSQL's integer input refuses the
+     * decimal spelling. A fractional value stays as it is, so that the column refuses it instead of rounding it.
+     */
+    private static String integralText(JsonNode value) {
+        if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            return value.asText();
+        }
+        BigDecimal decimal = value.decimalValue();
+        try {
+            return decimal.toBigIntegerExact().toString();
+        } catch (ArithmeticException fractional) {
+            return decimal.toPlainString();
+        }
     }
 
     /** The text to store for a metadata value: instants as RFC 3339 UTC, maps and lists as JSON. */

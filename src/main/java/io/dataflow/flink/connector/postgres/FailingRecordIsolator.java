@@ -8,9 +8,11 @@ import java.sql.Savepoint;
 import java.util.List;
 
 /**
- * Finds the records of a failed batch that the table refuses, writing all the others, by
- * {@link RefusedRecordFinder}'s halving: here one try is a write under a savepoint, rolled back to it on a data
- * error. Runs inside the caller's transaction, which the caller commits (or rolls back) afterwards.
+ * Finds the records of a failed batch that the table refuses, by {@link RefusedRecordFinder}'s halving: one try is
+ * a write under a savepoint, rolled back to it on a data error; the accepted tries stay in the transaction while
+ * the search goes on (so that of two records with one key the later is refused), then the whole transaction is
+ * rolled back. The good records are then written by one write, in the caller's transaction, which the caller
+ * commits (or rolls back) afterwards.
  */
 final class FailingRecordIsolator {
 
@@ -18,8 +20,13 @@ final class FailingRecordIsolator {
     record Rejection(SinkRow row, String reason) {
     }
 
+    /** What {@link #writeAllButRefused} did: the refused records in batch order, and the duplicates skipped. */
+    record Outcome(List<Rejection> refused, int skippedDuplicates) {
+    }
+
     private final Connection connection;
     private final SinkBatchWriter writer;
+    private int skippedDuplicates;
 
     FailingRecordIsolator(Connection connection, SinkBatchWriter writer) {
         this.connection = connection;
@@ -27,21 +34,50 @@ final class FailingRecordIsolator {
     }
 
     /**
-     * Writes every acceptable row of {@code rows} (which failed together) and answers the refused ones in batch
-     * order. Errors that are not data errors are thrown: they would fail every half alike.
+     * Finds the refused rows of {@code rows} (which failed together) and writes every other one with one write.
+     * Errors that are not data errors are thrown: they would fail every half alike.
      */
-    List<Rejection> isolate(List<SinkRow> rows) throws SQLException {
-        return new RefusedRecordFinder<SinkRow, SQLException>(this::attempt).find(rows).stream()
+    Outcome writeAllButRefused(List<SinkRow> rows) throws SQLException {
+        List<Rejection> refused = RefusedRecordFinder.findThenWrite(rows, new Tries(), this::underSavepoint).stream()
                 .map(r -> new Rejection(r.record(), r.reason()))
                 .toList();
+        return new Outcome(refused, skippedDuplicates);
+    }
+
+    /** Finds the refused rows of {@code rows} without writing anything (the transaction is rolled back). */
+    List<Rejection> find(List<SinkRow> rows) throws SQLException {
+        Tries tries = new Tries();
+        try {
+            return new RefusedRecordFinder<SinkRow, SQLException>(tries::tryWrite).find(rows).stream()
+                    .map(r -> new Rejection(r.record(), r.reason()))
+                    .toList();
+        } finally {
+            tries.undoTries();
+        }
+    }
+
+    /** The search's tries: kept in the transaction while the search goes on, all rolled back at its end. */
+    private final class Tries implements RefusedRecordFinder.Probe<SinkRow, SQLException> {
+        @Override
+        public String tryWrite(List<SinkRow> rows) throws SQLException {
+            return underSavepoint(rows);
+        }
+
+        /** Rolls the tries back, and with them the duplicates they skipped. */
+        @Override
+        public void undoTries() throws SQLException {
+            connection.rollback();
+            skippedDuplicates = 0;
+        }
     }
 
     /** Null when the rows were written, else the data error's description (rolled back to the savepoint). */
-    private String attempt(List<SinkRow> rows) throws SQLException {
+    private String underSavepoint(List<SinkRow> rows) throws SQLException {
         Savepoint savepoint = connection.setSavepoint();
         try {
-            writer.write(rows);
+            int skipped = writer.write(rows);
             connection.releaseSavepoint(savepoint);
+            skippedDuplicates += skipped;
             return null;
         } catch (SQLException e) {
             if (!SqlErrors.isDataError(e)) {

@@ -10,6 +10,8 @@ public final class PostgresOptions {
 
     public static final String STRATEGY_ALWAYS = "always";
     public static final String STRATEGY_IF_NEWER = "ifNewer";
+    public static final String DUPLICATE_KEY_SKIP = "skip";
+    public static final String DUPLICATE_KEY_REFUSE = "refuse";
 
     /** {@code batchSize: 0} means "flush on the timer only"; a batch still never grows beyond this. */
     public static final int MAX_BATCH_SIZE = 10_000;
@@ -34,6 +36,14 @@ public final class PostgresOptions {
     public static final ConfigOption<Boolean> UPSERT_MODE = ConfigOption.bool("upsertMode").defaultValue(false)
             .description("INSERT … ON CONFLICT (conflictKey) DO UPDATE instead of plain inserts (COPY)")
             .build();
+    public static final ConfigOption<String> ON_DUPLICATE_KEY = ConfigOption.enumOf("onDuplicateKey", DUPLICATE_KEY_SKIP,
+                    DUPLICATE_KEY_REFUSE)
+            .defaultValue(DUPLICATE_KEY_SKIP)
+            .description("Plain inserts (no upsertMode) into a table with a primary key or unique index: skip: a row "
+                    + "whose key is already stored is skipped (ON CONFLICT DO NOTHING, as the original; counted in "
+                    + "duplicateKeysSkipped), so a replay after a failure stores nothing twice; refuse: it is a refused "
+                    + "record (error sink)")
+            .build();
     public static final ConfigOption<String> CONFLICT_KEY = ConfigOption.string("conflictKey").defaultValue("id")
             .description("Column of the unique key used by upserts and soft deletes")
             .build();
@@ -50,7 +60,8 @@ public final class PostgresOptions {
             .build();
     public static final ConfigOption<Boolean> RAW_MODE = ConfigOption.bool("rawMode").defaultValue(false)
             .description("Store the whole body in data JSONB and the metadata in _metadata JSONB; bodies shaped "
-                    + "{\"value\":…, \"_metadata\":…} are stored as their parts")
+                    + "{\"value\":…, \"_metadata\":…} are stored as their parts. Only this option does: without it "
+                    + "a data column is filled from the body's data field like any other column")
             .build();
     public static final ConfigOption<Boolean> FLATTEN_METADATA_COLUMNS = ConfigOption.bool("flattenMetadataColumns")
             .defaultValue(false)
@@ -62,7 +73,7 @@ public final class PostgresOptions {
             .build();
 
     public static final List<ConfigOption<?>> SINK = List.of(CONNECTION_STRING, TABLE, BATCH_SIZE,
-            BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, UPSERT_STRATEGY,
+            BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, ON_DUPLICATE_KEY, CONFLICT_KEY, UPSERT_STRATEGY,
             UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
 
     // ---- polling source (reference §4.2) ----

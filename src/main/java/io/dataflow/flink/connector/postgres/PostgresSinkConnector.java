@@ -12,6 +12,9 @@ import io.dataflow.flink.connector.RejectedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.SecretMasker;
 import io.dataflow.flink.message.Message;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,22 +25,29 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The PostgreSQL sink (reference §4.2): buffers records and writes each batch in one transaction on its own
  * connection — COPY for plain inserts, COPY into a staging table merged by {@code INSERT … SELECT … ON CONFLICT} for upserts, UPDATEs for soft
  * deletes.
  *
- * <p>Unlike the original, plain inserts never add {@code ON CONFLICT DO NOTHING}: a duplicate key is an error of
- * that record, like any other data error. When a batch fails with a data error (SQLSTATE class 22 or 23) the
- * failing records are isolated by splitting the batch; with a {@link RejectedRecordListener} all other records
- * are committed and the refused ones reported to it, without one the flush fails, naming the first refused
- * record's position, and nothing of the batch is committed. Any other failure (connection, missing column,
- * permissions) fails the flush; the runtime then restarts from the last checkpoint.
+ * <p>Plain inserts into a table with a unique key skip rows whose key is stored ({@code ON CONFLICT DO NOTHING},
+ * as the original), counted in the metric {@code duplicateKeysSkipped}, unless {@code onDuplicateKey: refuse}
+ * makes a duplicate an error of that record. When a batch fails with an error of its records' data (see
+ * {@link SqlErrors#isDataError}) the refused records are found by splitting the batch under savepoints, which are
+ * then rolled back; with a {@link RejectedRecordListener} all other records are written by one write and
+ * committed and the refused ones reported to it, without one the flush fails, naming the first refused record's
+ * position, and nothing of the batch is committed. Any other failure (connection, permissions) fails the flush;
+ * the runtime then restarts from the last checkpoint.
+ *
+ * <p>The table's columns are read at connect and again when records carry fields they lack (at most once per
+ * batch, see {@link ColumnRefreshPolicy}), so that a column added later is written without a restart.
  */
 public final class PostgresSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -55,12 +65,19 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
 
     /** The table as last read from the catalog; null until known (or while it does not exist yet). */
     private TableColumns columns;
+    private UniqueKeys uniqueKeys = UniqueKeys.NONE;
     private WriteMode mode;
     private SinkRowBuilder rowBuilder;
+    private final ColumnRefreshPolicy columnRefresh = new ColumnRefreshPolicy();
+    /** Rows of plain inserts that a unique key already held (a replay), skipped by ON CONFLICT DO NOTHING. */
+    private final Counter duplicateKeysSkipped;
 
     public PostgresSinkConnector(PostgresSinkSettings settings, ConnectorContext context) {
         this.settings = settings;
         this.context = context;
+        // incremented on the batch thread, read by the metric reporter's
+        this.duplicateKeysSkipped = context.metrics() == null ? new SimpleCounter()
+                : context.metrics().counter("duplicateKeysSkipped", new ThreadSafeSimpleCounter());
     }
 
     /**
@@ -134,11 +151,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         if (settings.rawMode() && settings.autoCreateTable() && !settings.flattenMetadataColumns()) {
             createTable(c, TableDefinitions.raw(settings.table(), null, settings));
         }
-        Optional<TableColumns> existing = TableCatalog.columns(c, settings.table());
-        c.commit();
-        if (existing.isPresent()) {
-            useTable(existing.get());
-        }
+        loadTable(c);
         if (settings.rawMode() && settings.softDeleteColumn() != null) {
             LOG.info("softDeleteColumn is ignored in rawMode: delete events are stored like any other record (table={})",
                     settings.table());
@@ -203,30 +216,34 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             rollbackQuietly(c, e);
             throw failure("preparing the table", e);
         }
-        SinkRowBuilder builder = rowBuilder != null ? rowBuilder
-                : new SinkRowBuilder(settings, WriteMode.COLUMNAR, new TableColumns(Map.of()));
-        List<SinkRow> rows = new ArrayList<>(batch.size());
         List<FailingRecordIsolator.Rejection> rejected = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                rows.add(builder.build(i, batch.get(i)));
-            } catch (RecordRejectedException e) {
-                rejected.add(new FailingRecordIsolator.Rejection(SinkRow.insert(i, batch.get(i), Map.of()), e.getMessage()));
-            }
+        List<SinkRow> rows = buildRows(batch, rejected);
+        if (rowBuilder != null && columnsChanged(c, rowBuilder.takeMissingColumns())) {
+            rejected.clear();
+            rows = buildRows(batch, rejected);
         }
         if (!rejected.isEmpty() && rejectedRecordListener == null) {
             throw refused(rejected.get(0), batch.size());
         }
-        SinkBatchWriter writer = new SinkBatchWriter(c, settings, mode, columns == null ? new TableColumns(Map.of()) : columns);
+        SinkBatchWriter writer = new SinkBatchWriter(c, settings, mode, columns == null ? new TableColumns(Map.of()) : columns,
+                uniqueKeys);
+        int skipped;
         try {
-            writer.write(rows);
+            skipped = writer.write(rows);
             c.commit();
         } catch (SQLException e) {
             rollbackQuietly(c, e);
             if (!SqlErrors.isDataError(e)) {
                 throw failure("writing " + rows.size() + " records", e);
             }
-            rejected.addAll(isolate(c, writer, rows, batch.size()));
+            FailingRecordIsolator.Outcome outcome = isolate(c, writer, rows, batch.size());
+            rejected.addAll(outcome.refused());
+            skipped = outcome.skippedDuplicates();
+        }
+        if (skipped > 0) {
+            duplicateKeysSkipped.inc(skipped);
+            LOG.debug("PostgreSQL skipped {} of {} records whose key the table holds: table={}", skipped, batch.size(),
+                    settings.table());
         }
         if (!rejected.isEmpty()) {
             rejected.sort(Comparator.comparingInt(r -> r.row().position()));
@@ -235,17 +252,69 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         return rejected;
     }
 
-    /** Second pass after a data error: writes the good rows and commits, or (without a listener) commits nothing. */
-    private List<FailingRecordIsolator.Rejection> isolate(Connection c, SinkBatchWriter writer, List<SinkRow> rows,
-                                                          int batchSize) throws PostgresSinkException {
+    /** The batch as rows of the table as known; records that cannot become a row go to {@code rejected}. */
+    private List<SinkRow> buildRows(List<Message> batch, List<FailingRecordIsolator.Rejection> rejected) {
+        SinkRowBuilder builder = rowBuilder != null ? rowBuilder
+                : new SinkRowBuilder(settings, WriteMode.COLUMNAR, new TableColumns(Map.of()));
+        List<SinkRow> rows = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                rows.add(builder.build(i, batch.get(i)));
+            } catch (RecordRejectedException e) {
+                rejected.add(new FailingRecordIsolator.Rejection(SinkRow.insert(i, batch.get(i), Map.of()), e.getMessage()));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Re-reads the table when records carried fields without a column and {@link ColumnRefreshPolicy} says it is
+     * time; answers whether the columns changed (then the batch is built again).
+     */
+    private boolean columnsChanged(Connection c, Set<String> missing) throws PostgresSinkException {
+        long now = System.nanoTime();
+        if (!columnRefresh.due(missing, now)) {
+            return false;
+        }
+        TableColumns before = columns;
         try {
-            List<FailingRecordIsolator.Rejection> refused = new FailingRecordIsolator(c, writer).isolate(rows);
-            if (!refused.isEmpty() && rejectedRecordListener == null) {
+            loadTable(c);
+        } catch (SQLException e) {
+            rollbackQuietly(c, e);
+            throw failure("reading the table's columns", e);
+        }
+        Set<String> stillMissing = new HashSet<>(missing);
+        stillMissing.removeIf(columns::contains);
+        columnRefresh.read(stillMissing, now);
+        if (columns.equals(before)) {
+            return false;
+        }
+        LOG.info("PostgreSQL table changed; writing its columns as they are now: table={} columns={}", settings.table(),
+                columns.names());
+        return true;
+    }
+
+    /**
+     * Second pass after a data error: finds the refused rows, then writes all the others by one write and commits,
+     * or (without a listener) commits nothing.
+     */
+    private FailingRecordIsolator.Outcome isolate(Connection c, SinkBatchWriter writer, List<SinkRow> rows,
+                                                  int batchSize) throws PostgresSinkException {
+        try {
+            FailingRecordIsolator isolator = new FailingRecordIsolator(c, writer);
+            if (rejectedRecordListener == null) {
+                List<FailingRecordIsolator.Rejection> refused = isolator.find(rows);
+                if (!refused.isEmpty()) {
+                    throw refused(refused.get(0), batchSize);
+                }
+            }
+            FailingRecordIsolator.Outcome outcome = isolator.writeAllButRefused(rows);
+            if (!outcome.refused().isEmpty() && rejectedRecordListener == null) {
                 c.rollback();
-                throw refused(refused.get(0), batchSize);
+                throw refused(outcome.refused().get(0), batchSize);
             }
             c.commit();
-            return refused;
+            return outcome;
         } catch (SQLException e) {
             rollbackQuietly(c, e);
             throw failure("writing " + rows.size() + " records", e);
@@ -257,10 +326,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         if (columns != null) {
             return;
         }
-        Optional<TableColumns> existing = TableCatalog.columns(c, settings.table());
-        c.commit();
-        if (existing.isPresent()) {
-            useTable(existing.get());
+        if (loadTable(c)) {
             return;
         }
         if (!settings.autoCreateTable()) {
@@ -273,10 +339,21 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             return; // no record of this batch can define the columns; each of them is refused
         }
         createTable(c, ddl);
-        TableColumns created = TableCatalog.columns(c, settings.table())
-                .orElseThrow(() -> new SQLException("table " + settings.table() + " is still missing after CREATE TABLE", "42P01"));
+        if (!loadTable(c)) {
+            throw new SQLException("table " + settings.table() + " is still missing after CREATE TABLE", "42P01");
+        }
+    }
+
+    /** Reads the table's columns and unique keys; false (and nothing changed) when the table does not exist. */
+    private boolean loadTable(Connection c) throws SQLException, PostgresSinkException {
+        Optional<TableColumns> existing = TableCatalog.columns(c, settings.table());
+        UniqueKeys keys = existing.isPresent() ? TableCatalog.uniqueKeys(c, settings.table()) : UniqueKeys.NONE;
         c.commit();
-        useTable(created);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        useTable(existing.get(), keys);
+        return true;
     }
 
     private String columnarDefinition(List<Message> batch) {
@@ -348,11 +425,12 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
     }
 
     /**
-     * Fixes the write mode from the table's shape alone, so that it is the same after every restart: rawMode, else
-     * a {@code data jsonb} column means document mode (the original's rule; a columnar table auto-created from a
-     * record with an object field named {@code data} therefore becomes a document table, as in the original).
+     * Fixes the write mode from the manifest alone: rawMode stores whole bodies, otherwise records are written
+     * column by column, whatever columns the table has. (The original also stored whole bodies whenever the table
+     * had a {@code data jsonb} column, so that a columnar table with such a column — one auto-created from a record
+     * with an object field {@code data}, for one — silently switched layout, after a restart at the latest.)
      */
-    private void useTable(TableColumns table) throws PostgresSinkException {
+    private void useTable(TableColumns table, UniqueKeys keys) throws PostgresSinkException {
         if (settings.rawMode()) {
             if (!table.isJson("data")) {
                 throw new PostgresSinkException("PostgreSQL sink " + settings.table()
@@ -363,12 +441,15 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
                         + ": the table has a _metadata column, which flattenMetadataColumns cannot fill; use another table", "42P16", null);
             }
             mode = WriteMode.RAW;
-        } else if ("jsonb".equals(table.type("data"))) {
-            mode = WriteMode.DOCUMENT;
         } else {
+            if (mode == null && table.isJson("data") && table.contains("_metadata")) {
+                LOG.warn("PostgreSQL table {} has the raw layout (data, _metadata) but rawMode is false: records are "
+                        + "written field by field into its columns; set rawMode: true to store whole bodies", settings.table());
+            }
             mode = WriteMode.COLUMNAR;
         }
         columns = table;
+        uniqueKeys = keys;
         rowBuilder = new SinkRowBuilder(settings, mode, table);
     }
 

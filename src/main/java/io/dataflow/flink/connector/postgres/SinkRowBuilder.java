@@ -26,6 +26,8 @@ final class SinkRowBuilder {
     private final WriteMode mode;
     private final TableColumns columns;
     private final Set<String> reportedUnknown = new HashSet<>();
+    /** Fields and flattened metadata keys built since the last {@link #takeMissingColumns} without a column. */
+    private final Set<String> missingColumns = new HashSet<>();
 
     SinkRowBuilder(PostgresSinkSettings settings, WriteMode mode, TableColumns columns) {
         this.settings = settings;
@@ -42,14 +44,6 @@ final class SinkRowBuilder {
         if (deleteKey != null) {
             return SinkRow.softDelete(position, message, deleteKey);
         }
-        if (mode == WriteMode.DOCUMENT) {
-            if (body == null) {
-                throw new RecordRejectedException("body is not JSON; the data column is jsonb");
-            }
-            Map<String, String> values = new LinkedHashMap<>();
-            values.put("data", ColumnValues.toJson(body));
-            return SinkRow.insert(position, message, values);
-        }
         return SinkRow.insert(position, message, columnar(body));
     }
 
@@ -64,6 +58,7 @@ final class SinkRowBuilder {
             if (columns.contains(column)) {
                 values.put(column, ColumnValues.forColumn(field.getValue(), columns.type(column)));
             } else {
+                missingColumns.add(column);
                 reportUnknown(column, "Skipping a field that is not a column of the table");
             }
         }
@@ -103,6 +98,9 @@ final class SinkRowBuilder {
             if (columns.contains(column) && !column.equals("data")) {
                 values.put(column, ColumnValues.forMetadata(e.getValue(), columns.type(column)));
             } else {
+                if (!column.equals("data")) {
+                    missingColumns.add(column);
+                }
                 reportUnknown(column, "Skipping unknown metadata key for flattened table schema");
             }
         }
@@ -138,6 +136,16 @@ final class SinkRowBuilder {
             return ColumnValues.forColumn(key, keyType);
         }
         return null;
+    }
+
+    /**
+     * The names of fields (and flattened metadata keys) that records carried since the last call and the table, as
+     * this builder knows it, has no column for.
+     */
+    Set<String> takeMissingColumns() {
+        Set<String> out = Set.copyOf(missingColumns);
+        missingColumns.clear();
+        return out;
     }
 
     private void reportUnknown(String column, String text) {

@@ -50,25 +50,53 @@ public final class SinkStatements {
         return sql.toString();
     }
 
-    /** The per-session staging table upserts are copied into first (temporary: private to the connection). */
-    public static final String STAGE = "pg_temp." + quote("dataflow_stage");
-
     /**
-     * {@code CREATE TEMP TABLE IF NOT EXISTS stage AS SELECT * FROM target WITH NO DATA}: the target's columns and
-     * types without any constraint or default, so that NOT NULL and CHECK violations are raised by the merge into
-     * the target and name the target, as with a direct insert.
+     * {@code CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT *, NULL::bigint AS ordinal FROM target WITH NO DATA}:
+     * the target's columns and types without any constraint or default, so that NOT NULL and CHECK violations are
+     * raised by the merge into the target and name the target, as with a direct insert; plus the records' order.
+     * The name is the caller's, new for every stage, and the table lives only until its transaction ends: behind a
+     * pooler in transaction mode the next transaction may run in another session, or another writer in this one.
      */
-    public static String createStage(PostgresTableName table) {
-        return "CREATE TEMP TABLE IF NOT EXISTS " + quote("dataflow_stage") + " AS SELECT * FROM " + table.qualified() + " WITH NO DATA";
+    public static String createStage(String stageName, PostgresTableName table, String ordinalColumn) {
+        return "CREATE TEMP TABLE " + quote(stageName) + " ON COMMIT DROP AS SELECT *, NULL::bigint AS "
+                + quote(ordinalColumn) + " FROM " + table.qualified() + " WITH NO DATA";
+    }
+
+    /** The stage's qualified name: always the session's own temporary schema, whatever the search_path says. */
+    public static String stage(String stageName) {
+        return "pg_temp." + quote(stageName);
     }
 
     /**
-     * {@code INSERT INTO t AS "dataflow_target" (cols) SELECT cols FROM stage} plus the upsert clause of
-     * {@link #upsertClause}.
+     * {@code INSERT INTO t AS "dataflow_target" (cols) SELECT DISTINCT ON (key) cols FROM stage ORDER BY key, …}
+     * plus the upsert clause of {@link #upsertClause}. DISTINCT ON compares the keys as the key column's type, so
+     * keys that differ only in spelling ({@code A0EE…}/{@code a0ee…} as uuid, {@code 1}/{@code 1.0} as numeric)
+     * are one row, which ON CONFLICT DO UPDATE requires: the last record wins, or with a version column the greatest
+     * version (the first of equal versions, as successive statements would keep it). Rows without a key never
+     * conflict and are all kept.
      */
-    public static String upsertFromStage(PostgresTableName table, List<String> columns, String conflictKey, String versionColumn) {
-        return "INSERT INTO " + table.qualified() + " AS " + TARGET_ALIAS + " (" + columnList(columns) + ") SELECT "
-                + columnList(columns) + " FROM " + STAGE + upsertClause(columns, conflictKey, versionColumn);
+    public static String upsertFromStage(PostgresTableName table, String stage, List<String> columns, String conflictKey,
+                                         String versionColumn, String ordinalColumn) {
+        String key = quote(conflictKey);
+        String ordinal = quote(ordinalColumn);
+        String nullKeysApart = "CASE WHEN " + key + " IS NULL THEN " + ordinal + " END";
+        String latest = versionColumn == null ? ordinal + " DESC"
+                : quote(versionColumn) + " DESC NULLS LAST, " + ordinal;
+        return "INSERT INTO " + table.qualified() + " AS " + TARGET_ALIAS + " (" + columnList(columns) + ") SELECT DISTINCT ON ("
+                + key + ", " + nullKeysApart + ") " + columnList(columns) + " FROM " + stage + " ORDER BY " + key + ", "
+                + nullKeysApart + ", " + latest + upsertClause(columns, conflictKey, versionColumn);
+    }
+
+    /**
+     * {@code INSERT INTO t (cols) SELECT cols FROM stage ORDER BY ordinal ON CONFLICT DO NOTHING}: a plain insert
+     * into a keyed table, as the original wrote it, so that a replay after a failure stores nothing twice. Without a
+     * conflict target it skips a row that any unique index or the primary key already holds; the first of several
+     * records with one key is stored.
+     */
+    public static String insertFromStageSkippingDuplicates(PostgresTableName table, String stage, List<String> columns,
+                                                           String ordinalColumn) {
+        return "INSERT INTO " + table.qualified() + " (" + columnList(columns) + ") SELECT " + columnList(columns) + " FROM "
+                + stage + " ORDER BY " + quote(ordinalColumn) + " ON CONFLICT DO NOTHING";
     }
 
     /** {@code UPDATE t SET "deleted_at" = now() WHERE "key" = CAST(? AS type)}. */

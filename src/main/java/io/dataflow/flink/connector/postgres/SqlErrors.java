@@ -23,14 +23,19 @@ public final class SqlErrors {
     }
 
     /**
-     * Class 22 (data exception: bad input syntax, value too long, out of range) and class 23 (integrity constraint
-     * violation: not null, unique, check, foreign key) are caused by the values of particular records; every other
-     * class (08 connection, 42 schema, 53 resources, 57 operator intervention, …) is about the target.
+     * Errors caused by the values of particular records, which the sink refuses record by record: class 22 (data
+     * exception: bad input syntax, value too long, out of range), class 23 (integrity constraint violation: not
+     * null, unique, check, foreign key) and 54000 (program limit exceeded: an index row, a row, a jsonb value or
+     * an array larger than the server's limits — a value too large for the table as it is indexed). Every other
+     * class (08 connection, 42 schema, 53 resources, 57 operator intervention, …) is about the target and fails
+     * the flush; replaying the record cannot help there either, but another record would fail the same way.
      */
     static boolean isDataError(SQLException e) {
         String state = sqlState(e);
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals(PROGRAM_LIMIT_EXCEEDED));
     }
+
+    private static final String PROGRAM_LIMIT_EXCEEDED = "54000";
 
     /**
      * Failures worth retrying on a fresh connection: class 08 (connection exception), 40001 (serialization

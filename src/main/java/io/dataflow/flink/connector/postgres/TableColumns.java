@@ -45,6 +45,17 @@ public final class TableColumns {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof TableColumns && types.equals(((TableColumns) o).types)
+                && names().equals(((TableColumns) o).names());
+    }
+
+    @Override
+    public int hashCode() {
+        return types.hashCode();
+    }
+
+    @Override
     public String toString() {
         return types.toString();
     }

@@ -107,6 +107,14 @@ class PostgresConnectorFactoryTest {
     }
 
     @Test
+    void onDuplicateKeyIsSkipOrRefuseSkipByDefault() throws Exception {
+        assertThat(PostgresSinkSettings.from(valid("{" + BASE + "}")).skipDuplicateKeys()).isTrue();
+        assertThat(PostgresSinkSettings.from(valid("{" + BASE + ",'onDuplicateKey':'refuse'}")).skipDuplicateKeys()).isFalse();
+        assertThat(errors("{" + BASE + ",'onDuplicateKey':'ignore'}")).singleElement().asString()
+                .startsWith("sink.config.onDuplicateKey: ");
+    }
+
+    @Test
     void upsertNeedsAConflictKey() throws Exception {
         assertThat(errors("{" + BASE + ",'upsertMode':true,'conflictKey':' '}"))
                 .containsExactly("sink.config.conflictKey: must not be empty when upsertMode is true");

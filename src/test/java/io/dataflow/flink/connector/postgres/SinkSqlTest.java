@@ -32,27 +32,46 @@ class SinkSqlTest {
                 .isEqualTo("COPY \"sales\".\"Order\"\"s\" (\"id\", \"a;b\") FROM STDIN");
     }
 
+    private static final String STAGE = SinkStatements.stage("dataflow_stage_1f");
+
     @Test
-    void upsertMergesTheStagingTableIntoTheTarget() {
-        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id", "doc"), "id", null))
+    void theStageLivesInTheSessionsTemporarySchemaUntilTheTransactionEnds() {
+        assertThat(SinkStatements.createStage("dataflow_stage_1f", TABLE, "dataflow_ordinal"))
+                .isEqualTo("CREATE TEMP TABLE \"dataflow_stage_1f\" ON COMMIT DROP AS SELECT *, NULL::bigint AS \"dataflow_ordinal\" "
+                        + "FROM \"sales\".\"Order\"\"s\" WITH NO DATA");
+        assertThat(STAGE).isEqualTo("pg_temp.\"dataflow_stage_1f\"");
+    }
+
+    @Test
+    void upsertMergesTheStagingTableIntoTheTargetOneRowPerTypedKey() {
+        assertThat(SinkStatements.upsertFromStage(TABLE, STAGE, List.of("id", "doc"), "id", null, "ord"))
                 .isEqualTo("INSERT INTO \"sales\".\"Order\"\"s\" AS \"dataflow_target\" (\"id\", \"doc\") "
-                        + "SELECT \"id\", \"doc\" FROM pg_temp.\"dataflow_stage\" ON CONFLICT (\"id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"");
+                        + "SELECT DISTINCT ON (\"id\", CASE WHEN \"id\" IS NULL THEN \"ord\" END) \"id\", \"doc\" FROM "
+                        + "pg_temp.\"dataflow_stage_1f\" ORDER BY \"id\", CASE WHEN \"id\" IS NULL THEN \"ord\" END, \"ord\" DESC "
+                        + "ON CONFLICT (\"id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"");
     }
 
     @Test
     void upsertUpdatesEveryColumnButTheKey() {
-        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id", "name"), "id", null))
+        assertThat(SinkStatements.upsertFromStage(TABLE, STAGE, List.of("id", "name"), "id", null, "ord"))
                 .endsWith(" ON CONFLICT (\"id\") DO UPDATE SET \"name\" = EXCLUDED.\"name\"");
-        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id"), "id", null))
+        assertThat(SinkStatements.upsertFromStage(TABLE, STAGE, List.of("id"), "id", null, "ord"))
                 .endsWith(" ON CONFLICT (\"id\") DO NOTHING");
     }
 
     @Test
     void ifNewerComparesTheVersionColumn() {
-        assertThat(SinkStatements.upsertFromStage(TABLE, List.of("id", "v"), "id", "v"))
+        assertThat(SinkStatements.upsertFromStage(TABLE, STAGE, List.of("id", "v"), "id", "v", "ord"))
+                .contains(" ORDER BY \"id\", CASE WHEN \"id\" IS NULL THEN \"ord\" END, \"v\" DESC NULLS LAST, \"ord\" ON CONFLICT")
                 .endsWith(" ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\" WHERE EXCLUDED.\"v\" > \"dataflow_target\".\"v\"");
     }
 
+    @Test
+    void aPlainInsertIntoAKeyedTableSkipsStoredKeysInRecordOrder() {
+        assertThat(SinkStatements.insertFromStageSkippingDuplicates(TABLE, STAGE, List.of("id", "name"), "ord"))
+                .isEqualTo("INSERT INTO \"sales\".\"Order\"\"s\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM "
+                        + "pg_temp.\"dataflow_stage_1f\" ORDER BY \"ord\" ON CONFLICT DO NOTHING");
+    }
 
     @Test
     void softDeleteUpdatesTheRowOfTheKey() {
