@@ -11,6 +11,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
         String refusal = limits.refusal(record);
         if (refusal != null) {
             if (listener == null) {
-                throw new java.io.IOException("failed to send message to Kafka topic " + topic + ": " + refusal);
+                throw new IOException("failed to send message to Kafka topic " + topic + ": " + refusal);
             }
             LOG.warn("{}; the record goes to the error sink", refusal);
             listener.rejected(message, refusal);
