@@ -19,6 +19,8 @@ import java.util.Set;
 final class JobEnvironments {
 
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** Restarts in a row before a job ends FAILED, when no flink-conf sets a restart strategy. */
+    static final int DEFAULT_RESTART_ATTEMPTS = 30;
     /** The reporter's name in flink-conf.yaml. */
     private static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.";
 
@@ -44,6 +46,8 @@ final class JobEnvironments {
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+            // as flink-conf/flink-conf.yaml: a job that can never succeed ends FAILED instead of restarting forever
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, DEFAULT_RESTART_ATTEMPTS);
         }
         // process sizes are for cluster pods; a MiniCluster lives in this JVM and warns about them
         conf.removeKey("taskmanager.memory.process.size");

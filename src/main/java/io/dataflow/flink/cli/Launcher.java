@@ -14,7 +14,8 @@ import java.util.List;
  * this starts the same command again in a JVM whose classpath is the jar plus the Flink runtime the build copied
  * to {@code flink-lib/} next to it (with the same JVM options), and exits with its exit code. A child class
  * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
- * It must not touch any Flink class itself.
+ * It must not touch any Flink class itself. The child halts when this process ends, even by {@code kill -9}
+ * ({@link ParentWatch}).
  */
 public final class Launcher {
 
@@ -38,6 +39,7 @@ public final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-D" + ParentWatch.PARENT_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(jar + File.pathSeparator + lib.resolve("*"));
         command.add(Main.class.getName());

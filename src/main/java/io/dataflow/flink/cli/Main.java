@@ -1,5 +1,7 @@
 package io.dataflow.flink.cli;
 
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +25,7 @@ public final class Main {
     private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
+        ParentWatch.endWithParent();
         String[] effective = withDefaultCommand(args);
         int code = execute(effective);
         if (runsInsideFlink(effective)) {
@@ -36,9 +39,15 @@ public final class Main {
         System.exit(code);
     }
 
-    /** {@code run} without {@code --local}: the job goes to the environment Flink provides. */
+    /**
+     * {@code run} without {@code --local} under {@code flink run} or in an application cluster: Flink has set a
+     * context environment. Not when the jar's launcher started this JVM ({@code java -jar … run m.yaml}) or no Flink
+     * context is set: then this is a process of its own and reports by exit code like every other command.
+     */
     static boolean runsInsideFlink(String[] args) {
-        return args.length > 0 && args[0].equals("run") && !Arrays.asList(args).contains("--local");
+        return args.length > 0 && args[0].equals("run") && !Arrays.asList(args).contains("--local")
+                && !ParentWatch.startedByLauncher()
+                && !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
     /** Runs the CLI and returns its exit code (for tests and for {@link #main}). */

@@ -19,12 +19,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code run [--local] MANIFEST}: validates, compiles and executes. Without {@code --local} the job goes to the
  * environment Flink provides ({@code flink run}, application mode); with it, to an embedded MiniCluster with the
- * web UI on 127.0.0.1.
+ * web UI on 127.0.0.1. A local run checks its ports first: a taken --web-port or --metrics-port is exit 2 with
+ * one line naming the option.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a manifest as a Flink job.")
 final class RunCommand implements Callable<Integer> {
@@ -85,6 +87,14 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("error: --checkpoint-interval: " + e.getMessage());
             return 2;
+        }
+        if (local) {
+            Optional<String> taken = LocalPorts.unavailable("--web-port", webPort, "to run without the web UI")
+                    .or(() -> LocalPorts.unavailable("--metrics-port", metricsPort, "to turn the metrics endpoint off"));
+            if (taken.isPresent()) {
+                err.println(taken.get());
+                return 2;
+            }
         }
         LocalCheckpoints checkpoints = local ? new LocalCheckpoints(checkpointDir, manifest.name()) : null;
         StreamExecutionEnvironment env = local

@@ -104,8 +104,52 @@ public final class ManifestParser {
         if (!spec.isObject()) {
             throw new ManifestException("", "a manifest must be an object with source and sink");
         }
-        secrets.resolve(spec, errors);
+        resolveConnectorSettings((ObjectNode) spec, errors);
         return new SpecReader((ObjectNode) spec, cron, errors).read(name);
+    }
+
+    /**
+     * Secrets are resolved in connector settings only: source, sink, the error sink and the router's route sinks.
+     * A {@code ${file:}} or {@code ${env:}} anywhere else in a transformation is an error (see
+     * {@link SecretResolver#rejectReferences}); other top-level fields are taken literally.
+     */
+    private void resolveConnectorSettings(ObjectNode spec, ValidationErrors errors) {
+        for (String connector : List.of("source", "sink", "errors")) {
+            JsonNode node = spec.get(connector);
+            if (node != null) {
+                secrets.resolve(node, connector, errors);
+            }
+        }
+        JsonNode steps = spec.get("transformations");
+        if (steps == null || !steps.isArray()) {
+            return;
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode step = steps.get(i);
+            String path = ValidationErrors.index("transformations", i);
+            if (!(step instanceof ObjectNode)) {
+                continue;
+            }
+            JsonNode routes = "router".equals(step.path("type").asText()) ? step.path("config").path("routes") : null;
+            ObjectNode withoutRouteSinks = ((ObjectNode) step).deepCopy();
+            if (routes != null && routes.isArray() && withoutRouteSinks.path("config").path("routes").isArray()) {
+                withoutRouteSinks.path("config").path("routes").forEach(r -> {
+                    if (r instanceof ObjectNode) {
+                        ((ObjectNode) r).remove("sink");
+                    }
+                });
+            }
+            SecretResolver.rejectReferences(withoutRouteSinks, path, errors);
+            if (routes != null && routes.isArray()) {
+                for (int r = 0; r < routes.size(); r++) {
+                    JsonNode sink = routes.get(r).get("sink");
+                    if (sink != null) {
+                        String routePath = ValidationErrors.index(ValidationErrors.child(ValidationErrors.child(path, "config"), "routes"), r);
+                        secrets.resolve(sink, ValidationErrors.child(routePath, "sink"), errors);
+                    }
+                }
+            }
+        }
     }
 
     private static JsonNode readTree(String text) {

@@ -18,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces secret references in a manifest tree before validation:
+ * Replaces secret references in the connector settings of a manifest before validation (the parser decides which
+ * parts those are; transformations are not):
  * <ul>
  *   <li>{@code ${env:NAME}} and {@code ${file:/path}} anywhere inside a string value (other {@code ${…}} forms,
  *       such as {@code insertField}'s {@code ${metadata.key}} and {@code ${now}}, are left alone);</li>
@@ -58,6 +59,34 @@ public final class SecretResolver {
     /** Resolves references in place. */
     public void resolve(JsonNode root, ValidationErrors errors) {
         walk(root, "", errors);
+    }
+
+    /** Resolves references in place in the subtree {@code node}, whose errors are reported under {@code path}. */
+    public void resolve(JsonNode node, String path, ValidationErrors errors) {
+        walk(node, path, errors);
+    }
+
+    /**
+     * Reports every {@code ${env:}} / {@code ${file:}} in {@code node} as an error and leaves it as it is: used for
+     * the parts of a manifest that are not connector settings (transformations), whose values end up in records —
+     * resolving there would let a manifest copy any file the job can read into its output.
+     */
+    public static void rejectReferences(JsonNode node, String path, ValidationErrors errors) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            if (PLACEHOLDER.matcher(node.asText()).find()) {
+                errors.add(path, "${file:} and ${env:} are resolved only in connector settings (source, sink, errors, "
+                        + "route sinks); a transformation cannot read files or environment variables");
+            }
+        } else if (node instanceof ObjectNode) {
+            node.fields().forEachRemaining(f -> rejectReferences(f.getValue(), ValidationErrors.child(path, f.getKey()), errors));
+        } else if (node instanceof ArrayNode) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectReferences(node.get(i), ValidationErrors.index(path, i), errors);
+            }
+        }
     }
 
     private void walk(JsonNode node, String path, ValidationErrors errors) {

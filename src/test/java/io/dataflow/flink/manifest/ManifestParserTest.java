@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ManifestParserTest {
 
@@ -113,5 +114,29 @@ class ManifestParserTest {
         ManifestException e = org.assertj.core.api.Assertions.catchThrowableOfType(ManifestException.class,
                 () -> parser().parse(SPEC.replace("topic: orders", "topic: orders\n    topik: typo"), "x"));
         assertThat(e.errors()).extracting(ValidationErrors.Error::path).containsExactly("source.config.topik");
+    }
+
+    @Test
+    void fileAndEnvReferencesResolveInConnectorSettingsOnly() throws Exception {
+        Path secret = Files.writeString(dir.resolve("topic.txt"), "resolved-topic\n");
+        String ref = "${file:" + secret + "}";
+        String yaml = "source: {type: kafka, config: {brokers: [\"b:9092\"], topic: \"" + ref + "\"}}\n"
+                + "transformations:\n"
+                + "  - {type: router, config: {routes: [{condition: \"$.a == 1\", sink: {type: kafka, config: {brokers: [\"b:9092\"], topic: \"" + ref + "\"}}}]}}\n"
+                + "sink: {type: kafka, config: {brokers: [\"b:9092\"], topic: \"" + ref + "\"}}\n"
+                + "errors: {type: kafka, config: {brokers: [\"b:9092\"], topic: \"" + ref + "\"}}\n";
+        Manifest m = parser().parse(yaml, "refs");
+        assertThat(m.source().config().raw("topic")).isEqualTo("resolved-topic");
+        assertThat(m.sink().config().raw("topic")).isEqualTo("resolved-topic");
+        assertThat(m.routes().get(0).sink().config().raw("topic")).isEqualTo("resolved-topic");
+        assertThat(m.errorSink().sink().config().raw("topic")).isEqualTo("resolved-topic");
+
+        String reading = "source: {type: kafka, config: {brokers: [\"b:9092\"], topic: t}}\n"
+                + "transformations: [{type: insertField, config: {fields: {copied: \"" + ref + "\"}}}]\n"
+                + "sink: {type: kafka, config: {brokers: [\"b:9092\"], topic: u}}\n";
+        assertThatThrownBy(() -> parser().parse(reading, "reads-a-file"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("transformations[0].config.fields.copied: ${file:} and ${env:} are resolved only in connector settings")
+                .hasMessageNotContaining("resolved-topic");
     }
 }

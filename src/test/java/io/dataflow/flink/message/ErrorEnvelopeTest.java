@@ -52,4 +52,37 @@ class ErrorEnvelopeTest {
         Message envelope = ErrorEnvelope.of(Message.of("{\"a\":1}"), "boom", "kafka", NOW);
         assertThat(MessageSerializer.INSTANCE.copy(envelope).dataAsString()).contains("\"original_message\":{\"a\":1}");
     }
+
+    /** Control characters are written as six-byte escapes: 256 KiB of them encode to 1.5 MB. */
+    @Test
+    void aPayloadThatGrowsWhenEncodedIsCutUntilTheEnvelopeFits() {
+        byte[] binary = new byte[600_000];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (1 + random.nextInt(31));
+        }
+        Message envelope = ErrorEnvelope.of(Message.of(binary), "record too large", "kafka", NOW);
+        assertThat(envelope.data().length).isLessThanOrEqualTo(ErrorEnvelope.MAX_ENCODED_BYTES);
+        assertThat(envelope.json().get("original_truncated").asBoolean()).isTrue();
+        assertThat(envelope.json().get("original_size").asInt()).isEqualTo(binary.length);
+        assertThat(envelope.json().get("original_data").asText()).isNotEmpty();
+        assertThat(envelope.json().at("/error/message").asText()).isEqualTo("record too large");
+    }
+
+    @Test
+    void aHugeReasonAndHugeMetadataAreCutUntilTheEnvelopeFits() {
+        String header = "h".repeat(700_000);
+        Message failed = Message.of("{\"id\":1}").putMetadata("topic", "orders").putMetadata("key", "k".repeat(400_000))
+                .putMetadata("headers", java.util.Map.of("trace", header));
+        Message envelope = ErrorEnvelope.of(failed, "reason ".repeat(300_000), "kafka", NOW);
+        assertThat(envelope.data().length).isLessThanOrEqualTo(ErrorEnvelope.MAX_ENCODED_BYTES);
+        JsonNode json = envelope.json();
+        assertThat(json.at("/original_message/id").asInt()).as("the small record itself is kept whole").isEqualTo(1);
+        assertThat(json.at("/error/message").asText()).startsWith("reason reason").hasSizeLessThan(10_000);
+        assertThat(json.at("/error/metadata/topic").asText()).isEqualTo("orders");
+        assertThat(json.at("/error/metadata_truncated").asBoolean()).isTrue();
+        assertThat(json.at("/error/metadata/headers/trace").asText()).hasSizeLessThan(10_000);
+        assertThat((String) envelope.metadata("key")).as("what a Kafka error sink writes as the record key").hasSizeLessThan(10_000);
+        assertThat((String) envelope.metadata("error")).hasSizeLessThan(10_000);
+    }
 }

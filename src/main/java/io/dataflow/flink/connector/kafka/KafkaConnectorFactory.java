@@ -76,13 +76,14 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     @Override
     public SinkConnector createSink(Config config, ConnectorContext context) {
         String topic = config.get(KafkaOptions.TOPIC);
+        RecordKeys keys = config.getOptional(KafkaOptions.KEY).map(RecordKeys::byPath).orElseGet(RecordKeys::byMetadata);
         if (!isExactlyOnce(config)) {
-            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config));
+            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config), keys);
         }
         String prefix = config.getOptional(KafkaOptions.TRANSACTIONAL_ID_PREFIX)
                 .orElseGet(() -> TransactionalIds.defaultPrefix(context.jobName(), context.role()));
         return new KafkaExactlyOnceSinkConnector(topic, KafkaClientProperties.forProducer(config), KafkaClientProperties.forAdmin(config),
-                new TransactionalIds(prefix, context.subtaskIndex()), context.parallelism());
+                new TransactionalIds(prefix, context.subtaskIndex()), context.parallelism(), keys);
     }
 
     private static boolean isExactlyOnce(Config config) {

@@ -2,13 +2,16 @@ package io.dataflow.flink.connector.kafka;
 
 import io.dataflow.flink.connector.BaseConnector;
 import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.RejectedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,12 @@ import java.util.TreeMap;
  *       attempt left open ({@link TransactionRecovery}).</li>
  * </ul>
  * Transactional ids are {@link TransactionalIds}. All methods run on the task thread.
+ *
+ * <p>Records Kafka would refuse because of their own content are found before they are sent ({@link TopicLimits}:
+ * too large for the producer or the topic, no key on a compacted topic) and go to the error sink; the transaction
+ * never sees them. A record the broker refuses all the same (the topic's configuration changed, a compressed batch
+ * over max.message.bytes) makes the transaction abortable: the flush fails, the transaction is aborted and the task
+ * restarts from the last checkpoint, as for any other send error.
  */
 public final class KafkaExactlyOnceSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -38,6 +47,9 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
     private final KafkaClientProperties adminProperties;
     private final TransactionalIds ids;
     private final int parallelism;
+    private final RecordKeys keys;
+    private RejectedRecordListener listener;
+    private TopicLimits limits;
 
     private long restoredCheckpointId;
     private List<PendingTransaction> restored = List.of();
@@ -49,8 +61,9 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
     private boolean connected;
 
     public KafkaExactlyOnceSinkConnector(String topic, KafkaClientProperties producerProperties, KafkaClientProperties adminProperties,
-                                         TransactionalIds ids, int parallelism) {
+                                         TransactionalIds ids, int parallelism, RecordKeys keys) {
         this.topic = topic;
+        this.keys = keys;
         this.producerProperties = producerProperties;
         this.adminProperties = adminProperties;
         this.ids = ids;
@@ -60,6 +73,11 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
     @Override
     public boolean requiresCheckpointing() {
         return true;
+    }
+
+    @Override
+    public void setRejectedRecordListener(RejectedRecordListener listener) {
+        this.listener = listener;
     }
 
     @Override
@@ -92,6 +110,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
                 throw e;
             }
             restored = List.of();
+            limits = TopicLimits.of(topic, producerProperties, adminProperties);
             connected = true;
             LOG.info("Successfully connected to Kafka (exactly-once): topic={}", topic);
         } finally {
@@ -104,10 +123,20 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
         if (!connected) {
             throw new IllegalStateException("Kafka sink written before connect (topic " + topic + ")");
         }
+        ProducerRecord<byte[], byte[]> record = KafkaRecordMessages.toRecord(topic, message, keys);
+        String refusal = limits.refusal(record);
+        if (refusal != null) {
+            if (listener == null) {
+                throw new IOException("failed to send message to Kafka topic " + topic + ": " + refusal);
+            }
+            LOG.warn("{}; the record goes to the error sink", refusal);
+            listener.rejected(message, refusal);
+            return;
+        }
         if (current == null) {
             current = KafkaTransaction.begin(producerProperties, ids.id(lastCheckpointId + 1), topic);
         }
-        current.send(KafkaRecordMessages.toRecord(topic, message));
+        current.send(record);
     }
 
     @Override

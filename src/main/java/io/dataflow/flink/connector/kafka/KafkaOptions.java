@@ -127,8 +127,8 @@ public final class KafkaOptions {
             .defaultValue("snappy").description("Compression of record batches (the newest original's default: snappy)").build();
     public static final ConfigOption<Boolean> ASYNC = ConfigOption.bool("async").defaultValue(true)
             .description("Accepted for manifests written for the original. Sends are always asynchronous (the producer "
-                    + "batches in the background) and are made durable on every checkpoint, when the sink flushes and "
-                    + "fails on any send error; false does not make sends synchronous").build();
+                    + "batches in the background) and are made durable on every checkpoint, when the sink flushes; "
+                    + "false does not make sends synchronous").build();
     public static final ConfigOption<Integer> FLUSH_MESSAGES = ConfigOption.integer("flushMessages").min(0)
             .description("Accepted for manifests written for the original; the Java producer batches by bytes "
                     + "(flushBytes) and time (flushFrequency), not by record count, so it has no effect").build();
@@ -136,6 +136,11 @@ public final class KafkaOptions {
             .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
     public static final ConfigOption<Duration> FLUSH_FREQUENCY = ConfigOption.duration("flushFrequency")
             .description("How long a batch may wait to fill up before it is sent (linger.ms)").build();
+    public static final ConfigOption<String> KEY = ConfigOption.string("key")
+            .description("Dot path of the field whose value becomes the record key (e.g. customer.id; strings as they are, "
+                    + "other values as text; no value = no key). Default: metadata key when it is a string (a Kafka "
+                    + "source's key), else metadata id (the row id of the PostgreSQL, ClickHouse, Trino and CDC sources), "
+                    + "else no key").build();
     public static final String EXACTLY_ONCE = "exactly-once";
 
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOption.enumOf("deliveryGuarantee", "at-least-once", EXACTLY_ONCE)
@@ -159,7 +164,7 @@ public final class KafkaOptions {
             CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
             BOUNDED, ISOLATION_LEVEL);
 
-    public static final List<ConfigOption<?>> SINK = List.of(BROKERS, TOPIC, SECURITY_PROTOCOL, TLS, SASL, REQUIRED_ACKS, IDEMPOTENT,
+    public static final List<ConfigOption<?>> SINK = List.of(BROKERS, TOPIC, KEY, SECURITY_PROTOCOL, TLS, SASL, REQUIRED_ACKS, IDEMPOTENT,
             MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE,
             TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
 }

@@ -45,11 +45,9 @@ final class KafkaRecordMessages {
         return new Message(record.value() == null ? EMPTY : record.value(), metadata, millis);
     }
 
-    /** The record a sink writes: value = the payload as is, key = metadata {@code key} when it is a string. */
-    static ProducerRecord<byte[], byte[]> toRecord(String topic, Message message) {
-        Object key = message.metadata(KEY);
-        byte[] keyBytes = key instanceof String ? ((String) key).getBytes(StandardCharsets.UTF_8) : null;
-        return new ProducerRecord<>(topic, keyBytes, message.data());
+    /** The record a sink writes: value = the payload as is, key as {@link RecordKeys} says. */
+    static ProducerRecord<byte[], byte[]> toRecord(String topic, Message message, RecordKeys keys) {
+        return new ProducerRecord<>(topic, keys.keyOf(message), message.data());
     }
 
     /** Header values as UTF-8 strings (a null value as ""); for a repeated name the last value wins, as in a Go map. */

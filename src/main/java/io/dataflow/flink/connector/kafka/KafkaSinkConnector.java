@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.kafka;
 
 import io.dataflow.flink.connector.BaseConnector;
 import io.dataflow.flink.connector.ConnectorClosedException;
+import io.dataflow.flink.connector.RejectedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -13,13 +14,22 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes every message to one topic: value = the payload as is, key = metadata {@code key} when it is a string
- * (reference §4.1). Sends are asynchronous; {@link #flush()} — called by the runtime on every checkpoint — waits for
- * all of them and fails if any failed, which makes the sink at-least-once. A failed send also fails the next
- * {@link #write}, so a broken sink stops early instead of at the next checkpoint.
+ * Writes every message to one topic: value = the payload as is, key as {@link RecordKeys} says. Sends are
+ * asynchronous; {@link #flush()} — called by the runtime on every checkpoint — waits for all of them, which makes the
+ * sink at-least-once.
+ *
+ * <p>A record Kafka refuses because of its own content ({@link RecordRefusals}: too large, no key on a compacted topic,
+ * …) goes to the {@link RejectedRecordListener} (the error sink) when there is one, and the records that shared its
+ * batch are sent again; the flush succeeds. Any other send error fails the flush, and the next {@link #write}, so a
+ * broken sink stops early instead of at the next checkpoint. Without a listener a refused record fails the flush too.
+ * Callbacks run on the producer's I/O thread and only queue; the listener is called on the task thread.
  */
 public final class KafkaSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -29,14 +39,26 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
 
     private final String topic;
     private final KafkaClientProperties properties;
+    private final RecordKeys keys;
 
     private volatile KafkaProducer<byte[], byte[]> producer;
-    /** The first send failure since the last flush; set by the producer's I/O thread. */
+    private RejectedRecordListener listener;
+    /** The first send failure that is not one record's; set by the producer's I/O thread. */
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    /** Records Kafka refused, with the reason, for the listener. */
+    private final Queue<Refused> refused = new ConcurrentLinkedQueue<>();
+    /** Records that only shared a batch with a refused one: sent again. */
+    private final Queue<Message> toResend = new ConcurrentLinkedQueue<>();
 
-    public KafkaSinkConnector(String topic, KafkaClientProperties properties) {
+    public KafkaSinkConnector(String topic, KafkaClientProperties properties, RecordKeys keys) {
         this.topic = topic;
         this.properties = properties;
+        this.keys = keys;
+    }
+
+    @Override
+    public void setRejectedRecordListener(RejectedRecordListener listener) {
+        this.listener = listener;
     }
 
     @Override
@@ -58,13 +80,26 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     @Override
     public void write(Message message) throws IOException {
         throwIfSendFailed();
+        reportRefusedAndResend();
+        send(message);
+    }
+
+    private void send(Message message) throws IOException {
         KafkaProducer<byte[], byte[]> p = producer;
         if (p == null) {
             throw new IllegalStateException("Kafka sink written before connect (topic " + topic + ")");
         }
+        boolean reportRefusals = listener != null;
         try {
-            p.send(KafkaRecordMessages.toRecord(topic, message), (metadata, error) -> {
-                if (error != null) {
+            p.send(KafkaRecordMessages.toRecord(topic, message, keys), (metadata, error) -> {
+                if (error == null) {
+                    return;
+                }
+                if (reportRefusals && RecordRefusals.refusesRecord(error)) {
+                    refused.add(new Refused(message, RecordRefusals.reason(topic, error)));
+                } else if (RecordRefusals.isBatchmateOfRefused(error)) {
+                    toResend.add(message);
+                } else {
                     sendFailure.compareAndSet(null, error);
                 }
             });
@@ -74,13 +109,34 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
         }
     }
 
+    /** Waits for every send; records sent again (batchmates of a refused one) are waited for too. */
     @Override
     public void flush() throws IOException {
         KafkaProducer<byte[], byte[]> p = producer;
-        if (p != null) {
-            p.flush();
+        if (p == null) {
+            throwIfSendFailed();
+            return;
         }
-        throwIfSendFailed();
+        do {
+            p.flush();
+            throwIfSendFailed();
+        } while (reportRefusedAndResend());
+    }
+
+    /** Hands refused records to the listener and sends their batchmates again; true when it sent any. */
+    private boolean reportRefusedAndResend() throws IOException {
+        for (Refused r = refused.poll(); r != null; r = refused.poll()) {
+            LOG.warn("Kafka refused a record for topic {}; it goes to the error sink: {}", topic, r.reason());
+            listener.rejected(r.message(), r.reason());
+        }
+        List<Message> again = new ArrayList<>();
+        for (Message m = toResend.poll(); m != null; m = toResend.poll()) {
+            again.add(m);
+        }
+        for (Message m : again) {
+            send(m);
+        }
+        return !again.isEmpty();
     }
 
     private void throwIfSendFailed() throws IOException {
@@ -113,5 +169,8 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     @Override
     public String toString() {
         return "KafkaSinkConnector{topic=" + topic + "}";
+    }
+
+    private record Refused(Message message, String reason) {
     }
 }

@@ -81,6 +81,15 @@ final class KafkaValidation {
 
     static void validateSink(Config config, ValidationErrors errors) {
         validateAddress(config, errors);
+        config.getOptional(KafkaOptions.KEY).ifPresent(path -> {
+            try {
+                if (RecordKeys.byPath(path).isWholeRecord()) {
+                    errors.add(config.pathOf(KafkaOptions.KEY), "must be the dot path of a field (e.g. customer.id)");
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(config.pathOf(KafkaOptions.KEY), e.getMessage());
+            }
+        });
         validateTopic(config, errors);
         validateSecurity(config, errors);
         if (config.get(KafkaOptions.IDEMPOTENT)) {
@@ -108,10 +117,38 @@ final class KafkaValidation {
         java.util.List<String> brokers = config.get(KafkaOptions.BROKERS);
         if (brokers != null && brokers.stream().allMatch(String::isBlank)) {
             errors.add(config.pathOf(KafkaOptions.BROKERS), "must name at least one broker (host:port)");
+        } else if (brokers != null) {
+            brokers.stream().map(String::trim).filter(b -> !b.isEmpty() && !isHostAndPort(b)).findFirst().ifPresent(b ->
+                    errors.add(config.pathOf(KafkaOptions.BROKERS), "\"" + b + "\" is not host:port (every broker needs a host "
+                            + "and a port, e.g. kafka:9092)"));
         }
         String topic = config.get(KafkaOptions.TOPIC);
         if (topic != null && topic.isBlank()) {
             errors.add(config.pathOf(KafkaOptions.TOPIC), "must not be empty");
+        }
+    }
+
+    /**
+     * {@code host:port} with a port 1–65535 ({@code [v6 address]:port} too). The client would otherwise take
+     * {@code 9092} for a host name and fail only at connect time, with an unresolvable address.
+     */
+    static boolean isHostAndPort(String broker) {
+        int colon = broker.lastIndexOf(':');
+        if (colon <= 0 || colon == broker.length() - 1) {
+            return false;
+        }
+        String host = broker.substring(0, colon);
+        if (host.startsWith("[") != host.endsWith("]") || host.equals("[]") || host.contains(" ")) {
+            return false;
+        }
+        if (!host.startsWith("[") && host.contains(":")) {
+            return false; // an IPv6 address without brackets: its port cannot be told apart
+        }
+        try {
+            int port = Integer.parseInt(broker.substring(colon + 1));
+            return port >= 1 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.trino;
 
+import io.dataflow.flink.connector.ClearTextCredentials;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ValidationErrors;
 
@@ -60,6 +61,11 @@ final class TrinoValidation {
             errors.add(config.pathOf(TrinoOptions.SERVER_URL), "keycloak authentication needs an https:// Trino URL "
                     + "(bearer tokens are only sent over TLS)");
         }
+        config.getOptional(TrinoOptions.KEYCLOAK).ifPresent(keycloak -> {
+            if (ClearTextCredentials.wouldExpose(keycloak.get(TrinoOptions.KEYCLOAK_SERVER_URL))) {
+                errors.add(keycloak.pathOf(TrinoOptions.KEYCLOAK_SERVER_URL), ClearTextCredentials.NEEDS_HTTPS);
+            }
+        });
         try {
             KeycloakCredentials.from(config);
         } catch (IllegalArgumentException e) {

@@ -341,7 +341,7 @@ class KafkaConnectorsITCase {
         // The producer waits max.block.ms for metadata (60 s by default); a short wait keeps the test quick.
         KafkaClientProperties properties = KafkaClientProperties.forProducer(config).with(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
         long start = System.nanoTime();
-        try (KafkaSinkConnector sink = new KafkaSinkConnector(topic, properties)) {
+        try (KafkaSinkConnector sink = new KafkaSinkConnector(topic, properties, RecordKeys.byMetadata())) {
             sink.connect();
             assertThatThrownBy(() -> {
                 sink.write(Message.of("{\"a\":1}"));

@@ -1,0 +1,136 @@
+package io.dataflow.flink.cli;
+
+import io.dataflow.flink.testing.Kafka;
+import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shaded jar as users start it, {@code java -jar target/dataflow-flink.jar …} (built by {@code package} before the
+ * integration tests): an invalid manifest without {@code --local} is exit 2 naming the field, a taken port is one
+ * line, and {@code kill -9} of the launcher takes the job's JVM (the launcher's child) with it.
+ */
+@RealServers(Server.KAFKA)
+class LauncherITCase {
+
+    @TempDir
+    Path work;
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("dataflow.project.dir", ".")).resolve("target/dataflow-flink.jar");
+        assertThat(jar).as("built by mvn package before integration tests").exists();
+        return jar;
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Path log = work.resolve("run-" + UUID.randomUUID() + ".log");
+        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command ends").isTrue();
+        } finally {
+            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private Path boundedManifest() throws Exception {
+        String topic = "launcher-" + UUID.randomUUID().toString().substring(0, 8);
+        Kafka.createTopic(topic, 1);
+        Kafka.produce(topic, 3, i -> "{\"id\":" + i + "}");
+        Path manifest = work.resolve(topic + ".yaml");
+        Files.writeString(manifest, "source: {type: kafka, config: {brokers: [\"" + Kafka.bootstrap() + "\"], topic: " + topic
+                + ", consumerGroup: " + topic + ", bounded: true}}\n"
+                + "sink: {type: kafka, config: {brokers: [\"" + Kafka.bootstrap() + "\"], topic: " + topic + "-out}}\n");
+        return manifest;
+    }
+
+    @Test
+    void runWithoutLocalRejectsAnInvalidManifestWithExitTwoNamingTheField() throws Exception {
+        Path bad = work.resolve("bad.yaml");
+        Files.writeString(bad, "source: {type: kafka, config: {brokers: 9092, topic: t}}\nsink: {type: kafka, config: {brokers: [\"kafka:9092\"]}}\n");
+        Result result = run("run", bad.toString());
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.output()).contains("source.config.brokers: \"9092\" is not host:port", "sink.config.topic: required")
+                .doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void aTakenMetricsPortIsOneLineNotAStackTrace() throws Exception {
+        Path manifest = boundedManifest();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result result = run("run", "--local", "--web-port", "0", "--metrics-port", String.valueOf(taken.getLocalPort()),
+                    "--checkpoint-dir", work.resolve("cp").toString(), manifest.toString());
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+            assertThat(result.output()).contains("error: --metrics-port " + taken.getLocalPort() + ": 127.0.0.1:" + taken.getLocalPort() + " is in use")
+                    .doesNotContain("Exception", "\tat ");
+        }
+    }
+
+    @Test
+    void aTakenWebPortIsOneLineNotAStackTrace() throws Exception {
+        Path manifest = boundedManifest();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result result = run("run", "--local", "--web-port", String.valueOf(taken.getLocalPort()), "--metrics-port", "0",
+                    "--checkpoint-dir", work.resolve("cp").toString(), manifest.toString());
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+            assertThat(result.output()).contains("error: --web-port " + taken.getLocalPort() + ": 127.0.0.1:" + taken.getLocalPort() + " is in use")
+                    .doesNotContain("Exception", "\tat ", "Flink web UI");
+        }
+    }
+
+    @Test
+    void killMinusNineOfTheLauncherEndsTheJobsJvm() throws Exception {
+        String topic = "launcher-kill-" + UUID.randomUUID().toString().substring(0, 8);
+        Kafka.createTopic(topic, 1);
+        Path manifest = work.resolve(topic + ".yaml");
+        Files.writeString(manifest, "source: {type: kafka, config: {brokers: [\"" + Kafka.bootstrap() + "\"], topic: " + topic
+                + ", consumerGroup: " + topic + "}}\n" // unbounded: runs until stopped
+                + "sink: {type: kafka, config: {brokers: [\"" + Kafka.bootstrap() + "\"], topic: " + topic + "-out}}\n");
+        Path log = work.resolve("kill.log");
+        Process launcher = new ProcessBuilder("java", "-jar", jar().toString(), "run", "--local", "--web-port", "0", "--metrics-port", "0",
+                "--checkpoint-dir", work.resolve("cp").toString(), manifest.toString())
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<ProcessHandle> children = List.of();
+        try {
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (!Files.readString(log).contains("Successfully connected to Kafka")) {
+                assertThat(launcher.isAlive()).as("running (log: %s)", Files.readString(log)).isTrue();
+                assertThat(System.currentTimeMillis()).as("the job starts (log: %s)", Files.readString(log)).isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            children = launcher.toHandle().descendants().toList();
+            assertThat(children).as("java -jar runs the job in a child JVM").isNotEmpty();
+
+            launcher.destroyForcibly(); // SIGKILL: no shutdown hook of the launcher runs
+            assertThat(launcher.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+            long gone = System.currentTimeMillis() + 10_000;
+            while (children.stream().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < gone) {
+                Thread.sleep(100);
+            }
+            assertThat(children).as("the child JVM ends with its parent").noneMatch(ProcessHandle::isAlive);
+        } finally {
+            children.forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
+}
