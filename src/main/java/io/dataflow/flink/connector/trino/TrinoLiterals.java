@@ -27,6 +27,10 @@ import java.util.UUID;
  * date-times, dates or epoch numbers (above 1e10 taken as milliseconds, else seconds), ROW/ARRAY/MAP through
  * {@code CAST(JSON '…' AS type)}, strings quoted and anything else JSON-encoded. A value the column cannot hold is
  * refused here, naming the column, so that one record goes to the error sink instead of failing the batch.
+ *
+ * <p>Values equal in the column's type get the same literal (integers, decimals rounded to the column's scale as
+ * Trino's cast rounds, floats in Java's shortest text, UUIDs in lower case, times in UTC): the upsert's MERGE
+ * compares keys by their literals, and two source rows for one key would insert the key twice.
  */
 final class TrinoLiterals {
 
@@ -50,13 +54,13 @@ final class TrinoLiterals {
     static String literal(String column, String type, JsonNode value) throws TrinoRecordRefusedException {
         String t = type.toLowerCase(Locale.ROOT).trim();
         if (value == null || value.isNull() || value.isMissingNode()) {
-            return "CAST(NULL AS " + type + ")";
+            return nullLiteral(type);
         }
         try {
             return switch (family(t)) {
                 case INTEGER -> "CAST(" + integer(value, t) + " AS " + type + ")";
-                case FLOATING -> "CAST(" + TrinoSql.quoteString(floating(value)) + " AS " + type + ")";
-                case DECIMAL -> "CAST(" + TrinoSql.quoteString(decimal(value)) + " AS " + type + ")";
+                case FLOATING -> "CAST(" + TrinoSql.quoteString(floating(value, t)) + " AS " + type + ")";
+                case DECIMAL -> "CAST(" + TrinoSql.quoteString(decimal(value, t)) + " AS " + type + ")";
                 case BOOLEAN -> bool(value);
                 case TEXT -> "CAST(" + TrinoSql.quoteString(text(value)) + " AS " + type + ")";
                 case DATE -> "DATE " + TrinoSql.quoteString(date(value).toString());
@@ -73,6 +77,11 @@ final class TrinoLiterals {
             throw new TrinoRecordRefusedException("column " + column + " (" + type + "): " + describe(value) + " "
                     + (e.getMessage() == null ? "does not fit" : e.getMessage()));
         }
+    }
+
+    /** A typed NULL: what an absent or null value becomes. */
+    static String nullLiteral(String type) {
+        return "CAST(NULL AS " + type + ")";
     }
 
     enum Family { INTEGER, FLOATING, DECIMAL, BOOLEAN, TEXT, DATE, TIMESTAMP, TIMESTAMP_TZ, TIME, JSON_TYPE, VARBINARY,
@@ -141,23 +150,33 @@ final class TrinoLiterals {
         return n.toString();
     }
 
-    private static String floating(JsonNode value) {
+    /** The shortest text of the value as a double (real: as a float), so that 1, 1.0 and 1e0 are one literal. */
+    private static String floating(JsonNode value, String type) {
         String text = value.isNumber() ? value.numberValue().toString() : value.isTextual() ? value.textValue().trim() : null;
         if (text == null) {
             throw new IllegalArgumentException("is not a number");
         }
-        Double.parseDouble(text); // NaN, Infinity and exponents are fine; anything else throws
-        return text;
+        // NaN, Infinity and exponents are fine; anything else throws
+        return type.equals("real") ? Float.toString(Float.parseFloat(text)) : Double.toString(Double.parseDouble(text));
     }
 
-    private static String decimal(JsonNode value) {
+    /** The value at the column's scale, rounded half up as Trino's cast from text rounds: 1, 1.0 and 1.004 are 1.00 in decimal(10,2). */
+    private static String decimal(JsonNode value, String type) {
+        BigDecimal d;
         if (value.isNumber()) {
-            return value.decimalValue().toPlainString();
+            d = value.decimalValue();
+        } else if (value.isTextual()) {
+            d = new BigDecimal(value.textValue().trim());
+        } else {
+            throw new IllegalArgumentException("is not a number");
         }
-        if (value.isTextual()) {
-            return new BigDecimal(value.textValue().trim()).toPlainString();
-        }
-        throw new IllegalArgumentException("is not a number");
+        return d.setScale(decimalScale(type), java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /** {@code decimal(p, s)} → s; a bare {@code decimal} is decimal(38, 0) in Trino. */
+    static int decimalScale(String type) {
+        int comma = type.indexOf(',');
+        return comma < 0 ? 0 : Integer.parseInt(type.substring(comma + 1, type.indexOf(')', comma)).trim());
     }
 
     private static String bool(JsonNode value) {

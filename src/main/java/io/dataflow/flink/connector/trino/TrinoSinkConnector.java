@@ -54,6 +54,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     /** Null until the table is known (a flattened raw table is created from the first batch). */
     private TrinoRowEncoder encoder;
     private int conflictKeyIndex = -1;
+    /** The literal of an absent or null key (upsert mode): such a record can never match a row. */
+    private String nullKeyLiteral;
 
     TrinoSinkConnector(TrinoSinkSettings settings, ConnectorContext context) {
         this(settings, context, Duration.ofSeconds(2));
@@ -145,7 +147,12 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         List<Row> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             try {
-                rows.add(new Row(i, batch.get(i), encoder.encode(batch.get(i))));
+                List<String> literals = encoder.encode(batch.get(i));
+                if (settings.upsertMode() && literals.get(conflictKeyIndex).equals(nullKeyLiteral)) {
+                    throw new TrinoRecordRefusedException("conflictKey " + settings.conflictKey() + " is null or absent:"
+                            + " an upsert matches rows by this key, and a record without one can never be updated or replaced");
+                }
+                rows.add(new Row(i, batch.get(i), literals));
             } catch (TrinoRecordRefusedException e) {
                 refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
             }
@@ -173,7 +180,11 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
     }
 
-    /** MERGE fails when two source rows match one target row, so only the last record of each key is written. */
+    /**
+     * MERGE fails when two source rows match one target row, and inserts a key twice when two source rows carry a
+     * key the table does not have yet, so only the last record of each key is written. Keys are compared by their
+     * literals, which are equal for values equal in the key column's type ({@link TrinoLiterals}).
+     */
     private List<Row> lastPerKey(List<Row> rows) {
         Map<String, Row> last = new LinkedHashMap<>();
         for (Row row : rows) {
@@ -262,6 +273,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                 throw new TrinoException("Trino sink " + settings.table() + ": conflictKey " + settings.conflictKey()
                         + " is not a column of the table (columns: " + names + ")");
             }
+            String keyType = new ArrayList<>(encoder.columns().values()).get(conflictKeyIndex);
+            nullKeyLiteral = TrinoLiterals.nullLiteral(keyType);
         }
     }
 

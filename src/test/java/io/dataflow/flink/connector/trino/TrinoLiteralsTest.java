@@ -31,13 +31,28 @@ class TrinoLiteralsTest {
     void floatsDecimalsAndBooleansKeepTheirExactText() throws Exception {
         assertThat(literal("double", "1.5E300")).isEqualTo("CAST('1.5E300' AS double)");
         assertThat(literal("real", "\"NaN\"")).isEqualTo("CAST('NaN' AS real)");
-        assertThat(literal("decimal(38,10)", "1234567.0123")).isEqualTo("CAST('1234567.0123' AS decimal(38,10))");
+        assertThat(literal("decimal(38,10)", "1234567.0123")).isEqualTo("CAST('1234567.0123000000' AS decimal(38,10))");
         assertThat(literal("decimal(38,10)", "\"12345678901234567890.0123456789\"")).as("beyond double: as text")
                 .isEqualTo("CAST('12345678901234567890.0123456789' AS decimal(38,10))");
         assertThat(literal("boolean", "\"TRUE\"")).isEqualTo("TRUE");
         assertThat(literal("boolean", "0")).isEqualTo("FALSE");
         assertThatThrownBy(() -> literal("boolean", "\"yes\"")).hasMessageContaining("is not a boolean");
         assertThatThrownBy(() -> literal("double", "\"1,5\"")).isInstanceOf(TrinoRecordRefusedException.class);
+    }
+
+    @Test
+    void valuesEqualInTheColumnsTypeHaveOneLiteralSoThatUpsertKeysCompareTyped() throws Exception {
+        assertThat(literal("integer", "1.0")).isEqualTo(literal("integer", "1")).isEqualTo(literal("integer", "\"1\""));
+        assertThat(literal("decimal(10,2)", "1")).isEqualTo(literal("decimal(10,2)", "\"1.0\""))
+                .isEqualTo(literal("decimal(10,2)", "1.004")).isEqualTo("CAST('1.00' AS decimal(10,2))");
+        assertThat(literal("decimal(10,2)", "1.005")).as("rounded half up, as Trino's cast").isEqualTo("CAST('1.01' AS decimal(10,2))");
+        assertThat(literal("decimal", "\"7.0\"")).isEqualTo("CAST('7' AS decimal)");
+        assertThat(literal("double", "1")).isEqualTo(literal("double", "\"1.0\"")).isEqualTo(literal("double", "1e0"))
+                .isEqualTo("CAST('1.0' AS double)");
+        assertThat(literal("real", "\"0.5\"")).isEqualTo(literal("real", "5e-1"));
+        assertThat(literal("uuid", "\"0AB1C2D3-0000-4000-8000-00000000000F\""))
+                .isEqualTo(literal("uuid", "\"0ab1c2d3-0000-4000-8000-00000000000f\""));
+        assertThat(literal("timestamp(6)", "\"2026-01-01T10:00:00+01:00\"")).isEqualTo(literal("timestamp(6)", "\"2026-01-01 09:00:00\""));
     }
 
     @Test
