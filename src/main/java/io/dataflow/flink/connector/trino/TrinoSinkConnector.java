@@ -136,8 +136,41 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         rejectedRecordListener.rejected(r.record(), r.reason());
     }
 
-    /** A record's literals with its position in the batch, for reporting in batch order. */
-    private record Row(int position, Message message, List<String> literals) {
+    /**
+     * A record's literals with its position in the batch, for reporting in batch order, and the columns it carries
+     * ({@code carried} null: all of them).
+     */
+    private record Row(int position, Message message, List<String> literals, boolean[] carried) {
+
+        boolean carries(int column) {
+            return carried == null || carried[column];
+        }
+
+        /** This (later) record of a key over an earlier one: the columns this one does not carry keep the earlier values. */
+        Row over(Row earlier) {
+            if (carried == null) {
+                return this;
+            }
+            List<String> merged = new ArrayList<>(literals);
+            boolean[] mergedCarried = carried.clone();
+            for (int i = 0; i < merged.size(); i++) {
+                if (!carried[i] && earlier.carries(i)) {
+                    merged.set(i, earlier.literals().get(i));
+                    mergedCarried[i] = true;
+                }
+            }
+            return new Row(position, message, merged, mergedCarried);
+        }
+
+        /** The VALUES row: the literals, then whether the record carries each of {@code partialColumns}. */
+        List<String> values(List<Integer> partialColumns) {
+            if (partialColumns.isEmpty()) {
+                return literals;
+            }
+            List<String> values = new ArrayList<>(literals);
+            partialColumns.forEach(i -> values.add(carries(i) ? "TRUE" : "FALSE"));
+            return values;
+        }
     }
 
     /** Runs on the background thread; never touches the buffer and never calls the listener. */
@@ -147,14 +180,14 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         List<Row> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             try {
-                List<String> literals = encoder.encode(batch.get(i));
-                if (settings.upsertMode() && literals.get(conflictKeyIndex).equals(nullKeyLiteral)) {
+                TrinoRowEncoder.EncodedRow encoded = encoder.encode(batch.get(i));
+                if (settings.upsertMode() && encoded.literals().get(conflictKeyIndex).equals(nullKeyLiteral)) {
                     throw new TrinoRecordRefusedException("conflictKey " + settings.conflictKey() + " is null or absent:"
                             + " an upsert matches rows by this key, and a record without one can never be updated or replaced");
                 }
-                rows.add(new Row(i, batch.get(i), literals));
+                rows.add(new Row(i, batch.get(i), encoded.literals(), encoded.carried()));
             } catch (TrinoRecordRefusedException e) {
-                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null, null), e.getMessage()));
             }
         }
         if (!refused.isEmpty() && rejectedRecordListener == null) {
@@ -183,20 +216,40 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     /**
      * MERGE fails when two source rows match one target row, and inserts a key twice when two source rows carry a
      * key the table does not have yet, so only the last record of each key is written. Keys are compared by their
-     * literals, which are equal for values equal in the key column's type ({@link TrinoLiterals}).
+     * literals, which are equal for values equal in the key column's type ({@link TrinoLiterals}). A column the
+     * last record does not carry keeps the value of the key's latest record that does, as if they were applied in
+     * order.
      */
     private List<Row> lastPerKey(List<Row> rows) {
         Map<String, Row> last = new LinkedHashMap<>();
         for (Row row : rows) {
             String key = row.literals().get(conflictKeyIndex);
-            last.remove(key);
-            last.put(key, row);
+            Row earlier = last.remove(key);
+            last.put(key, earlier == null ? row : row.over(earlier));
         }
         return last.size() == rows.size() ? rows : new ArrayList<>(last.values());
     }
 
-    private static List<List<Row>> chunks(List<Row> rows) {
-        List<List<String>> literals = rows.stream().map(Row::literals).toList();
+    /** In upsert mode, the columns some of these records do not carry: a matched row keeps its value there. */
+    private List<Integer> partialColumns(List<Row> rows) {
+        List<Integer> partial = new ArrayList<>();
+        if (!settings.upsertMode()) {
+            return partial;
+        }
+        for (int i = 0; i < encoder.columns().size(); i++) {
+            for (Row row : rows) {
+                if (!row.carries(i)) {
+                    partial.add(i);
+                    break;
+                }
+            }
+        }
+        return partial;
+    }
+
+    private List<List<Row>> chunks(List<Row> rows) {
+        List<Integer> partial = partialColumns(rows); // a statement's own partial columns are a subset: sizes are upper bounds
+        List<List<String>> literals = rows.stream().map(r -> r.values(partial)).toList();
         List<List<Row>> out = new ArrayList<>();
         int from = 0;
         for (List<List<String>> chunk : TrinoStatements.chunks(literals)) {
@@ -209,9 +262,10 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     /** One statement for these rows, retried on transient failures; null when written, else the data error. */
     private String writeStatement(List<Row> rows) throws TrinoException {
         List<String> columns = TrinoStatements.names(encoder.columns());
-        List<List<String>> values = rows.stream().map(Row::literals).toList();
+        List<Integer> partial = partialColumns(rows);
+        List<List<String>> values = rows.stream().map(r -> r.values(partial)).toList();
         String sql = settings.upsertMode()
-                ? TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), values)
+                ? TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), partial, values)
                 : TrinoStatements.insert(settings.table(), columns, values);
         try {
             withRetries(() -> access.execute(sql));

@@ -114,4 +114,23 @@ class TrinoUpsertKeysITCase {
         assertThat(upsert("decimal_keys", "k", "{\"k\":\"1.000\",\"name\":\"e\"}")).isEmpty();
         assertThat(rows("decimal_keys", "CAST(k AS varchar)")).containsExactly(List.of("1.00", "e"), List.of("2.50", "d"));
     }
+
+    @Test
+    void anUpsertNeverChangesAColumnTheRecordDoesNotCarry() throws Exception {
+        String table = "partial";
+        String t = "lake." + lakeSchema + "." + table;
+        Trino.execute("CREATE TABLE " + t + " (id bigint, name varchar, note varchar)");
+        Trino.execute("INSERT INTO " + t + " VALUES (1, 'a', 'large unchanged text'), (3, 'c', 'kept')");
+        assertThat(upsert(table, "id",
+                "{\"id\":1,\"name\":\"b\"}",                              // no note: a CDC update with an unchanged TOASTed column
+                "{\"id\":2,\"name\":\"x\",\"note\":\"first\"}",
+                "{\"id\":2,\"name\":\"y\"}",                              // same key later in the batch, without note
+                "{\"id\":3,\"name\":\"c2\",\"note\":null}",              // an explicit null does set NULL
+                "{\"id\":4,\"name\":\"new\"}")).isEmpty();
+        assertThat(Trino.rows("SELECT id, name, note FROM " + t + " ORDER BY id")).containsExactly(
+                List.of(1L, "b", "large unchanged text"),
+                List.of(2L, "y", "first"),
+                java.util.Arrays.asList(3L, "c2", null),
+                java.util.Arrays.asList(4L, "new", null));
+    }
 }
