@@ -28,8 +28,9 @@ import java.util.UUID;
  * {@code CAST(JSON '…' AS type)}, strings quoted and anything else JSON-encoded. A value the column cannot hold is
  * refused here, naming the column, so that one record goes to the error sink instead of failing the batch.
  *
- * <p>Values equal in the column's type get the same literal (integers, decimals rounded to the column's scale as
- * Trino's cast rounds, floats in Java's shortest text, UUIDs in lower case, times in UTC): the upsert's MERGE
+ * <p>Values equal in the column's type get the same literal (integers, decimals rounded to the column's scale and
+ * times to the column's precision as Trino's cast rounds, text beyond varchar(n) refused, floats in
+ * Java's shortest text, UUIDs in lower case, times in UTC): the upsert's MERGE
  * compares keys by their literals, and two source rows for one key would insert the key twice.
  */
 final class TrinoLiterals {
@@ -62,10 +63,10 @@ final class TrinoLiterals {
                 case FLOATING -> "CAST(" + TrinoSql.quoteString(floating(value, t)) + " AS " + type + ")";
                 case DECIMAL -> "CAST(" + TrinoSql.quoteString(decimal(value, t)) + " AS " + type + ")";
                 case BOOLEAN -> bool(value);
-                case TEXT -> "CAST(" + TrinoSql.quoteString(text(value)) + " AS " + type + ")";
+                case TEXT -> "CAST(" + TrinoSql.quoteString(bounded(text(value), t)) + " AS " + type + ")";
                 case DATE -> "DATE " + TrinoSql.quoteString(date(value).toString());
-                case TIMESTAMP -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(utc(value))) + " AS " + type + ")";
-                case TIMESTAMP_TZ -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(utc(value)) + " UTC") + " AS " + type + ")";
+                case TIMESTAMP -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(atPrecision(utc(value), t))) + " AS " + type + ")";
+                case TIMESTAMP_TZ -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(atPrecision(utc(value), t)) + " UTC") + " AS " + type + ")";
                 case TIME -> "CAST(" + TrinoSql.quoteString(time(value)) + " AS " + type + ")";
                 case JSON_TYPE -> "JSON " + TrinoSql.quoteString(json(value));
                 case VARBINARY -> "from_base64(" + TrinoSql.quoteString(base64(value)) + ")";
@@ -193,6 +194,42 @@ final class TrinoLiterals {
             }
         }
         throw new IllegalArgumentException("is not a boolean");
+    }
+
+    private static final java.util.regex.Pattern PRECISION = java.util.regex.Pattern.compile("^(?:timestamp|varchar)\\((\\d+)\\)");
+
+    /** The time rounded half up to the fractional digits of timestamp(p) (a bare timestamp is timestamp(3)). */
+    static LocalDateTime atPrecision(LocalDateTime time, String type) {
+        java.util.regex.Matcher m = PRECISION.matcher(type);
+        int digits = m.find() ? Integer.parseInt(m.group(1)) : 3;
+        if (digits >= 9) {
+            return time;
+        }
+        long unit = BigInteger.TEN.pow(9 - digits).longValueExact();
+        long remainder = time.getNano() % unit;
+        LocalDateTime down = time.minusNanos(remainder);
+        return remainder * 2 >= unit ? down.plusNanos(unit) : down;
+    }
+
+    /**
+     * Text for varchar(n): longer text is refused, as Trino's INSERT refuses it ("Cannot truncate non-space
+     * characters") — the explicit CAST of the literal would cut it silently; only trailing spaces beyond n are cut.
+     */
+    private static String bounded(String text, String type) {
+        java.util.regex.Matcher m = PRECISION.matcher(type);
+        if (!type.startsWith("varchar") || !m.find()) {
+            return text;
+        }
+        int n = Integer.parseInt(m.group(1));
+        int length = text.codePointCount(0, text.length());
+        if (length <= n) {
+            return text;
+        }
+        String kept = text.substring(0, text.offsetByCodePoints(0, n));
+        if (!text.substring(kept.length()).chars().allMatch(c -> c == ' ')) {
+            throw new IllegalArgumentException("has " + length + " characters, more than " + type + " holds");
+        }
+        return kept;
     }
 
     /** Strings as they are, numbers in their JSON text, objects and arrays JSON-encoded. */

@@ -53,12 +53,22 @@ class TrinoLiteralsTest {
         assertThat(literal("uuid", "\"0AB1C2D3-0000-4000-8000-00000000000F\""))
                 .isEqualTo(literal("uuid", "\"0ab1c2d3-0000-4000-8000-00000000000f\""));
         assertThat(literal("timestamp(6)", "\"2026-01-01T10:00:00+01:00\"")).isEqualTo(literal("timestamp(6)", "\"2026-01-01 09:00:00\""));
+        assertThat(literal("timestamp(3)", "\"2026-01-01T10:00:00.123656Z\"")).as("rounded half up, as Trino's cast")
+                .isEqualTo(literal("timestamp(3)", "\"2026-01-01T10:00:00.124Z\""))
+                .isEqualTo("CAST(TIMESTAMP '2026-01-01 10:00:00.124000' AS timestamp(3))");
+        assertThat(literal("timestamp(0) with time zone", "\"2026-01-01T10:00:00.5Z\""))
+                .isEqualTo("CAST(TIMESTAMP '2026-01-01 10:00:01.000000 UTC' AS timestamp(0) with time zone)");
+        assertThat(literal("varchar(3)", "\"ab \"")).isEqualTo("CAST('ab ' AS varchar(3))");
+        assertThat(literal("varchar(3)", "\"abc  \"")).as("trailing spaces are cut, as Trino's INSERT").isEqualTo("CAST('abc' AS varchar(3))");
+        assertThatThrownBy(() -> literal("varchar(3)", "\"abcd\"")).isInstanceOf(TrinoRecordRefusedException.class)
+                .hasMessage("column c (varchar(3)): \"abcd\" has 4 characters, more than varchar(3) holds");
+        assertThat(literal("varchar(2)", "\"🚀é\"")).as("code points, not chars").isEqualTo("CAST('🚀é' AS varchar(2))");
     }
 
     @Test
     void stringsAreQuotedWithDoubledQuotesAndEverythingElseIsJsonEncoded() throws Exception {
         assertThat(literal("varchar", "\"it's'; DROP TABLE t; --\"")).isEqualTo("CAST('it''s''; DROP TABLE t; --' AS varchar)");
-        assertThat(literal("varchar(10)", "{\"a\":[1,\"x\"]}")).isEqualTo("CAST('{\"a\":[1,\"x\"]}' AS varchar(10))");
+        assertThat(literal("varchar(20)", "{\"a\":[1,\"x\"]}")).isEqualTo("CAST('{\"a\":[1,\"x\"]}' AS varchar(20))");
         assertThat(literal("varchar", "12.50")).isEqualTo("CAST('12.5' AS varchar)");
         assertThat(literal("json", "{\"k\":\"v'\"}")).isEqualTo("JSON '{\"k\":\"v''\"}'");
     }

@@ -110,6 +110,12 @@ class TrinoUpsertKeysITCase {
                 "{\"k\":1e0,\"name\":\"c\"}")).isEmpty();
         assertThat(rows("double_keys", "CAST(k AS varchar)")).hasSize(1).first().satisfies(r -> assertThat(r.get(1)).isEqualTo("c"));
 
+        // Iceberg keeps microseconds: the column is timestamp(6) with time zone, nanoseconds are rounded
+        Trino.execute("CREATE TABLE lake." + lakeSchema + ".time_keys (t timestamp(6) with time zone, name varchar)");
+        assertThat(upsert("time_keys", "t", "{\"t\":\"2026-01-01T10:00:00.1234564Z\",\"name\":\"a\"}",
+                "{\"t\":\"2026-01-01T11:00:00.123456+01:00\",\"name\":\"b\"}")).isEmpty();
+        assertThat(rows("time_keys", "CAST(t AS varchar)")).containsExactly(List.of("2026-01-01 10:00:00.123456 UTC", "b"));
+
         // a second batch updates the rows the first one wrote, whatever the key's spelling
         assertThat(upsert("decimal_keys", "k", "{\"k\":\"1.000\",\"name\":\"e\"}")).isEmpty();
         assertThat(rows("decimal_keys", "CAST(k AS varchar)")).containsExactly(List.of("1.00", "e"), List.of("2.50", "d"));
