@@ -33,7 +33,10 @@ import java.util.Set;
  * then finds the refused records by halving ({@link RefusedRecordFinder}): with a {@link RejectedRecordListener}
  * every other record is written and each refused one reported with the server's code and message; without one
  * the flush fails and nothing of the batch is written. Transient failures (connection, timeouts, HTTP 502/503/504,
- * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original.
+ * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original. Where the server
+ * has insert deduplication ({@link ClickHouseServerFeatures}), every INSERT carries a token of its records
+ * ({@link ClickHouseDeduplicationToken}) and created tables get a deduplication window, so an INSERT whose answer
+ * was lost after the server stored it is not stored again by its retry.
  */
 public final class ClickHouseSinkConnector extends BaseConnector implements SinkConnector {
 
