@@ -29,7 +29,9 @@ import java.util.Set;
  * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s (or
  * {@code MERGE}s on the conflict key in upsert mode) typed from the target table's columns, on a background thread
  * while the task reads on ({@link BufferedBatchWriter}); every checkpoint flushes, so a completed checkpoint means
- * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key).
+ * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key). In upsert mode a
+ * record without a key is refused (it could never match a row), keys are compared as typed values, and an update
+ * leaves the columns a record does not carry as they are.
  *
  * <p>A value that does not fit its column is refused before the statement is sent ({@link TrinoLiterals}); one the
  * server refuses ({@link TrinoErrors#isDataError}) fails its statement as a whole (Trino writes atomically), and
