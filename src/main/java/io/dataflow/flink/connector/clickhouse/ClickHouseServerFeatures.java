@@ -1,5 +1,8 @@
 package io.dataflow.flink.connector.clickhouse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /**
@@ -18,12 +21,27 @@ record ClickHouseServerFeatures(boolean insertDeduplicationToken, boolean nonRep
     /** How many inserts a table the sink creates remembers (as ClickHouse's replicated_deduplication_window). */
     static final int DEDUPLICATION_WINDOW = 100;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseServerFeatures.class);
+
     static final ClickHouseServerFeatures NONE = new ClickHouseServerFeatures(false, false);
 
+    /**
+     * Asks the server; a user who may not read the setting tables gets no deduplication (logged), a transient
+     * failure fails the connect as any other would.
+     */
     static ClickHouseServerFeatures detect(ClickHouseAccess access) throws ClickHouseException {
-        return new ClickHouseServerFeatures(
-                listed(access, "system.settings", "insert_deduplication_token"),
-                listed(access, "system.merge_tree_settings", "non_replicated_deduplication_window"));
+        try {
+            return new ClickHouseServerFeatures(
+                    listed(access, "system.settings", "insert_deduplication_token"),
+                    listed(access, "system.merge_tree_settings", "non_replicated_deduplication_window"));
+        } catch (ClickHouseException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            LOG.warn("ClickHouse {}: cannot read the server's settings, so inserts carry no deduplication token "
+                    + "(a retry after a lost answer may store a batch twice): {}", access.target(), e.reason());
+            return NONE;
+        }
     }
 
     private static boolean listed(ClickHouseAccess access, String settingsTable, String name) throws ClickHouseException {
