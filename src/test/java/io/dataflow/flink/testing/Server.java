@@ -12,6 +12,8 @@ public enum Server {
     ICEBERG_REST_S3("iceberg-rest-s3", "iceberg-rest.pid"),
     /** Debian's clickhouse-server (18.16.1 on bookworm); HTTP port printed by the script. */
     CLICKHOUSE("clickhouse", "clickhouse.pid"),
+    /** A modern ClickHouse engine (26.7, chDB behind a small HTTP front, no authentication); HTTP port printed by the script. */
+    CLICKHOUSE_MODERN("clickhouse-modern", "server.pid"),
     /** A second broker with SASL (PLAIN, SCRAM-SHA-512) and mutual-TLS listeners: see {@link KafkaSecure}. */
     KAFKA_SECURE("kafka-secure", "kafka-secure.pid"),
     /** Apicurio Registry, whose Confluent-compatible API is at {@code /apis/ccompat/v7}. */

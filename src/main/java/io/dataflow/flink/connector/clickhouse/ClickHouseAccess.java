@@ -110,9 +110,16 @@ public final class ClickHouseAccess implements AutoCloseable {
         }
     }
 
-    /** Inserts newline-delimited JSON objects (JSONEachRow); fields without a column are skipped. */
-    public void insertJsonEachRow(ClickHouseTableName table, byte[] rows, int length) throws ClickHouseException {
+    /**
+     * Inserts newline-delimited JSON objects (JSONEachRow); fields without a column are skipped. A non-null
+     * {@code deduplicationToken} goes with the INSERT as {@code insert_deduplication_token} (only for servers that
+     * know it: see {@link ClickHouseServerFeatures}).
+     */
+    public void insertJsonEachRow(ClickHouseTableName table, byte[] rows, int length, String deduplicationToken) throws ClickHouseException {
         InsertSettings settings = new InsertSettings().serverSetting("input_format_skip_unknown_fields", "1");
+        if (deduplicationToken != null) {
+            settings.serverSetting("insert_deduplication_token", deduplicationToken);
+        }
         try (InputStream in = new ByteArrayInputStream(rows, 0, length);
              InsertResponse ignored = client.insert(table.qualified(), in, ClickHouseFormat.JSONEachRow, settings)
                      .get(timeoutMillis, TimeUnit.MILLISECONDS)) {

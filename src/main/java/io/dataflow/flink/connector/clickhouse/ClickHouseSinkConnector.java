@@ -33,7 +33,10 @@ import java.util.Set;
  * then finds the refused records by halving ({@link RefusedRecordFinder}): with a {@link RejectedRecordListener}
  * every other record is written and each refused one reported with the server's code and message; without one
  * the flush fails and nothing of the batch is written. Transient failures (connection, timeouts, HTTP 502/503/504,
- * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original.
+ * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original. Where the server
+ * has insert deduplication ({@link ClickHouseServerFeatures}), every INSERT carries a token of its records
+ * ({@link ClickHouseDeduplicationToken}) and created tables get a deduplication window, so an INSERT whose answer
+ * was lost after the server stored it is not stored again by its retry.
  */
 public final class ClickHouseSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -48,6 +51,8 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     private BufferedBatchWriter<RefusedRecordFinder.Refusal<Message>> batches;
     private volatile ClickHouseAccess access;
     private RejectedRecordListener rejectedRecordListener;
+    /** What the server knows of insert deduplication, asked at connect. */
+    private ClickHouseServerFeatures features = ClickHouseServerFeatures.NONE;
     /** Null until the table is known to exist (it may be created from the first batch). */
     private ClickHouseRowEncoder encoder;
 
@@ -82,8 +87,9 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             }
             ClickHouseAccess a = ClickHouseAccess.open(settings.connection(), settings.compression());
             try {
+                features = ClickHouseServerFeatures.detect(a);
                 if (settings.rawMode() && settings.autoCreateTable()) {
-                    a.execute(ClickHouseTableDefinitions.raw(settings.table()));
+                    a.execute(ClickHouseTableDefinitions.raw(settings.table(), deduplicationWindow()));
                 }
                 Optional<Map<String, String>> columns = a.columns(settings.table());
                 if (columns.isPresent()) {
@@ -96,9 +102,11 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             access = a;
             batches = new BufferedBatchWriter<>("clickhouse-sink-" + context.role() + "-" + context.subtaskIndex(),
                     String.valueOf(settings.table()), settings.batchSize(), this::writeBatch, this::report);
-            LOG.info("Connected ClickHouse sink: target={} table={} batchSize={} flushIntervalMillis={} rawMode={} role={}",
+            LOG.info("Connected ClickHouse sink: target={} table={} batchSize={} flushIntervalMillis={} rawMode={} role={} "
+                            + "insertDeduplicationToken={} nonReplicatedDeduplicationWindow={}",
                     settings.connection(), settings.table(), settings.batchSize(), settings.flushIntervalMillis(),
-                    settings.rawMode(), context.role());
+                    settings.rawMode(), context.role(), features.insertDeduplicationToken(),
+                    features.nonReplicatedDeduplicationWindow());
         } finally {
             unlock();
         }
@@ -175,9 +183,12 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             System.arraycopy(r.line(), 0, body, pos, r.line().length);
             pos += r.line().length;
         }
+        // the same token on every retry: an INSERT the server stored before the answer was lost is stored once
+        String token = features.insertDeduplicationToken()
+                ? ClickHouseDeduplicationToken.of(rows.stream().map(r -> r.message().data()).toList()) : null;
         try {
             withRetries(() -> {
-                access.insertJsonEachRow(settings.table(), body, body.length);
+                access.insertJsonEachRow(settings.table(), body, body.length, token);
                 return null;
             });
             return null;
@@ -225,7 +236,8 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
                         + ": the table does not exist; create it or set autoCreateTable: true", "table does not exist",
                         60, false, false, null);
             }
-            String ddl = settings.rawMode() ? ClickHouseTableDefinitions.raw(settings.table()) : columnarDefinition(batch);
+            String ddl = settings.rawMode() ? ClickHouseTableDefinitions.raw(settings.table(), deduplicationWindow())
+                    : columnarDefinition(batch);
             if (ddl == null) {
                 return; // no record of this batch can define the columns: each of them is refused
             }
@@ -265,11 +277,18 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             keys.add(settings.replacingVersionColumn());
         }
         try {
-            return ClickHouseTableDefinitions.columnar(settings.table(), ClickHouseTypeInference.columns(records, keys), settings);
+            return ClickHouseTableDefinitions.columnar(settings.table(), ClickHouseTypeInference.columns(records, keys), settings,
+                    deduplicationWindow());
         } catch (IllegalArgumentException e) {
             throw new ClickHouseException("ClickHouse sink " + settings.table() + ": " + e.getMessage(), e.getMessage(),
                     0, false, false, null);
         }
+    }
+
+    /** The window tables the sink creates get, so that the tokens it sends take effect; 0 where the server has none. */
+    private int deduplicationWindow() {
+        return features.insertDeduplicationToken() && features.nonReplicatedDeduplicationWindow()
+                ? ClickHouseServerFeatures.DEDUPLICATION_WINDOW : 0;
     }
 
     private void useTable(Map<String, String> columns) throws ClickHouseException {

@@ -10,7 +10,9 @@ import static io.dataflow.flink.connector.clickhouse.ClickHouseSql.quoteIdentifi
  * ReplacingMergeTree with {@code upsertMode}, else MergeTree; ReplacingMergeTree takes
  * {@code replacingVersionColumn} as its version. ORDER BY: {@code conflictKey}, else the first column by name that
  * is not Nullable, else {@code created_at}. Every table has {@code created_at DateTime DEFAULT now()} unless the
- * records bring their own {@code created_at}.
+ * records bring their own {@code created_at}. Where the server has it, {@code SETTINGS
+ * non_replicated_deduplication_window} lets the table remember the last inserts' deduplication tokens (see
+ * {@link ClickHouseServerFeatures}); a window of 0 leaves the clause out (18.16 would refuse it).
  */
 public final class ClickHouseTableDefinitions {
 
@@ -33,9 +35,11 @@ public final class ClickHouseTableDefinitions {
     /**
      * The columnar table for inferred columns (name → type, in order).
      *
+     * @param deduplicationWindow inserts the table remembers for deduplication; 0: no SETTINGS clause
      * @throws IllegalArgumentException when conflictKey or replacingVersionColumn is not one of the columns
      */
-    public static String columnar(ClickHouseTableName table, Map<String, String> inferred, ClickHouseSinkSettings settings) {
+    public static String columnar(ClickHouseTableName table, Map<String, String> inferred, ClickHouseSinkSettings settings,
+                                  int deduplicationWindow) {
         Map<String, String> columns = new LinkedHashMap<>(inferred);
         String createdAt = columns.get(CREATED_AT);
         if (createdAt == null || createdAt.equals("DateTime") || createdAt.equals("Nullable(DateTime)")) {
@@ -59,15 +63,21 @@ public final class ClickHouseTableDefinitions {
             sql.append(first ? "" : ", ").append(quoteIdentifier(c.getKey())).append(' ').append(c.getValue());
             first = false;
         }
-        return sql.append(") ENGINE = ").append(engine(settings)).append(" ORDER BY ").append(quoteIdentifier(key)).toString();
+        return sql.append(") ENGINE = ").append(engine(settings)).append(" ORDER BY ").append(quoteIdentifier(key))
+                .append(settingsClause(deduplicationWindow)).toString();
     }
 
     /**
      * The raw table: {@code data String, created_at DateTime DEFAULT now()}, always a MergeTree ordered by
      * {@code created_at} — a ReplacingMergeTree keyed by the arrival second would merge different records away.
      */
-    public static String raw(ClickHouseTableName table) {
+    public static String raw(ClickHouseTableName table, int deduplicationWindow) {
         return "CREATE TABLE IF NOT EXISTS " + table.qualified() + " (`data` String, `created_at` DateTime DEFAULT now()) "
-                + "ENGINE = MergeTree ORDER BY `created_at`";
+                + "ENGINE = MergeTree ORDER BY `created_at`" + settingsClause(deduplicationWindow);
+    }
+
+    /** Both engines the sink creates are plain MergeTree engines, which deduplicate only with this window. */
+    private static String settingsClause(int deduplicationWindow) {
+        return deduplicationWindow > 0 ? " SETTINGS non_replicated_deduplication_window = " + deduplicationWindow : "";
     }
 }

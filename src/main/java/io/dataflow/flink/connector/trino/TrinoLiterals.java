@@ -27,6 +27,11 @@ import java.util.UUID;
  * date-times, dates or epoch numbers (above 1e10 taken as milliseconds, else seconds), ROW/ARRAY/MAP through
  * {@code CAST(JSON '…' AS type)}, strings quoted and anything else JSON-encoded. A value the column cannot hold is
  * refused here, naming the column, so that one record goes to the error sink instead of failing the batch.
+ *
+ * <p>Values equal in the column's type get the same literal (integers, decimals rounded to the column's scale and
+ * times to the column's precision as Trino's cast rounds, text beyond varchar(n) refused, floats in
+ * Java's shortest text, UUIDs in lower case, times in UTC): the upsert's MERGE
+ * compares keys by their literals, and two source rows for one key would insert the key twice.
  */
 final class TrinoLiterals {
 
@@ -50,18 +55,18 @@ final class TrinoLiterals {
     static String literal(String column, String type, JsonNode value) throws TrinoRecordRefusedException {
         String t = type.toLowerCase(Locale.ROOT).trim();
         if (value == null || value.isNull() || value.isMissingNode()) {
-            return "CAST(NULL AS " + type + ")";
+            return nullLiteral(type);
         }
         try {
             return switch (family(t)) {
                 case INTEGER -> "CAST(" + integer(value, t) + " AS " + type + ")";
-                case FLOATING -> "CAST(" + TrinoSql.quoteString(floating(value)) + " AS " + type + ")";
-                case DECIMAL -> "CAST(" + TrinoSql.quoteString(decimal(value)) + " AS " + type + ")";
+                case FLOATING -> "CAST(" + TrinoSql.quoteString(floating(value, t)) + " AS " + type + ")";
+                case DECIMAL -> "CAST(" + TrinoSql.quoteString(decimal(value, t)) + " AS " + type + ")";
                 case BOOLEAN -> bool(value);
-                case TEXT -> "CAST(" + TrinoSql.quoteString(text(value)) + " AS " + type + ")";
+                case TEXT -> "CAST(" + TrinoSql.quoteString(bounded(text(value), t)) + " AS " + type + ")";
                 case DATE -> "DATE " + TrinoSql.quoteString(date(value).toString());
-                case TIMESTAMP -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(utc(value))) + " AS " + type + ")";
-                case TIMESTAMP_TZ -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(utc(value)) + " UTC") + " AS " + type + ")";
+                case TIMESTAMP -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(atPrecision(utc(value), t))) + " AS " + type + ")";
+                case TIMESTAMP_TZ -> "CAST(TIMESTAMP " + TrinoSql.quoteString(OUT.format(atPrecision(utc(value), t)) + " UTC") + " AS " + type + ")";
                 case TIME -> "CAST(" + TrinoSql.quoteString(time(value)) + " AS " + type + ")";
                 case JSON_TYPE -> "JSON " + TrinoSql.quoteString(json(value));
                 case VARBINARY -> "from_base64(" + TrinoSql.quoteString(base64(value)) + ")";
@@ -73,6 +78,11 @@ final class TrinoLiterals {
             throw new TrinoRecordRefusedException("column " + column + " (" + type + "): " + describe(value) + " "
                     + (e.getMessage() == null ? "does not fit" : e.getMessage()));
         }
+    }
+
+    /** A typed NULL: what an absent or null value becomes. */
+    static String nullLiteral(String type) {
+        return "CAST(NULL AS " + type + ")";
     }
 
     enum Family { INTEGER, FLOATING, DECIMAL, BOOLEAN, TEXT, DATE, TIMESTAMP, TIMESTAMP_TZ, TIME, JSON_TYPE, VARBINARY,
@@ -141,23 +151,33 @@ final class TrinoLiterals {
         return n.toString();
     }
 
-    private static String floating(JsonNode value) {
+    /** The shortest text of the value as a double (real: as a float), so that 1, 1.0 and 1e0 are one literal. */
+    private static String floating(JsonNode value, String type) {
         String text = value.isNumber() ? value.numberValue().toString() : value.isTextual() ? value.textValue().trim() : null;
         if (text == null) {
             throw new IllegalArgumentException("is not a number");
         }
-        Double.parseDouble(text); // NaN, Infinity and exponents are fine; anything else throws
-        return text;
+        // NaN, Infinity and exponents are fine; anything else throws
+        return type.equals("real") ? Float.toString(Float.parseFloat(text)) : Double.toString(Double.parseDouble(text));
     }
 
-    private static String decimal(JsonNode value) {
+    /** The value at the column's scale, rounded half up as Trino's cast from text rounds: 1, 1.0 and 1.004 are 1.00 in decimal(10,2). */
+    private static String decimal(JsonNode value, String type) {
+        BigDecimal d;
         if (value.isNumber()) {
-            return value.decimalValue().toPlainString();
+            d = value.decimalValue();
+        } else if (value.isTextual()) {
+            d = new BigDecimal(value.textValue().trim());
+        } else {
+            throw new IllegalArgumentException("is not a number");
         }
-        if (value.isTextual()) {
-            return new BigDecimal(value.textValue().trim()).toPlainString();
-        }
-        throw new IllegalArgumentException("is not a number");
+        return d.setScale(decimalScale(type), java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
+    /** {@code decimal(p, s)} → s; a bare {@code decimal} is decimal(38, 0) in Trino. */
+    static int decimalScale(String type) {
+        int comma = type.indexOf(',');
+        return comma < 0 ? 0 : Integer.parseInt(type.substring(comma + 1, type.indexOf(')', comma)).trim());
     }
 
     private static String bool(JsonNode value) {
@@ -174,6 +194,42 @@ final class TrinoLiterals {
             }
         }
         throw new IllegalArgumentException("is not a boolean");
+    }
+
+    private static final java.util.regex.Pattern PRECISION = java.util.regex.Pattern.compile("^(?:timestamp|varchar)\\((\\d+)\\)");
+
+    /** The time rounded half up to the fractional digits of timestamp(p) (a bare timestamp is timestamp(3)). */
+    static LocalDateTime atPrecision(LocalDateTime time, String type) {
+        java.util.regex.Matcher m = PRECISION.matcher(type);
+        int digits = m.find() ? Integer.parseInt(m.group(1)) : 3;
+        if (digits >= 9) {
+            return time;
+        }
+        long unit = BigInteger.TEN.pow(9 - digits).longValueExact();
+        long remainder = time.getNano() % unit;
+        LocalDateTime down = time.minusNanos(remainder);
+        return remainder * 2 >= unit ? down.plusNanos(unit) : down;
+    }
+
+    /**
+     * Text for varchar(n): longer text is refused, as Trino's INSERT refuses it ("Cannot truncate non-space
+     * characters") — the explicit CAST of the literal would cut it silently; only trailing spaces beyond n are cut.
+     */
+    private static String bounded(String text, String type) {
+        java.util.regex.Matcher m = PRECISION.matcher(type);
+        if (!type.startsWith("varchar") || !m.find()) {
+            return text;
+        }
+        int n = Integer.parseInt(m.group(1));
+        int length = text.codePointCount(0, text.length());
+        if (length <= n) {
+            return text;
+        }
+        String kept = text.substring(0, text.offsetByCodePoints(0, n));
+        if (!text.substring(kept.length()).chars().allMatch(c -> c == ' ')) {
+            throw new IllegalArgumentException("has " + length + " characters, more than " + type + " holds");
+        }
+        return kept;
     }
 
     /** Strings as they are, numbers in their JSON text, objects and arrays JSON-encoded. */

@@ -18,7 +18,8 @@ import java.util.Map;
  * <ul>
  *   <li>columnar: every table column, from the body's key of that name (or the same name in another case, since
  *   Trino folds column names to lower case); a body {@code {"value": {…}, "_metadata": …}} is unwrapped; absent
- *   keys are typed NULLs, extra keys are ignored;</li>
+ *   keys are typed NULLs (and marked as not carried, so that an upsert leaves those columns as they are), extra
+ *   keys are ignored;</li>
  *   <li>raw: {@code data} (or {@code value}) holds the body as JSON text and {@code _metadata} the metadata as a
  *   JSON object, or, with flattened metadata, one {@code <prefix><key>} column per metadata key.</li>
  * </ul>
@@ -70,25 +71,37 @@ final class TrinoRowEncoder {
         return columns;
     }
 
-    List<String> encode(Message message) throws TrinoRecordRefusedException {
+    /**
+     * A record's literals in column order, and which columns it carries: a key that is absent is not carried (an
+     * explicit JSON null is: it sets NULL). {@code carried} is null when the record carries every column.
+     */
+    record EncodedRow(List<String> literals, boolean[] carried) {
+
+        boolean carries(int column) {
+            return carried == null || carried[column];
+        }
+    }
+
+    EncodedRow encode(Message message) throws TrinoRecordRefusedException {
         JsonNode body = message.json();
         if (body == null) {
             throw new TrinoRecordRefusedException("the record is not JSON");
         }
         return switch (layout) {
             case COLUMNAR -> columnar(body);
-            case RAW -> raw(body, message);
-            case RAW_FLATTENED -> flattened(body, message);
+            case RAW -> new EncodedRow(raw(body, message), null);
+            case RAW_FLATTENED -> new EncodedRow(flattened(body, message), null);
         };
     }
 
-    private List<String> columnar(JsonNode body) throws TrinoRecordRefusedException {
+    private EncodedRow columnar(JsonNode body) throws TrinoRecordRefusedException {
         JsonNode record = unwrapped(body);
         if (record == null || !record.isObject()) {
             throw new TrinoRecordRefusedException("the record is not a JSON object (columnar tables need one key per column)");
         }
         Map<String, String> lowerCaseKeys = null;
         List<String> row = new ArrayList<>(columns.size());
+        boolean[] carried = null;
         for (Map.Entry<String, String> column : columns.entrySet()) {
             JsonNode value = record.get(column.getKey());
             if (value == null) {
@@ -97,10 +110,17 @@ final class TrinoRowEncoder {
                 }
                 String key = lowerCaseKeys.get(column.getKey().toLowerCase(Locale.ROOT));
                 value = key == null ? null : record.get(key);
+                if (value == null) {
+                    if (carried == null) {
+                        carried = new boolean[columns.size()];
+                        java.util.Arrays.fill(carried, true);
+                    }
+                    carried[row.size()] = false;
+                }
             }
             row.add(TrinoLiterals.literal(column.getKey(), column.getValue(), value));
         }
-        return row;
+        return new EncodedRow(row, carried);
     }
 
     private List<String> raw(JsonNode body, Message message) throws TrinoRecordRefusedException {

@@ -29,7 +29,9 @@ import java.util.Set;
  * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s (or
  * {@code MERGE}s on the conflict key in upsert mode) typed from the target table's columns, on a background thread
  * while the task reads on ({@link BufferedBatchWriter}); every checkpoint flushes, so a completed checkpoint means
- * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key).
+ * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key). In upsert mode a
+ * record without a key is refused (it could never match a row), keys are compared as typed values, and an update
+ * leaves the columns a record does not carry as they are.
  *
  * <p>A value that does not fit its column is refused before the statement is sent ({@link TrinoLiterals}); one the
  * server refuses ({@link TrinoErrors#isDataError}) fails its statement as a whole (Trino writes atomically), and
@@ -54,6 +56,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     /** Null until the table is known (a flattened raw table is created from the first batch). */
     private TrinoRowEncoder encoder;
     private int conflictKeyIndex = -1;
+    /** The literal of an absent or null key (upsert mode): such a record can never match a row. */
+    private String nullKeyLiteral;
 
     TrinoSinkConnector(TrinoSinkSettings settings, ConnectorContext context) {
         this(settings, context, Duration.ofSeconds(2));
@@ -134,8 +138,41 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         rejectedRecordListener.rejected(r.record(), r.reason());
     }
 
-    /** A record's literals with its position in the batch, for reporting in batch order. */
-    private record Row(int position, Message message, List<String> literals) {
+    /**
+     * A record's literals with its position in the batch, for reporting in batch order, and the columns it carries
+     * ({@code carried} null: all of them).
+     */
+    private record Row(int position, Message message, List<String> literals, boolean[] carried) {
+
+        boolean carries(int column) {
+            return carried == null || carried[column];
+        }
+
+        /** This (later) record of a key over an earlier one: the columns this one does not carry keep the earlier values. */
+        Row over(Row earlier) {
+            if (carried == null) {
+                return this;
+            }
+            List<String> merged = new ArrayList<>(literals);
+            boolean[] mergedCarried = carried.clone();
+            for (int i = 0; i < merged.size(); i++) {
+                if (!carried[i] && earlier.carries(i)) {
+                    merged.set(i, earlier.literals().get(i));
+                    mergedCarried[i] = true;
+                }
+            }
+            return new Row(position, message, merged, mergedCarried);
+        }
+
+        /** The VALUES row: the literals, then whether the record carries each of {@code partialColumns}. */
+        List<String> values(List<Integer> partialColumns) {
+            if (partialColumns.isEmpty()) {
+                return literals;
+            }
+            List<String> values = new ArrayList<>(literals);
+            partialColumns.forEach(i -> values.add(carries(i) ? "TRUE" : "FALSE"));
+            return values;
+        }
     }
 
     /** Runs on the background thread; never touches the buffer and never calls the listener. */
@@ -145,9 +182,14 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         List<Row> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             try {
-                rows.add(new Row(i, batch.get(i), encoder.encode(batch.get(i))));
+                TrinoRowEncoder.EncodedRow encoded = encoder.encode(batch.get(i));
+                if (settings.upsertMode() && encoded.literals().get(conflictKeyIndex).equals(nullKeyLiteral)) {
+                    throw new TrinoRecordRefusedException("conflictKey " + settings.conflictKey() + " is null or absent:"
+                            + " an upsert matches rows by this key, and a record without one can never be updated or replaced");
+                }
+                rows.add(new Row(i, batch.get(i), encoded.literals(), encoded.carried()));
             } catch (TrinoRecordRefusedException e) {
-                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null, null), e.getMessage()));
             }
         }
         if (!refused.isEmpty() && rejectedRecordListener == null) {
@@ -173,19 +215,43 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
     }
 
-    /** MERGE fails when two source rows match one target row, so only the last record of each key is written. */
+    /**
+     * MERGE fails when two source rows match one target row, and inserts a key twice when two source rows carry a
+     * key the table does not have yet, so only the last record of each key is written. Keys are compared by their
+     * literals, which are equal for values equal in the key column's type ({@link TrinoLiterals}). A column the
+     * last record does not carry keeps the value of the key's latest record that does, as if they were applied in
+     * order.
+     */
     private List<Row> lastPerKey(List<Row> rows) {
         Map<String, Row> last = new LinkedHashMap<>();
         for (Row row : rows) {
             String key = row.literals().get(conflictKeyIndex);
-            last.remove(key);
-            last.put(key, row);
+            Row earlier = last.remove(key);
+            last.put(key, earlier == null ? row : row.over(earlier));
         }
         return last.size() == rows.size() ? rows : new ArrayList<>(last.values());
     }
 
-    private static List<List<Row>> chunks(List<Row> rows) {
-        List<List<String>> literals = rows.stream().map(Row::literals).toList();
+    /** In upsert mode, the columns some of these records do not carry: a matched row keeps its value there. */
+    private List<Integer> partialColumns(List<Row> rows) {
+        List<Integer> partial = new ArrayList<>();
+        if (!settings.upsertMode()) {
+            return partial;
+        }
+        for (int i = 0; i < encoder.columns().size(); i++) {
+            for (Row row : rows) {
+                if (!row.carries(i)) {
+                    partial.add(i);
+                    break;
+                }
+            }
+        }
+        return partial;
+    }
+
+    private List<List<Row>> chunks(List<Row> rows) {
+        List<Integer> partial = partialColumns(rows); // a statement's own partial columns are a subset: sizes are upper bounds
+        List<List<String>> literals = rows.stream().map(r -> r.values(partial)).toList();
         List<List<Row>> out = new ArrayList<>();
         int from = 0;
         for (List<List<String>> chunk : TrinoStatements.chunks(literals)) {
@@ -198,9 +264,10 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     /** One statement for these rows, retried on transient failures; null when written, else the data error. */
     private String writeStatement(List<Row> rows) throws TrinoException {
         List<String> columns = TrinoStatements.names(encoder.columns());
-        List<List<String>> values = rows.stream().map(Row::literals).toList();
+        List<Integer> partial = partialColumns(rows);
+        List<List<String>> values = rows.stream().map(r -> r.values(partial)).toList();
         String sql = settings.upsertMode()
-                ? TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), values)
+                ? TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), partial, values)
                 : TrinoStatements.insert(settings.table(), columns, values);
         try {
             withRetries(() -> access.execute(sql));
@@ -262,6 +329,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                 throw new TrinoException("Trino sink " + settings.table() + ": conflictKey " + settings.conflictKey()
                         + " is not a column of the table (columns: " + names + ")");
             }
+            String keyType = new ArrayList<>(encoder.columns().values()).get(conflictKeyIndex);
+            nullKeyLiteral = TrinoLiterals.nullLiteral(keyType);
         }
     }
 

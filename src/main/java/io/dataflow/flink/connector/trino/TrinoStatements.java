@@ -27,15 +27,41 @@ final class TrinoStatements {
      * one row per key: MERGE fails when two source rows match one target row.
      */
     static String merge(TrinoTableName table, List<String> columns, String conflictKey, List<List<String>> rows) {
+        return merge(table, columns, conflictKey, List.of(), rows);
+    }
+
+    /**
+     * As above, where some records do not carry every column: each column of {@code partialColumns} (indexes into
+     * {@code columns}) gets a boolean source column {@link #carriesColumn}, and a matched row keeps its value
+     * where the record does not carry the column. Each row holds the column literals, then one boolean literal per
+     * partial column in that order.
+     */
+    static String merge(TrinoTableName table, List<String> columns, String conflictKey, List<Integer> partialColumns,
+                        List<List<String>> rows) {
         String key = TrinoSql.quoteIdentifier(conflictKey);
-        String updates = columns.stream().filter(c -> !c.equals(conflictKey))
-                .map(c -> TrinoSql.quoteIdentifier(c) + " = source." + TrinoSql.quoteIdentifier(c))
-                .collect(Collectors.joining(", "));
+        List<String> updates = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String c = columns.get(i);
+            if (c.equals(conflictKey)) {
+                continue;
+            }
+            String column = TrinoSql.quoteIdentifier(c);
+            updates.add(partialColumns.contains(i)
+                    ? column + " = CASE WHEN source." + carriesColumn(i) + " THEN source." + column + " ELSE target." + column + " END"
+                    : column + " = source." + column);
+        }
+        List<String> sourceAliases = new ArrayList<>(columns.stream().map(TrinoSql::quoteIdentifier).toList());
+        partialColumns.forEach(i -> sourceAliases.add(carriesColumn(i)));
         String sourceColumns = columns.stream().map(c -> "source." + TrinoSql.quoteIdentifier(c)).collect(Collectors.joining(", "));
         return "MERGE INTO " + table.qualified() + " AS target USING (VALUES " + values(rows) + ") AS source("
-                + quotedList(columns) + ") ON target." + key + " = source." + key
-                + (updates.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + updates)
+                + String.join(", ", sourceAliases) + ") ON target." + key + " = source." + key
+                + (updates.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + String.join(", ", updates))
                 + " WHEN NOT MATCHED THEN INSERT (" + quotedList(columns) + ") VALUES (" + sourceColumns + ")";
+    }
+
+    /** The source column that says whether a record carries column {@code index} (no table column has such a name). */
+    static String carriesColumn(int index) {
+        return TrinoSql.quoteIdentifier("$dataflow_carries_" + index);
     }
 
     /** Raw layout: the record's JSON and its metadata, both VARCHAR (unbounded: Iceberg has no varchar(n)). */

@@ -67,10 +67,10 @@ class ClickHouseTypeInferenceTest {
     @Test
     void mergeTreeOrderedByTheFirstColumnThatIsNotNullable() throws Exception {
         ClickHouseSinkSettings s = settings("");
-        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'a':null,'b':1,'c':'x'}"), s))
+        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'a':null,'b':1,'c':'x'}"), s, 0))
                 .isEqualTo("CREATE TABLE IF NOT EXISTS `db`.`t` (`a` Nullable(String), `b` Int64, `c` String, "
                         + "`created_at` DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY `b`");
-        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'a':null}"), s))
+        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'a':null}"), s, 0))
                 .endsWith("ENGINE = MergeTree ORDER BY `created_at`");
     }
 
@@ -78,7 +78,7 @@ class ClickHouseTypeInferenceTest {
     void upsertModeMeansReplacingMergeTreeOrderedByTheConflictKeyWithTheVersion() throws Exception {
         ClickHouseSinkSettings s = settings(",'upsertMode':true,'conflictKey':'event_id','replacingVersionColumn':'updated_at'");
         assertThat(ClickHouseTableDefinitions.columnar(s.table(),
-                infer(Set.of("event_id", "updated_at"), "{'event_id':'e1','updated_at':'2024-05-01T10:00:00Z','v':1}"), s))
+                infer(Set.of("event_id", "updated_at"), "{'event_id':'e1','updated_at':'2024-05-01T10:00:00Z','v':1}"), s, 0))
                 .isEqualTo("CREATE TABLE IF NOT EXISTS `db`.`t` (`event_id` String, `updated_at` DateTime, `v` Int64, "
                         + "`created_at` DateTime DEFAULT now()) ENGINE = ReplacingMergeTree(`updated_at`) ORDER BY `event_id`");
         ClickHouseSinkSettings explicit = settings(",'tableEngine':'mergetree','upsertMode':true");
@@ -89,23 +89,32 @@ class ClickHouseTypeInferenceTest {
     @Test
     void recordsWithTheirOwnCreatedAtKeepItAsTheColumn() throws Exception {
         ClickHouseSinkSettings s = settings("");
-        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'id':1,'created_at':'2024-05-01T10:00:00Z'}"), s))
+        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'id':1,'created_at':'2024-05-01T10:00:00Z'}"), s, 0))
                 .contains("`created_at` DateTime DEFAULT now()").doesNotContain("`created_at` DateTime,");
-        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'id':1,'created_at':17}"), s))
+        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'id':1,'created_at':17}"), s, 0))
                 .contains("`created_at` Int64").doesNotContain("DEFAULT now()");
     }
 
     @Test
     void aConflictKeyTheRecordsDoNotHaveIsAClearError() throws Exception {
         ClickHouseSinkSettings s = settings(",'conflictKey':'missing'");
-        assertThatThrownBy(() -> ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'id':1}"), s))
+        assertThatThrownBy(() -> ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of(), "{'id':1}"), s, 0))
                 .hasMessageContaining("conflictKey missing is not a field");
     }
 
     @Test
     void rawTablesAreAlwaysMergeTreeByArrival() throws Exception {
-        assertThat(ClickHouseTableDefinitions.raw(new ClickHouseTableName("db", "r`aw")))
+        assertThat(ClickHouseTableDefinitions.raw(new ClickHouseTableName("db", "r`aw"), 0))
                 .isEqualTo("CREATE TABLE IF NOT EXISTS `db`.`r\\`aw` (`data` String, `created_at` DateTime DEFAULT now()) "
                         + "ENGINE = MergeTree ORDER BY `created_at`");
+        assertThat(ClickHouseTableDefinitions.raw(new ClickHouseTableName("db", "raw"), 100))
+                .endsWith("ENGINE = MergeTree ORDER BY `created_at` SETTINGS non_replicated_deduplication_window = 100");
+    }
+
+    @Test
+    void aServerWithDeduplicationWindowsGetsOneInTheTablesTheSinkCreates() throws Exception {
+        ClickHouseSinkSettings s = settings(",'upsertMode':true,'conflictKey':'id'");
+        assertThat(ClickHouseTableDefinitions.columnar(s.table(), infer(Set.of("id"), "{'id':1}"), s, 100))
+                .endsWith("ENGINE = ReplacingMergeTree() ORDER BY `id` SETTINGS non_replicated_deduplication_window = 100");
     }
 }

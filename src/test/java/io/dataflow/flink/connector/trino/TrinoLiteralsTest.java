@@ -31,7 +31,7 @@ class TrinoLiteralsTest {
     void floatsDecimalsAndBooleansKeepTheirExactText() throws Exception {
         assertThat(literal("double", "1.5E300")).isEqualTo("CAST('1.5E300' AS double)");
         assertThat(literal("real", "\"NaN\"")).isEqualTo("CAST('NaN' AS real)");
-        assertThat(literal("decimal(38,10)", "1234567.0123")).isEqualTo("CAST('1234567.0123' AS decimal(38,10))");
+        assertThat(literal("decimal(38,10)", "1234567.0123")).isEqualTo("CAST('1234567.0123000000' AS decimal(38,10))");
         assertThat(literal("decimal(38,10)", "\"12345678901234567890.0123456789\"")).as("beyond double: as text")
                 .isEqualTo("CAST('12345678901234567890.0123456789' AS decimal(38,10))");
         assertThat(literal("boolean", "\"TRUE\"")).isEqualTo("TRUE");
@@ -41,9 +41,34 @@ class TrinoLiteralsTest {
     }
 
     @Test
+    void valuesEqualInTheColumnsTypeHaveOneLiteralSoThatUpsertKeysCompareTyped() throws Exception {
+        assertThat(literal("integer", "1.0")).isEqualTo(literal("integer", "1")).isEqualTo(literal("integer", "\"1\""));
+        assertThat(literal("decimal(10,2)", "1")).isEqualTo(literal("decimal(10,2)", "\"1.0\""))
+                .isEqualTo(literal("decimal(10,2)", "1.004")).isEqualTo("CAST('1.00' AS decimal(10,2))");
+        assertThat(literal("decimal(10,2)", "1.005")).as("rounded half up, as Trino's cast").isEqualTo("CAST('1.01' AS decimal(10,2))");
+        assertThat(literal("decimal", "\"7.0\"")).isEqualTo("CAST('7' AS decimal)");
+        assertThat(literal("double", "1")).isEqualTo(literal("double", "\"1.0\"")).isEqualTo(literal("double", "1e0"))
+                .isEqualTo("CAST('1.0' AS double)");
+        assertThat(literal("real", "\"0.5\"")).isEqualTo(literal("real", "5e-1"));
+        assertThat(literal("uuid", "\"0AB1C2D3-0000-4000-8000-00000000000F\""))
+                .isEqualTo(literal("uuid", "\"0ab1c2d3-0000-4000-8000-00000000000f\""));
+        assertThat(literal("timestamp(6)", "\"2026-01-01T10:00:00+01:00\"")).isEqualTo(literal("timestamp(6)", "\"2026-01-01 09:00:00\""));
+        assertThat(literal("timestamp(3)", "\"2026-01-01T10:00:00.123656Z\"")).as("rounded half up, as Trino's cast")
+                .isEqualTo(literal("timestamp(3)", "\"2026-01-01T10:00:00.124Z\""))
+                .isEqualTo("CAST(TIMESTAMP '2026-01-01 10:00:00.124000' AS timestamp(3))");
+        assertThat(literal("timestamp(0) with time zone", "\"2026-01-01T10:00:00.5Z\""))
+                .isEqualTo("CAST(TIMESTAMP '2026-01-01 10:00:01.000000 UTC' AS timestamp(0) with time zone)");
+        assertThat(literal("varchar(3)", "\"ab \"")).isEqualTo("CAST('ab ' AS varchar(3))");
+        assertThat(literal("varchar(3)", "\"abc  \"")).as("trailing spaces are cut, as Trino's INSERT").isEqualTo("CAST('abc' AS varchar(3))");
+        assertThatThrownBy(() -> literal("varchar(3)", "\"abcd\"")).isInstanceOf(TrinoRecordRefusedException.class)
+                .hasMessage("column c (varchar(3)): \"abcd\" has 4 characters, more than varchar(3) holds");
+        assertThat(literal("varchar(2)", "\"🚀é\"")).as("code points, not chars").isEqualTo("CAST('🚀é' AS varchar(2))");
+    }
+
+    @Test
     void stringsAreQuotedWithDoubledQuotesAndEverythingElseIsJsonEncoded() throws Exception {
         assertThat(literal("varchar", "\"it's'; DROP TABLE t; --\"")).isEqualTo("CAST('it''s''; DROP TABLE t; --' AS varchar)");
-        assertThat(literal("varchar(10)", "{\"a\":[1,\"x\"]}")).isEqualTo("CAST('{\"a\":[1,\"x\"]}' AS varchar(10))");
+        assertThat(literal("varchar(20)", "{\"a\":[1,\"x\"]}")).isEqualTo("CAST('{\"a\":[1,\"x\"]}' AS varchar(20))");
         assertThat(literal("varchar", "12.50")).isEqualTo("CAST('12.5' AS varchar)");
         assertThat(literal("json", "{\"k\":\"v'\"}")).isEqualTo("JSON '{\"k\":\"v''\"}'");
     }

@@ -276,6 +276,24 @@ class TrinoSinkITCase {
     }
 
     @Test
+    void textLongerThanItsVarcharColumnIsRefusedInsteadOfCutByTheLiteralsCast() throws Exception {
+        String table = "bounded";
+        Trino.execute("CREATE TABLE memory." + schema + "." + table + " (id bigint, code varchar(3))");
+        List<String> rejected = new ArrayList<>();
+        try (TrinoSinkConnector sink = sink("memory", schema, table, "'batchSize':100")) {
+            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + " " + reason));
+            sink.connect();
+            sink.write(Message.of("{\"id\":1,\"code\":\"abc\"}"));
+            sink.write(Message.of("{\"id\":2,\"code\":\"abcd\"}"));
+            sink.write(Message.of("{\"id\":3,\"code\":\"ab   \"}"));
+            sink.flush();
+        }
+        assertThat(rejected).containsExactly("2 column code (varchar(3)): \"abcd\" has 4 characters, more than varchar(3) holds");
+        assertThat(Trino.rows("SELECT id, code FROM memory." + schema + "." + table + " ORDER BY id"))
+                .containsExactly(List.of(1L, "abc"), List.of(3L, "ab "));
+    }
+
+    @Test
     void withoutAnErrorSinkARefusedRecordFailsTheFlushAndAMissingTableFailsTheConnect() throws Exception {
         String table = "strict";
         Trino.execute("CREATE TABLE memory." + schema + "." + table + " (id bigint, n integer)");

@@ -32,6 +32,17 @@ class TrinoStatementsTest {
     }
 
     @Test
+    void aColumnSomeRecordsDoNotCarryKeepsTheMatchedRowsValueForThem() {
+        assertThat(TrinoStatements.merge(TABLE, List.of("k", "name", "note"), "k", List.of(2),
+                List.of(List.of("1", "'a'", "CAST(NULL AS varchar)", "FALSE"), List.of("2", "'b'", "'n'", "TRUE"))))
+                .contains("USING (VALUES (1, 'a', CAST(NULL AS varchar), FALSE), (2, 'b', 'n', TRUE)) "
+                        + "AS source(\"k\", \"name\", \"note\", \"$dataflow_carries_2\")")
+                .contains("UPDATE SET \"name\" = source.\"name\", \"note\" = CASE WHEN source.\"$dataflow_carries_2\" "
+                        + "THEN source.\"note\" ELSE target.\"note\" END WHEN NOT MATCHED")
+                .endsWith("VALUES (source.\"k\", source.\"name\", source.\"note\")");
+    }
+
+    @Test
     void rawTablesAreOrcOnlyWhereTheCatalogHasAFormatProperty() {
         assertThat(TrinoStatements.createRawTable(TABLE, true)).endsWith("(\"data\" VARCHAR, \"_metadata\" VARCHAR) WITH (format = 'ORC')");
         assertThat(TrinoStatements.createRawTable(TABLE, false)).endsWith("(\"data\" VARCHAR, \"_metadata\" VARCHAR)");
