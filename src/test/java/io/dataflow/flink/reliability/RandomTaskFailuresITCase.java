@@ -56,6 +56,11 @@ class RandomTaskFailuresITCase {
     private static final int RECORDS = 10_000;
     /** The Kafka input updates each key this many times. */
     private static final int VERSIONS = 4;
+    /**
+     * Records between two versions of a key in the input (about half of it in each of the two partitions): the versions
+     * of a key fall in different batches and checkpoints, and every part of the run holds some keys' last versions.
+     */
+    private static final int KEY_WINDOW = 250;
     /** The pairs added later run on fewer records: the suite stays fast, three failures still fall mid-stream. */
     private static final int FEWER = 4_000;
     private static final int FAILURES = 3;
@@ -169,7 +174,7 @@ class RandomTaskFailuresITCase {
 
     /** Records keyed by id, each key updated {@link #VERSIONS} times: the versions of a key stay in order in one partition. */
     private static SourceRecords kafkaInput(String topic, int records) throws Exception {
-        SourceRecords source = SourceRecords.versions(records, records / VERSIONS);
+        SourceRecords source = SourceRecords.versions(records, VERSIONS, KEY_WINDOW);
         Kafka.createTopic(topic, 2);
         Kafka.produce(topic, records, source::kafkaKey, source::json);
         return source;

@@ -36,6 +36,11 @@ class TrinoTaskFailuresITCase {
 
     private static final int RECORDS = 5_000;
     private static final int VERSIONS = 4;
+    /**
+     * Records between two versions of a key in the input (about half of it in each of the two partitions): the versions
+     * of a key fall in different batches and checkpoints, and every part of the run holds some keys' last versions.
+     */
+    private static final int KEY_WINDOW = 250;
     private static final int FAILURES = 3;
     private static final List<String> FIGURES = new ArrayList<>();
 
@@ -90,7 +95,7 @@ class TrinoTaskFailuresITCase {
         String topic = "rf-kt-" + suffix;
         String table = "lake." + lakeSchema + ".events_" + suffix;
         Trino.execute("CREATE TABLE " + table + " (id bigint, v varchar)");
-        SourceRecords source = SourceRecords.versions(RECORDS, RECORDS / VERSIONS);
+        SourceRecords source = SourceRecords.versions(RECORDS, VERSIONS, KEY_WINDOW);
         Kafka.createTopic(topic, 2);
         Kafka.produce(topic, RECORDS, source::kafkaKey, source::json);
         // one writer: two subtasks MERGE-ing into one Iceberg table conflict and retry, which slows checkpoints so much

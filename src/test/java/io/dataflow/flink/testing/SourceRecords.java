@@ -42,14 +42,19 @@ public final class SourceRecords {
     }
 
     /**
-     * {@code count} records over {@code keys} keys: record i sets key {@code i % keys} to {@code "value <id> v<i / keys>"},
-     * so every key gets {@code count / keys} versions, spread over the whole run, and only the last one may remain.
+     * {@code count} records, each key updated {@code versionsPerKey} times: in blocks of {@code window × versionsPerKey}
+     * records, record r of a block sets key {@code block × window + r % window} to {@code "value <id> v<r / window>"}.
+     * A key's versions are {@code window} records apart (in different batches and checkpoints), and the last versions
+     * of a block's keys fill its last quarter: every part of the run writes some keys' last values, so a fault
+     * anywhere in the run affects values the target must end with.
      */
-    public static SourceRecords versions(int count, int keys) {
+    public static SourceRecords versions(int count, int versionsPerKey, int window) {
         List<Row> out = new ArrayList<>(count);
+        int block = window * versionsPerKey;
         for (int i = 0; i < count; i++) {
-            long id = i % keys;
-            out.add(new Row(id, "value " + id + " v" + (i / keys)));
+            int r = i % block;
+            long id = (long) (i / block) * window + r % window;
+            out.add(new Row(id, "value " + id + " v" + (r / window)));
         }
         return new SourceRecords(out);
     }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The comparisons the reliability tests assert with see every way a target can differ from its source. */
 class SourceRecordsTest {
 
-    private final SourceRecords source = SourceRecords.versions(12, 4);
+    private final SourceRecords source = SourceRecords.versions(12, 3, 4);
 
     private List<Row> lastValues() {
         List<Row> rows = new ArrayList<>();
