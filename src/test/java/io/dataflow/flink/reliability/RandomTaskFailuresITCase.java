@@ -274,11 +274,20 @@ class RandomTaskFailuresITCase {
         assertAppended("postgresql -> kafka (at-least-once)", kafkaRows(topic), source, false);
     }
 
+    /** Inserts and then updates streamed while the job runs: each key ends with its update's value. */
     @Test
     void postgresCdcToPostgres() throws Exception {
         String sourceTable = "public.rf_cp_src_" + suffix;
         String target = "public.rf_cp_dst_" + suffix;
-        SourceRecords source = SourceRecords.oneVersion(RECORDS);
+        // every fourth row is updated once more while the job streams: its last value is the update's
+        List<Row> changes = new ArrayList<>();
+        for (int id = 0; id < RECORDS; id++) {
+            changes.add(new Row(id, "value " + id));
+        }
+        for (int id = 0; id < RECORDS; id += 4) {
+            changes.add(new Row(id, "value " + id + " updated"));
+        }
+        SourceRecords source = SourceRecords.of(changes);
         Postgres.execute("CREATE TABLE " + sourceTable + " (id BIGINT PRIMARY KEY, v TEXT)");
         Postgres.execute("INSERT INTO " + sourceTable + " SELECT g, 'value ' || g FROM generate_series(0, " + (RECORDS / 2 - 1) + ") g");
         Postgres.execute("CREATE TABLE " + target + " (id BIGINT PRIMARY KEY, v TEXT)");
@@ -290,6 +299,9 @@ class RandomTaskFailuresITCase {
             await(() -> Postgres.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "'") == 1);
             for (int from = RECORDS / 2; from < RECORDS; from += 100) {
                 Postgres.execute("INSERT INTO " + sourceTable + " SELECT g, 'value ' || g FROM generate_series(" + from + ", " + (from + 99) + ") g");
+            }
+            for (int from = 0; from < RECORDS; from += 500) {
+                Postgres.execute("UPDATE " + sourceTable + " SET v = v || ' updated' WHERE id % 4 = 0 AND id BETWEEN " + from + " AND " + (from + 499));
             }
             await(() -> RandomFailures.FAILURES.get() == FAILURES && holdsLastValues(target, source));
         } finally {

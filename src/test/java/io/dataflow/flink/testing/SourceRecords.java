@@ -59,6 +59,11 @@ public final class SourceRecords {
         return new SourceRecords(out);
     }
 
+    /** Records given in the order the source produces them (for a test that changes a table while the job runs). */
+    public static SourceRecords of(List<Row> records) {
+        return new SourceRecords(records);
+    }
+
     /** {@code count} keys with one version each, {@code "value <id>"}: what the table sources' tests load. */
     public static SourceRecords oneVersion(int count) {
         List<Row> out = new ArrayList<>(count);
