@@ -63,6 +63,12 @@ class RandomTaskFailuresITCase {
     private static final int KEY_WINDOW = 250;
     /** The pairs added later run on fewer records: the suite stays fast, three failures still fall mid-stream. */
     private static final int FEWER = 4_000;
+    /**
+     * The runs with faults in the sink: a fault waits for a checkpoint after the previous one's restart while the other
+     * subtask goes on writing (about 2 000 records on this loaded machine), and a commit fault needs a commit still to
+     * come; 6 000 records leave room for all three before the input ends.
+     */
+    private static final int IN_SINK = 6_000;
     private static final int FAILURES = 3;
     private static final List<String> FIGURES = new ArrayList<>();
 
@@ -209,10 +215,10 @@ class RandomTaskFailuresITCase {
     void kafkaToPostgresFailingInTheSink() throws Exception {
         String topic = "rf-kps-" + suffix;
         String table = "public.rf_kps_" + suffix;
-        SourceRecords source = kafkaInput(topic, FEWER);
+        SourceRecords source = kafkaInput(topic, IN_SINK);
         Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, v TEXT)");
         MiniClusterJobs.run("replicas: 2\n" + kafkaSource(topic, "rf-kps-" + suffix) + pgSink("faulty-postgresql", table),
-                "rf-kps-" + suffix, failingInSink(FEWER), 200, 10);
+                "rf-kps-" + suffix, failingInSink(IN_SINK), 200, 10);
         assertPostgresHoldsLastValues("kafka -> postgresql (upsert; faults in the sink)", table, source);
     }
 
@@ -236,12 +242,12 @@ class RandomTaskFailuresITCase {
     void kafkaToKafkaExactlyOnceFailingInTheSink() throws Exception {
         String in = "rf-kke-in-" + suffix;
         String out = "rf-kke-out-" + suffix;
-        SourceRecords source = kafkaInput(in, FEWER);
+        SourceRecords source = kafkaInput(in, IN_SINK);
         Kafka.createTopic(out, 2);
         MiniClusterJobs.run("replicas: 2\n" + kafkaSource(in, "rf-kke-" + suffix)
                         + "sink:\n  type: faulty-kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + out + "\n"
                         + "    deliveryGuarantee: exactly-once\n    transactionalIdPrefix: " + out + "\n",
-                "rf-kke-" + suffix, failingInSink(FEWER), 200, 10);
+                "rf-kke-" + suffix, failingInSink(IN_SINK), 200, 10);
         List<Row> committed = SourceRecords.parseJson(Kafka.readAll(out, "read_committed"));
         assertAppended("kafka -> kafka (exactly-once; faults in the sink)", committed, source, true);
         Map<Long, String> lastRead = new LinkedHashMap<>();
@@ -355,7 +361,7 @@ class RandomTaskFailuresITCase {
     /** The Iceberg sink commits once per completed checkpoint: exactly once. */
     @Test
     void kafkaToNessie() throws Exception {
-        kafkaToNessie("nessie", "kafka -> nessie (exactly-once)", failing(FEWER));
+        kafkaToNessie("nessie", "kafka -> nessie (exactly-once)", FEWER, failing(FEWER));
     }
 
     /**
@@ -365,14 +371,14 @@ class RandomTaskFailuresITCase {
      */
     @Test
     void kafkaToNessieFailingInTheSink() throws Exception {
-        kafkaToNessie("faulty-nessie", "kafka -> nessie (exactly-once; faults in the sink)", failingInSink(FEWER));
+        kafkaToNessie("faulty-nessie", "kafka -> nessie (exactly-once; faults in the sink)", IN_SINK, failingInSink(IN_SINK));
     }
 
-    private void kafkaToNessie(String sinkType, String pair, JobCompiler compiler) throws Exception {
+    private void kafkaToNessie(String sinkType, String pair, int records, JobCompiler compiler) throws Exception {
         String topic = "rf-kn-" + suffix;
         String namespace = "rf_kn_" + suffix;
         String warehouse = Nessie.newWarehouse();
-        SourceRecords source = kafkaInput(topic, FEWER);
+        SourceRecords source = kafkaInput(topic, records);
         MiniClusterJobs.run("replicas: 2\n" + kafkaSource(topic, "rf-kn-" + suffix)
                 + "sink:\n  type: " + sinkType + "\n  config:\n    baseURL: \"" + Nessie.baseUrl() + "\"\n    warehouse: \"" + warehouse + "\"\n"
                 + "    namespace: " + namespace + "\n    table: events\n    autoCreateTable: true\n    authenticationType: NONE\n",

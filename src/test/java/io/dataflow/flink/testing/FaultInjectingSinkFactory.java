@@ -154,6 +154,8 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
 
         @Override
         public void checkpointComplete(long checkpointId) throws Exception {
+            // this notification is the completed checkpoint a fault waits for since the previous one
+            SinkFaults.checkpointCompleted();
             if (sinceCommit > 0 && SinkFaults.falls(SinkFaults.Fault.BEFORE_COMMIT)) {
                 throw new IllegalStateException("injected fault before the commit of completed checkpoint " + checkpointId);
             }
@@ -162,7 +164,6 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
                 throw new IllegalStateException("injected fault after the commit of completed checkpoint " + checkpointId);
             }
             sinceCommit = 0;
-            SinkFaults.checkpointCompleted();
         }
 
         @Override
