@@ -65,10 +65,10 @@ class RandomTaskFailuresITCase {
     private static final int FEWER = 4_000;
     /**
      * The runs with faults in the sink: a fault waits for a checkpoint after the previous one's restart while the other
-     * subtask goes on writing (about 2 000 records on this loaded machine), and a commit fault needs a commit still to
-     * come; 6 000 records leave room for all three before the input ends.
+     * subtask goes on writing (2 000–4 000 records on this loaded machine), and a commit fault needs a commit still to
+     * come; 8 000 records leave room for all three before the input ends.
      */
-    private static final int IN_SINK = 6_000;
+    private static final int IN_SINK = 8_000;
     private static final int FAILURES = 3;
     private static final List<String> FIGURES = new ArrayList<>();
 

@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The plan of the failures {@link FaultInjectingSinkFactory}'s sinks inject: which fault falls after how many
  * records written (drawn from a seed between 10 % and 40 % of the input, printed so a run can be repeated), one after
- * the other in the given order: early, because each fault waits for a checkpoint after the previous one's restart
- * while the other subtasks go on writing, and a commit fault must fall while there is still something to commit
- * (one that fell at the final checkpoint would leave the next with nothing to wait for). A fault falls at its first chance (a flush, or a completed checkpoint's commit) once
- * its point is passed and a checkpoint completed since the previous fault, so the job makes progress in between; 5 %
- * of the input past its point it no longer waits for that checkpoint. Points count every record written, replays
- * included, so every run sees all its faults. Static: the MiniCluster runs in the test JVM and the plan must survive
- * the restarts it causes.
+ * the other in the given order. Early, because each fault waits for a checkpoint after the previous one's restart
+ * while the other subtasks go on writing, and a commit fault must fall while there is still something to commit (one
+ * that fell at the final checkpoint would leave the next with nothing to wait for). A fault falls at its first chance
+ * (a flush, or a completed checkpoint's notification) once its point is passed and a checkpoint completed since the
+ * previous fault, so the job makes progress in between; 5 % of the input past its point it no longer waits for that
+ * checkpoint. Points count every record written, replays included. Static: the MiniCluster runs in the test JVM and
+ * the plan must survive the restarts it causes.
  */
 public final class SinkFaults {
 
