@@ -85,13 +85,22 @@ public final class Kafka {
 
     /** The same on another broker (a test's private instance). */
     public static void produce(String bootstrap, String topic, int count, IntFunction<String> value) {
+        produce(bootstrap, topic, count, i -> "k-" + i, value);
+    }
+
+    /** The same with the key of record i {@code key.apply(i)}: records of one key go to one partition, in order. */
+    public static void produce(String topic, int count, IntFunction<String> key, IntFunction<String> value) {
+        produce(bootstrap(), topic, count, key, value);
+    }
+
+    private static void produce(String bootstrap, String topic, int count, IntFunction<String> key, IntFunction<String> value) {
         Properties p = inputProducer(bootstrap);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, ("k-" + i).getBytes(StandardCharsets.UTF_8), value.apply(i).getBytes(StandardCharsets.UTF_8)),
+                producer.send(new ProducerRecord<>(topic, key.apply(i).getBytes(StandardCharsets.UTF_8), value.apply(i).getBytes(StandardCharsets.UTF_8)),
                         (metadata, error) -> {
                             if (error != null) {
                                 failure.compareAndSet(null, error);

@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Helpers for tests against the PostgreSQL started by {@link RealServersExtension}. */
 public final class Postgres {
@@ -36,6 +38,29 @@ public final class Postgres {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * MD5 (hex) of the table's {@code id TAB v} lines joined by newlines, ordered by id: computed by PostgreSQL, the
+     * same text {@link SourceRecords#lastValuesChecksum()} hashes from a test's input.
+     */
+    public static String idValueChecksum(String table) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT md5(coalesce(string_agg(id::text || E'\\t' || v, E'\\n' ORDER BY id, v), '')) FROM " + table)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** The table's {@code (id, v)} rows. */
+    public static List<SourceRecords.Row> idValueRows(String table) throws SQLException {
+        List<SourceRecords.Row> rows = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, v FROM " + table)) {
+            while (rs.next()) {
+                rows.add(new SourceRecords.Row(rs.getLong(1), rs.getString(2)));
+            }
+        }
+        return rows;
     }
 
     /** Sessions of other clients on the test database (for leak checks). */

@@ -1,0 +1,180 @@
+package io.dataflow.flink.testing;
+
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.message.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Test-only sink types {@code faulty-<type>} (postgresql, kafka, nessie): the real sink of that type, with the same
+ * options, failing the task inside the sink where {@link SinkFaults}' plan says — in {@code flush()} after part of the
+ * buffer reached the target, or in the completed checkpoint's notification before or after the real sink commits
+ * (the Kafka exactly-once sink commits its transaction there, the Iceberg sinks their append). The wrapper holds the
+ * records written since the last flush and hands them to the real sink at flush, so that it decides how much of a
+ * flush reaches the target; without a planned fault it passes everything on unchanged.
+ */
+public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
+
+    private final String wrapped;
+
+    FaultInjectingSinkFactory(String wrapped) {
+        this.wrapped = wrapped;
+    }
+
+    private ConnectorFactory delegate() {
+        return ConnectorRegistry.sink(wrapped);
+    }
+
+    @Override
+    public String type() {
+        return "faulty-" + wrapped;
+    }
+
+    @Override
+    public String description() {
+        return "test only: the " + wrapped + " sink, failing in flush or commit as SinkFaults plans";
+    }
+
+    @Override
+    public boolean isSink() {
+        return true;
+    }
+
+    @Override
+    public List<ConfigOption<?>> sinkOptions() {
+        return delegate().sinkOptions();
+    }
+
+    @Override
+    public void validateSink(Config config, ValidationErrors errors) {
+        delegate().validateSink(config, errors);
+    }
+
+    @Override
+    public boolean isIdempotentSink(Config config) {
+        return delegate().isIdempotentSink(config);
+    }
+
+    @Override
+    public Optional<String> fieldRequiringCheckpointing(Config config) {
+        return delegate().fieldRequiringCheckpointing(config);
+    }
+
+    @Override
+    public SinkConnector createSink(Config config, ConnectorContext context) {
+        return new FaultInjectingSink(delegate().createSink(config, context));
+    }
+
+    public static final class Postgres extends FaultInjectingSinkFactory {
+        public Postgres() {
+            super("postgresql");
+        }
+    }
+
+    public static final class Kafka extends FaultInjectingSinkFactory {
+        public Kafka() {
+            super("kafka");
+        }
+    }
+
+    public static final class Nessie extends FaultInjectingSinkFactory {
+        public Nessie() {
+            super("nessie");
+        }
+    }
+
+    private static final class FaultInjectingSink implements SinkConnector {
+        private final SinkConnector real;
+        private final List<Message> buffered = new ArrayList<>();
+        /** Records handed to the real sink since its last commit: a commit fault falls only where there is something to commit. */
+        private long sinceCommit;
+
+        FaultInjectingSink(SinkConnector real) {
+            this.real = real;
+        }
+
+        @Override
+        public void connect() throws Exception {
+            real.connect();
+        }
+
+        @Override
+        public void write(Message message) throws Exception {
+            SinkFaults.written();
+            buffered.add(message.copy());
+        }
+
+        @Override
+        public void flush() throws Exception {
+            if (buffered.size() >= 2 && SinkFaults.falls(SinkFaults.Fault.IN_FLUSH)) {
+                int part = buffered.size() / 2;
+                for (Message m : buffered.subList(0, part)) {
+                    real.write(m);
+                }
+                real.flush();
+                throw new IllegalStateException("injected fault in flush: " + part + " of " + buffered.size()
+                        + " buffered records written and flushed, the rest not, before the checkpoint completed");
+            }
+            for (Message m : buffered) {
+                real.write(m);
+            }
+            sinceCommit += buffered.size();
+            buffered.clear();
+            real.flush();
+        }
+
+        @Override
+        public void setRejectedRecordListener(RejectedRecordListener listener) {
+            real.setRejectedRecordListener(listener);
+        }
+
+        @Override
+        public long flushIntervalMillis() {
+            return real.flushIntervalMillis();
+        }
+
+        @Override
+        public List<byte[]> snapshotState(long checkpointId) throws Exception {
+            return real.snapshotState(checkpointId);
+        }
+
+        @Override
+        public void restoreState(long restoredCheckpointId, List<byte[]> entries) throws Exception {
+            real.restoreState(restoredCheckpointId, entries);
+        }
+
+        @Override
+        public void checkpointComplete(long checkpointId) throws Exception {
+            // this notification is the completed checkpoint a fault waits for since the previous one
+            SinkFaults.checkpointCompleted();
+            if (sinceCommit > 0 && SinkFaults.falls(SinkFaults.Fault.BEFORE_COMMIT)) {
+                throw new IllegalStateException("injected fault before the commit of completed checkpoint " + checkpointId);
+            }
+            real.checkpointComplete(checkpointId);
+            if (sinceCommit > 0 && SinkFaults.falls(SinkFaults.Fault.AFTER_COMMIT)) {
+                throw new IllegalStateException("injected fault after the commit of completed checkpoint " + checkpointId);
+            }
+            sinceCommit = 0;
+        }
+
+        @Override
+        public boolean requiresCheckpointing() {
+            return real.requiresCheckpointing();
+        }
+
+        @Override
+        public void close() {
+            buffered.clear();
+            real.close();
+        }
+    }
+}
