@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Tells whether ClickHouse refuses some rows without storing them in the target: an INSERT cannot be taken back,
@@ -27,11 +29,16 @@ final class ClickHouseRefusalProbe implements AutoCloseable {
     /** Temporary tables live in their session, so one name cannot collide with another sink's. */
     static final String TABLE = "dataflow_refusal_probe";
 
+    /** How modern servers name a temporary table in messages (a CHECK constraint's, for one). */
+    private static final Pattern TEMPORARY_NAME = Pattern.compile("_temporary_and_external_tables\\.`?_tmp_[0-9a-f-]+`?(?: \\([0-9a-f-]+\\))?");
+
     private final ClickHouseAccess access;
+    private final ClickHouseTableName target;
     private final String sessionId;
 
-    private ClickHouseRefusalProbe(ClickHouseAccess access, String sessionId) {
+    private ClickHouseRefusalProbe(ClickHouseAccess access, ClickHouseTableName target, String sessionId) {
         this.access = access;
+        this.target = target;
         this.sessionId = sessionId;
     }
 
@@ -40,7 +47,7 @@ final class ClickHouseRefusalProbe implements AutoCloseable {
         String sessionId = "dataflow-refusal-probe-" + UUID.randomUUID();
         access.execute("CREATE TEMPORARY TABLE " + ClickHouseSql.quoteIdentifier(TABLE) + " AS " + target.qualified()
                 + " ENGINE = Memory", sessionId);
-        return new ClickHouseRefusalProbe(access, sessionId);
+        return new ClickHouseRefusalProbe(access, target, sessionId);
     }
 
     /**
@@ -53,7 +60,8 @@ final class ClickHouseRefusalProbe implements AutoCloseable {
             return null;
         } catch (ClickHouseException e) {
             if (e.isDataError()) {
-                return e.reason();
+                // the reason the target's own insert would give: its name, not the temporary table's
+                return TEMPORARY_NAME.matcher(e.reason()).replaceAll(Matcher.quoteReplacement(target.toString()));
             }
             throw e;
         }
