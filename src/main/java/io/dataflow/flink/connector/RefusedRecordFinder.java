@@ -11,12 +11,13 @@ import java.util.List;
  *
  * <p>Two ways to use it, depending on whether the target can take a try back:
  * <ul>
- *   <li>{@link #findThenWrite}: for targets with transactions (PostgreSQL: tries under savepoints, then the
- *       transaction rolled back). The tries only find the refused records; all the accepted ones are then written
- *       by ONE write, so a batch with a few bad records still lands as one statement (one COPY, one part, one
- *       snapshot), not as dozens of pieces.</li>
- *   <li>{@link #find}: for targets whose writes cannot be taken back (a ClickHouse INSERT, a Trino statement on
- *       Iceberg): every accepted half is a kept write, so the good records are stored in pieces.</li>
+ *   <li>{@link #findThenWrite}: for targets that can try without keeping (PostgreSQL: tries under savepoints, then
+ *       the transaction rolled back; ClickHouse: tries into a temporary table; Trino: SELECTs that evaluate the
+ *       values). The tries only find the refused records; all the accepted ones are then written by ONE write, so
+ *       a batch with a few bad records still lands as one statement (one COPY, one part, one snapshot), not as
+ *       dozens of pieces.</li>
+ *   <li>{@link #find}: where no such try is possible: every accepted half is a kept write, so the good records are
+ *       stored in pieces (the ClickHouse sink's fallback when it cannot have its temporary table).</li>
  * </ul>
  *
  * @param <T> a record as the sink prepared it

@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandResponse;
+import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
@@ -103,7 +104,20 @@ public final class ClickHouseAccess implements AutoCloseable {
 
     /** Runs a statement that returns nothing (DDL, OPTIMIZE). */
     public void execute(String sql) throws ClickHouseException {
-        try (CommandResponse ignored = client.execute(sql).get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        execute(sql, null);
+    }
+
+    /**
+     * Runs a statement that returns nothing within the HTTP session {@code sessionId} (null: none). A session keeps
+     * the temporary tables created in it ({@link ClickHouseRefusalProbe}) until it is idle for the server's
+     * {@code session_timeout} (60 s by default).
+     */
+    void execute(String sql, String sessionId) throws ClickHouseException {
+        CommandSettings settings = new CommandSettings();
+        if (sessionId != null) {
+            settings.setSessionId(sessionId);
+        }
+        try (CommandResponse ignored = client.execute(sql, settings).get(timeoutMillis, TimeUnit.MILLISECONDS)) {
             // the response only has to be consumed
         } catch (Exception e) {
             throw failure("running " + firstWords(sql), e);
@@ -116,16 +130,31 @@ public final class ClickHouseAccess implements AutoCloseable {
      * know it: see {@link ClickHouseServerFeatures}).
      */
     public void insertJsonEachRow(ClickHouseTableName table, byte[] rows, int length, String deduplicationToken) throws ClickHouseException {
-        InsertSettings settings = new InsertSettings().serverSetting("input_format_skip_unknown_fields", "1");
+        InsertSettings settings = new InsertSettings();
         if (deduplicationToken != null) {
             settings.serverSetting("insert_deduplication_token", deduplicationToken);
         }
+        insertJsonEachRow(table.qualified(), String.valueOf(table), rows, length, settings);
+    }
+
+    /**
+     * Inserts as {@link #insertJsonEachRow(ClickHouseTableName, byte[], int, String)} does, into the temporary
+     * table {@code temporaryTable} of the HTTP session {@code sessionId}.
+     */
+    void insertJsonEachRowInSession(String temporaryTable, String sessionId, byte[] rows, int length) throws ClickHouseException {
+        insertJsonEachRow(ClickHouseSql.quoteIdentifier(temporaryTable), "temporary table " + temporaryTable, rows, length,
+                new InsertSettings().setSessionId(sessionId));
+    }
+
+    private void insertJsonEachRow(String target, String description, byte[] rows, int length, InsertSettings settings)
+            throws ClickHouseException {
+        settings.serverSetting("input_format_skip_unknown_fields", "1");
         try (InputStream in = new ByteArrayInputStream(rows, 0, length);
-             InsertResponse ignored = client.insert(table.qualified(), in, ClickHouseFormat.JSONEachRow, settings)
+             InsertResponse ignored = client.insert(target, in, ClickHouseFormat.JSONEachRow, settings)
                      .get(timeoutMillis, TimeUnit.MILLISECONDS)) {
             // InsertResponse.getWrittenRows() is -1 on 18.16 (no summary header): success is the only answer
         } catch (Exception e) {
-            throw failure("inserting into " + table, e);
+            throw failure("inserting into " + description, e);
         }
     }
 

@@ -30,8 +30,12 @@ import java.util.Set;
  *
  * <p>ClickHouse parses an insert completely before it writes it (for batches below {@code max_insert_block_size},
  * about a million rows), so a value it cannot parse refuses the whole insert and nothing of it is stored. The sink
- * then finds the refused records by halving ({@link RefusedRecordFinder}): with a {@link RejectedRecordListener}
- * every other record is written and each refused one reported with the server's code and message; without one
+ * then finds the refused records by halving with tries into a temporary table that store nothing in the target
+ * ({@link ClickHouseRefusalProbe}), and writes all the others by ONE insert, so the table gets one part, not one
+ * per accepted piece ({@link RefusedRecordFinder#findThenWrite}; where the temporary table cannot be had, or that
+ * insert is refused again, the halving writes the accepted pieces for good, as before). With a
+ * {@link RejectedRecordListener} every other record is written and each refused one reported with the server's
+ * code and message; without one
  * the flush fails and nothing of the batch is written. Transient failures (connection, timeouts, HTTP 502/503/504,
  * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original. Where the server
  * has insert deduplication ({@link ClickHouseServerFeatures}), every INSERT carries a token of its records
@@ -162,7 +166,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             if (rejectedRecordListener == null) {
                 throw refusedWithoutListener(-1, batch.size(), reason);
             }
-            refused.addAll(new RefusedRecordFinder<Row, ClickHouseException>(this::insert).find(rows));
+            refused.addAll(findRefused(rows));
             refused.sort(Comparator.comparingInt(r -> r.record().position()));
         }
         if (!refused.isEmpty()) {
@@ -171,8 +175,56 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
         return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
     }
 
-    /** One INSERT of these rows, retried on transient failures; null when written, else the data error's reason. */
-    private String insert(List<Row> rows) throws ClickHouseException {
+    /**
+     * The refused rows of a batch ClickHouse refused, found by tries into a temporary table
+     * ({@link ClickHouseRefusalProbe}); all the others are then written by one INSERT, so the table gets one part,
+     * not one per accepted piece. Where the server or user cannot have the temporary table (or it fails on the
+     * way), the halving writes the accepted pieces for good, as before.
+     */
+    private List<RefusedRecordFinder.Refusal<Row>> findRefused(List<Row> rows) throws ClickHouseException {
+        ClickHouseRefusalProbe probe;
+        try {
+            probe = withRetries(() -> ClickHouseRefusalProbe.open(access, settings.table()));
+        } catch (ClickHouseException e) {
+            LOG.warn("ClickHouse sink {}: cannot create the temporary table that finds refused records without writing"
+                    + " them, so the accepted records are written in pieces: {}", settings.table(), e.reason());
+            return new RefusedRecordFinder<Row, ClickHouseException>(this::insert).find(rows);
+        }
+        ProbeFailure probeFailure = new ProbeFailure();
+        try (probe) {
+            return RefusedRecordFinder.findThenWrite(rows, new RefusedRecordFinder.Probe<Row, ClickHouseException>() {
+                @Override
+                public String tryWrite(List<Row> tried) throws ClickHouseException {
+                    byte[] body = body(tried);
+                    try {
+                        return withRetries(() -> probe.tryInsert(body, body.length));
+                    } catch (ClickHouseException e) {
+                        probeFailure.cause = e;
+                        throw e;
+                    }
+                }
+
+                @Override
+                public void undoTries() {
+                    // nothing reached the target; the temporary table goes with the probe
+                }
+            }, this::insert);
+        } catch (ClickHouseException e) {
+            if (probeFailure.cause != e) {
+                throw e; // the write itself failed
+            }
+            LOG.warn("ClickHouse sink {}: finding refused records in the temporary table failed, so the accepted records"
+                    + " are written in pieces: {}", settings.table(), e.reason());
+            return new RefusedRecordFinder<Row, ClickHouseException>(this::insert).find(rows);
+        }
+    }
+
+    /** The failure of a try into the temporary table, told apart from one of the write. */
+    private static final class ProbeFailure {
+        ClickHouseException cause;
+    }
+
+    private static byte[] body(List<Row> rows) {
         int size = 0;
         for (Row r : rows) {
             size += r.line().length;
@@ -183,6 +235,12 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             System.arraycopy(r.line(), 0, body, pos, r.line().length);
             pos += r.line().length;
         }
+        return body;
+    }
+
+    /** One INSERT of these rows, retried on transient failures; null when written, else the data error's reason. */
+    private String insert(List<Row> rows) throws ClickHouseException {
+        byte[] body = body(rows);
         // the same token on every retry: an INSERT the server stored before the answer was lost is stored once
         String token = features.insertDeduplicationToken()
                 ? ClickHouseDeduplicationToken.of(rows.stream().map(r -> r.message().data()).toList()) : null;

@@ -4,9 +4,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One Trino connection and the catalog lookups the sink needs. The connection is replaced before a statement when
@@ -56,6 +60,42 @@ final class TrinoAccess implements AutoCloseable {
             throw e;
         }
         return columns.isEmpty() ? Optional.empty() : Optional.of(columns);
+    }
+
+    /** The names of the table's NOT NULL columns (a write that puts NULL there is refused). */
+    Set<String> notNullColumns(TrinoTableName table) throws SQLException {
+        String sql = "SELECT column_name FROM " + TrinoSql.quoteIdentifier(table.catalog())
+                + ".information_schema.columns WHERE table_schema = " + TrinoSql.quoteString(table.schemaKey())
+                + " AND table_name = " + TrinoSql.quoteString(table.tableKey()) + " AND is_nullable = 'NO'";
+        Set<String> names = new HashSet<>();
+        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            dropConnectionIfBroken(e);
+            throw e;
+        }
+        return names;
+    }
+
+    /** The first row of a query whose columns are all numbers, with the statement's time limit. */
+    List<Long> numbers(String sql) throws SQLException {
+        List<Long> row = new ArrayList<>();
+        try (Statement s = connection().createStatement()) {
+            s.setQueryTimeout(queryTimeoutSeconds);
+            try (ResultSet rs = s.executeQuery(sql)) {
+                if (rs.next()) {
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.add(rs.getLong(i));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            dropConnectionIfBroken(e);
+            throw e;
+        }
+        return row;
     }
 
     boolean schemaExists(TrinoTableName table) throws SQLException {

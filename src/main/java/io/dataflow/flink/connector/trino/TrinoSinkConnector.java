@@ -34,8 +34,11 @@ import java.util.Set;
  * leaves the columns a record does not carry as they are.
  *
  * <p>A value that does not fit its column is refused before the statement is sent ({@link TrinoLiterals}); one the
- * server refuses ({@link TrinoErrors#isDataError}) fails its statement as a whole (Trino writes atomically), and
- * the refused records are then found by halving ({@link RefusedRecordFinder}). With a {@link RejectedRecordListener}
+ * server refuses ({@link TrinoErrors#isDataError}) fails its statement as a whole (Trino writes atomically). The
+ * refused records are then found by halving with SELECTs that evaluate the same values and check the NOT NULL
+ * columns without writing ({@link TrinoRefusalProbe}), and all the others written by ONE statement, so an Iceberg
+ * table gets one snapshot, not one per accepted piece ({@link RefusedRecordFinder#findThenWrite}; should that
+ * statement be refused again, the halving falls back to kept writes). With a {@link RejectedRecordListener}
  * they go to the error sink with the reason; without one the flush fails. Transient failures are retried per
  * statement: 5 attempts, 2 s doubling, as the original. SQL text holds record values, so it is logged at DEBUG
  * without them (statement kind, table, row count) and never with credentials.
@@ -56,6 +59,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     /** Null until the table is known (a flattened raw table is created from the first batch). */
     private TrinoRowEncoder encoder;
     private int conflictKeyIndex = -1;
+    /** Indexes of the table's NOT NULL columns, read with its columns. */
+    private Set<Integer> notNullColumns = Set.of();
     /** The literal of an absent or null key (upsert mode): such a record can never match a row. */
     private String nullKeyLiteral;
 
@@ -99,7 +104,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                     columns = withRetries(() -> a.columns(settings.table()));
                 }
                 if (columns.isPresent()) {
-                    useTable(columns.get());
+                    useTable(columns.get(), withRetries(() -> a.notNullColumns(settings.table())));
                 } else if (!(settings.autoCreateTable() && settings.rawMode())) {
                     throw new TrinoException("Trino sink " + settings.table() + ": the table does not exist; create it"
                             + " (only rawMode tables are created, with autoCreateTable: true)");
@@ -204,7 +209,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                 if (rejectedRecordListener == null) {
                     throw refusedWithoutListener(-1, batch.size(), reason);
                 }
-                refused.addAll(new RefusedRecordFinder<Row, TrinoException>(this::writeStatement).find(statementRows));
+                refused.addAll(RefusedRecordFinder.findThenWrite(statementRows, refusalProbe, this::writeStatement));
             }
         }
         if (refused.isEmpty()) {
@@ -281,6 +286,39 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         }
     }
 
+    /**
+     * Tries that write nothing ({@link TrinoRefusalProbe}): the refused records of a statement are found by them,
+     * and the others written by one statement, so the table gets one snapshot per statement, not one per piece.
+     */
+    private final RefusedRecordFinder.Probe<Row, TrinoException> refusalProbe = new RefusedRecordFinder.Probe<>() {
+        @Override
+        public String tryWrite(List<Row> rows) throws TrinoException {
+            return probe(rows);
+        }
+
+        @Override
+        public void undoTries() {
+            // the probes wrote nothing
+        }
+    };
+
+    /** Whether Trino would refuse a statement of these rows: null when not, else its reason. */
+    private String probe(List<Row> rows) throws TrinoException {
+        List<String> columns = TrinoStatements.names(encoder.columns());
+        List<Integer> partial = partialColumns(rows);
+        List<List<String>> values = rows.stream().map(r -> r.values(partial)).toList();
+        String sql = TrinoRefusalProbe.select(settings.table(), columns, notNullColumns,
+                settings.upsertMode() ? settings.conflictKey() : null, partial, values);
+        try {
+            return TrinoRefusalProbe.reason(columns, notNullColumns, withRetries(() -> access.numbers(sql)));
+        } catch (SQLException e) {
+            if (TrinoErrors.isDataError(e)) {
+                return TrinoErrors.reason(e);
+            }
+            throw failure("checking " + rows.size() + " records for refused values failed", e);
+        }
+    }
+
     /** A flattened raw table is created from the metadata keys of the first batch, as the original does. */
     private void ensureTable(List<Message> batch) throws Exception {
         if (encoder != null) {
@@ -302,7 +340,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                 throw new TrinoException("Trino sink " + settings.table() + ": the table is still missing after CREATE TABLE");
             }
         }
-        useTable(existing.get());
+        useTable(existing.get(), withRetries(() -> access.notNullColumns(settings.table())));
     }
 
     private void createSchemaIfMissing(TrinoAccess a) throws SQLException {
@@ -311,8 +349,16 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         }
     }
 
-    private void useTable(Map<String, String> columns) throws TrinoException {
+    private void useTable(Map<String, String> columns, Set<String> notNull) throws TrinoException {
         encoder = TrinoRowEncoder.forTable(columns, settings.rawMode(), settings.flattenMetadataColumns(), settings.metadataPrefix());
+        List<String> written = TrinoStatements.names(encoder.columns());
+        Set<Integer> notNullIndexes = new java.util.HashSet<>();
+        for (int i = 0; i < written.size(); i++) {
+            if (notNull.contains(written.get(i))) {
+                notNullIndexes.add(i);
+            }
+        }
+        notNullColumns = Set.copyOf(notNullIndexes);
         if (settings.rawMode() && encoder.layout() == TrinoRowEncoder.Layout.COLUMNAR) {
             LOG.info("Trino sink {}: rawMode is on but the table has no data/_metadata columns; writing columns by name",
                     settings.table());

@@ -95,6 +95,35 @@ class ClickHouseSinkITCase {
     }
 
     @Test
+    void refusedRecordsAreFoundWithoutWritingAndTheRestOfTheBatchIsOneInsert() throws Exception {
+        String table = "one_insert";
+        ClickHouse.execute("CREATE TABLE " + database + "." + table + " (id Int64, n Int32, d Date) ENGINE = MergeTree ORDER BY id");
+        List<String> rejected = new ArrayList<>();
+        try (ClickHouseSinkConnector sink = sink(table, "'batchSize':1000")) {
+            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + " " + reason));
+            sink.connect();
+            for (int i = 0; i < 500; i++) {
+                String n = i == 3 || i == 250 ? "'not a number'" : String.valueOf(i);
+                String d = i == 499 ? "'not a date'" : "'2026-01-01'";
+                sink.write(json("{'id':" + i + ",'n':" + n + ",'d':" + d + "}"));
+            }
+            sink.flush();
+        }
+        assertThat(rejected).hasSize(3);
+        assertThat(rejected.get(0)).startsWith("3 ClickHouse code 27");
+        assertThat(rejected.get(1)).startsWith("250 ClickHouse code 27");
+        assertThat(rejected.get(2)).startsWith("499 ClickHouse code");
+        assertThat(ClickHouse.count("SELECT count() FROM " + database + "." + table)).isEqualTo(497);
+        // every INSERT takes the next block number, and a merge keeps the range it merged: the highest is the
+        // number of inserts the table ever took
+        assertThat(ClickHouse.count("SELECT max(max_block_number) FROM system.parts WHERE database = '" + database
+                + "' AND table = '" + table + "' AND active"))
+                .as("the good records of the batch land as one INSERT (one part), not one per accepted piece").isEqualTo(1);
+        assertThat(ClickHouse.count("SELECT count() FROM system.tables WHERE database = '" + database + "' AND name != '" + table
+                + "' AND name LIKE '%" + table + "%'")).as("the probe leaves no table behind").isZero();
+    }
+
+    @Test
     void withoutAnErrorSinkARefusedRecordFailsTheFlushAndNothingOfTheBatchIsWritten() throws Exception {
         String table = "refused_no_listener";
         ClickHouse.execute("CREATE TABLE " + database + "." + table + " (id Int64, n Int32) ENGINE = MergeTree ORDER BY id");

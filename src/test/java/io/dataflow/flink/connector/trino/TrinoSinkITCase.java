@@ -276,6 +276,69 @@ class TrinoSinkITCase {
     }
 
     @Test
+    void recordsTrinoRefusesAreFoundWithoutWritingAndTheRestLandsAsOneIcebergSnapshot() throws Exception {
+        String table = "one_snapshot";
+        String t = "lake." + lakeSchema + "." + table;
+        Trino.execute("CREATE TABLE " + t + " (id bigint NOT NULL, n integer, d decimal(4,2), "
+                + "address row(city varchar, zip integer))");
+        long snapshotsBefore = Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\"");
+        List<String> rejected = new ArrayList<>();
+        try (TrinoSinkConnector sink = sink("lake", lakeSchema, table, "'batchSize':1000")) {
+            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().path("n").asText() + " " + reason));
+            sink.connect();
+            for (int i = 0; i < 400; i++) {
+                String id = i == 7 ? "null" : String.valueOf(i);                       // NOT NULL: refused by Trino
+                String d = i == 123 || i == 124 ? "\"123456\"" : "1.25";             // too large for decimal(4,2)
+                String zip = i == 300 ? "\"not a zip\"" : String.valueOf(8000 + i); // the ROW cast fails
+                sink.write(Message.of("{\"id\":" + id + ",\"n\":" + i + ",\"d\":" + d
+                        + ",\"address\":{\"city\":\"Z\",\"zip\":" + zip + "}}"));
+            }
+            sink.flush();
+        }
+        assertThat(rejected).hasSize(4);
+        assertThat(rejected.get(0)).startsWith("7 ").contains("NOT NULL").contains("id");
+        assertThat(rejected.get(1)).startsWith("123 ").containsIgnoringCase("decimal");
+        assertThat(rejected.get(2)).startsWith("124 ").containsIgnoringCase("decimal");
+        assertThat(rejected.get(3)).startsWith("300 ").contains("not a zip");
+        assertThat(Trino.count("SELECT count(*) FROM " + t)).isEqualTo(396);
+        assertThat(Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\""))
+                .as("the good records of the batch are one INSERT: one snapshot, not one per accepted piece")
+                .isEqualTo(snapshotsBefore + 1);
+    }
+
+    @Test
+    void anUpsertWithRefusedRecordsMergesTheRestAsOneIcebergSnapshot() throws Exception {
+        String table = "one_merge";
+        String t = "lake." + lakeSchema + "." + table;
+        Trino.execute("CREATE TABLE " + t + " (id bigint, name varchar NOT NULL, d decimal(4,2))");
+        Trino.execute("INSERT INTO " + t + " VALUES (1, 'stored', 1.00), (2, 'stored', 2.00)");
+        long snapshotsBefore = Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\"");
+        List<String> rejected = new ArrayList<>();
+        try (TrinoSinkConnector sink = sink("lake", lakeSchema, table, "'batchSize':1000,'upsertMode':true,'conflictKey':'id'")) {
+            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().path("id").asText() + " " + reason));
+            sink.connect();
+            sink.write(Message.of("{\"id\":1,\"d\":\"1.50\"}"));                   // no name: the stored row keeps its own
+            sink.write(Message.of("{\"id\":2,\"name\":null,\"d\":\"2.50\"}"));       // an explicit NULL name: refused
+            for (int i = 3; i < 200; i++) {
+                String d = i == 150 ? "\"123456\"" : "1.25";
+                String name = i == 60 ? "" : ",\"name\":\"n" + i + "\"";              // a new key without a name: refused
+                sink.write(Message.of("{\"id\":" + i + name + ",\"d\":" + d + "}"));
+            }
+            sink.flush();
+        }
+        assertThat(rejected).hasSize(3);
+        assertThat(rejected.get(0)).startsWith("2 ").contains("NOT NULL").contains("name");
+        assertThat(rejected.get(1)).startsWith("60 ").contains("NOT NULL").contains("name");
+        assertThat(rejected.get(2)).startsWith("150 ").containsIgnoringCase("decimal");
+        assertThat(Trino.rows("SELECT name, CAST(d AS varchar) FROM " + t + " WHERE id IN (1, 2) ORDER BY id"))
+                .containsExactly(List.of("stored", "1.50"), List.of("stored", "2.00"));
+        assertThat(Trino.count("SELECT count(*) FROM " + t)).isEqualTo(2 + 197 - 2);
+        assertThat(Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\""))
+                .as("the good records of the batch are one MERGE: one snapshot")
+                .isEqualTo(snapshotsBefore + 1);
+    }
+
+    @Test
     void textLongerThanItsVarcharColumnIsRefusedInsteadOfCutByTheLiteralsCast() throws Exception {
         String table = "bounded";
         Trino.execute("CREATE TABLE memory." + schema + "." + table + " (id bigint, code varchar(3))");
