@@ -145,7 +145,7 @@ class PostgresCdcSlotSafetyITCase {
     @Test
     void theSlotNeverConfirmsBeyondTheLastCompletedCheckpoint() throws Exception {
         Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, v TEXT)");
-        JobClient job = MiniClusterJobs.start(yaml(table, "    snapshotMode: never\n", "confirm"), "it-cdc-confirm",
+        JobClient job = MiniClusterJobs.start(yaml(table, "    snapshotMode: never\n", "confirm, flushIntervalMs: 200"), "it-cdc-confirm",
                 JobCompiler.create(), 3_600_000, 0);
         try {
             await("the slot is streaming", () -> Postgres.count("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
@@ -154,6 +154,7 @@ class PostgresCdcSlotSafetyITCase {
             for (int i = 1; i <= 5; i++) {
                 Postgres.execute("INSERT INTO " + table + " VALUES (" + i + ", 'r" + i + "')");
             }
+            // the values sink publishes on its own timer here (flushIntervalMs), not only at checkpoints
             await("the changes arrived", () -> values("confirm").size() == 5);
             // several status intervals (1 s) and server keepalives pass
             Thread.sleep(5_000);
