@@ -20,7 +20,9 @@ import java.sql.Statement;
  * transaction that had started before the mark. A change column set by {@code now()} (the transaction's start),
  * {@code clock_timestamp()} or a trigger, and a key from a sequence, only get values after their transaction
  * started. Once every transaction that started before the mark has ended, every row at or below its value is
- * committed (or never will be), and reading up to it skips nothing. Values a client computes itself, sequences
+ * committed (or never will be), and reading up to it skips nothing. Walsenders and autovacuum write no table rows
+ * and are not waited for. The source's role must see other roles' sessions ({@code pg_read_all_stats}, or a
+ * superuser); without it a warning says so. Values a client computes itself, sequences
  * with {@code CACHE} above 1, and transactions on a standby are outside this rule (see docs/POSTGRESQL.md).
  *
  * <p>A transaction that stays open (an idle session in a transaction, a long batch) holds the horizon back: rows
@@ -36,12 +38,15 @@ final class PostgresCommitHorizon {
     private static final String OLDEST_OPEN = "SELECT (extract(epoch FROM xact_start) * 1000000)::int8, pid, application_name, "
             + "(extract(epoch FROM clock_timestamp()) * 1000000)::int8 FROM pg_stat_activity "
             + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
-            + "AND backend_type <> 'autovacuum worker' ORDER BY xact_start LIMIT 1";
+            + "AND backend_type NOT IN ('autovacuum worker', 'walsender') ORDER BY xact_start LIMIT 1";
+    /** Without it, pg_stat_activity hides the transactions of other roles (their xact_start reads as NULL). */
+    private static final String SEES_ALL_SESSIONS = "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')";
 
     private final ReadHorizon marks = new ReadHorizon();
     private final String markSql;
     private final String label;
     private long lastWarning;
+    private boolean visibilityChecked;
 
     PostgresCommitHorizon(PollingQuery query, String label) {
         String column = query.boundExpr();
@@ -53,6 +58,10 @@ final class PostgresCommitHorizon {
     /** Takes a mark and releases what the open transactions allow. */
     ReadHorizon advance(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            if (!visibilityChecked) {
+                warnWhenOtherRolesAreHidden(s);
+                visibilityChecked = true;
+            }
             try (ResultSet rs = s.executeQuery(markSql)) {
                 rs.next();
                 marks.mark(rs.getLong(2), rs.getString(1));
@@ -68,6 +77,15 @@ final class PostgresCommitHorizon {
             }
         }
         return marks;
+    }
+
+    private void warnWhenOtherRolesAreHidden(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery(SEES_ALL_SESSIONS)) {
+            if (rs.next() && !rs.getBoolean(1)) {
+                LOG.warn("PostgreSQL source {}: the source's role cannot see other roles' transactions in pg_stat_activity, "
+                        + "so rows written late by them can still be skipped: GRANT pg_read_all_stats TO <source role>", label);
+            }
+        }
     }
 
     private void warnWhenHeldBackLong(long oldestStart, int pid, String application, long nowMicros) {

@@ -1,9 +1,9 @@
 package io.dataflow.flink.connector.postgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
@@ -58,7 +58,6 @@ public final class PostgresPollingSource extends PollingSource {
     private final String orderColumn;
     private final boolean autoCreate;
     private final boolean bounded;
-
     private final boolean waitForOpenTransactions;
 
     private volatile Connection connection;
@@ -248,8 +247,8 @@ public final class PostgresPollingSource extends PollingSource {
     }
 
     /**
-     * A cursor-less query, streamed: one slice of at most a page (and of one fetch) per poll, the statement open in between. A restore
-     * runs the query again from its first row (it has no position), as the next cycle would.
+     * A cursor-less query, streamed: one slice of at most a page (and of one fetch) per poll, the statement open in
+     * between. A restore runs the query again from its first row (it has no position), as the next cycle would.
      */
     private Page readQuerySlice(Connection c, PollCursor from) throws SQLException {
         if (!stream.isOpen()) {

@@ -146,7 +146,7 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
                         + "without its checkpoint (a fresh snapshot), or set onMissingSlot: resnapshot", "42704");
             }
             if (existing.isEmpty()) {
-                if (!createSlot && !resumesFromCheckpoint) {
+                if (!createSlot) {
                     throw new SQLException("replication slot " + slot + " does not exist (createSlotIfNotExists is false)", "42704");
                 }
                 ReplicationSlotInfo created = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
