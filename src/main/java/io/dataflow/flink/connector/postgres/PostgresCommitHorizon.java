@@ -42,6 +42,8 @@ final class PostgresCommitHorizon {
     /** Without it, pg_stat_activity hides the transactions of other roles (their xact_start reads as NULL). */
     private static final String SEES_ALL_SESSIONS = "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')";
 
+    private static final String MAX_ALIAS = "__dataflow_max";
+
     private final ReadHorizon marks = new ReadHorizon();
     private final String markSql;
     private final String label;
@@ -50,8 +52,11 @@ final class PostgresCommitHorizon {
 
     PostgresCommitHorizon(PollingQuery query, String label) {
         String column = query.boundExpr();
-        this.markSql = "SELECT (SELECT (" + column + ")::text FROM " + query.from() + " WHERE " + column + " IS NOT NULL ORDER BY "
-                + column + " DESC LIMIT 1), (extract(epoch FROM clock_timestamp()) * 1000000)::int8";
+        // The alias keeps ORDER BY on the column itself: "(id)::text" would be named "id", and ORDER BY "id" would
+        // then sort the text ('9' after '25').
+        this.markSql = "SELECT (SELECT (" + column + ")::text AS " + PostgresIdentifiers.quote(MAX_ALIAS) + " FROM " + query.from()
+                + " WHERE " + column + " IS NOT NULL ORDER BY " + column + " DESC LIMIT 1), "
+                + "(extract(epoch FROM clock_timestamp()) * 1000000)::int8";
         this.label = label;
     }
 
