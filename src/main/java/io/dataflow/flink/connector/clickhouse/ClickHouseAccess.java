@@ -172,6 +172,24 @@ public final class ClickHouseAccess implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * A SELECT whose rows are read as they arrive (a cursor-less poll query larger than memory); the caller closes
+     * the stream, which also aborts the response when it is closed early.
+     */
+    public ClickHouseRowStream stream(String select) throws ClickHouseException {
+        QueryResponse response = null;
+        try {
+            response = client.query(select + "\nFORMAT JSONEachRow").get(timeoutMillis, TimeUnit.MILLISECONDS);
+            MappingIterator<ObjectNode> rows = JSON.readerFor(ObjectNode.class).readValues(response.getInputStream());
+            return new ClickHouseRowStream(response, rows, e -> failure("reading " + firstWords(select), e));
+        } catch (Exception e) {
+            if (response != null) {
+                ClickHouseRowStream.closeQuietly(response);
+            }
+            throw failure("querying " + firstWords(select), e);
+        }
+    }
+
     /** Column name → type of a SELECT's result, read from {@code FORMAT JSON} metadata of an empty result. */
     public Map<String, String> resultTypes(String select) throws ClickHouseException {
         Map<String, String> types = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
 import io.dataflow.flink.connector.polling.PollingQuery;
+import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.manifest.ConfigOption;
 
 import java.time.Duration;
@@ -104,8 +105,10 @@ public final class ClickHouseOptions {
             .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
             .build();
 
+    public static final ConfigOption<Duration> SAFETY_LAG = SafetyLagHorizon.option();
+
     public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, SOURCE_TABLE,
-            QUERY, POLL_INTERVAL, READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED);
+            QUERY, POLL_INTERVAL, READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED, SAFETY_LAG);
 
     private ClickHouseOptions() {
     }

@@ -7,6 +7,8 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
+import io.dataflow.flink.connector.polling.ReadHorizon;
+import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
@@ -28,10 +30,17 @@ import java.util.Optional;
  * query) page by page in the order of the cursor {@code (changeTrackingColumn, orderByColumn)}, which lives in
  * Flink state. A table without the change column is read by the order column alone. With {@code bounded: true}
  * it finishes after the first cycle that finds nothing. Runs with parallelism 1 (one cursor).
+ *
+ * <p>ClickHouse cannot say which inserts are still in flight, so an incremental read stops at a
+ * {@link SafetyLagHorizon} ({@code safetyLag}). Every request is its own HTTP call: after a lost connection the
+ * next poll simply connects again.
  */
 public final class ClickHousePollingSource extends PollingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHousePollingSource.class);
+    private static final String MAX_ALIAS = "__dataflow_max";
+    /** Rows of a streamed cursor-less query emitted per poll: records leave while the rest still arrives. */
+    private static final int STREAM_SLICE = 1000;
 
     private final ClickHouseConnectionString target;
     private final boolean compression;
@@ -43,8 +52,12 @@ public final class ClickHousePollingSource extends PollingSource {
     private final boolean changeColumnExplicit;
     private final String orderColumn;
     private final boolean bounded;
+    private final Duration safetyLag;
 
     private volatile ClickHouseAccess access;
+    private SafetyLagHorizon horizon;
+    /** The cursor-less query being read, between polls too; closed from the cancel path. */
+    private volatile ClickHouseRowStream stream;
     private PollingQuery query;
     private ClickHouseRowJson rowJson;
 
@@ -63,6 +76,7 @@ public final class ClickHousePollingSource extends PollingSource {
         this.changeColumnExplicit = config.has(ClickHouseOptions.CHANGE_TRACKING_COLUMN);
         this.orderColumn = config.get(ClickHouseOptions.ORDER_BY_COLUMN);
         this.bounded = config.get(ClickHouseOptions.BOUNDED);
+        this.safetyLag = config.get(ClickHouseOptions.SAFETY_LAG);
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
@@ -85,13 +99,14 @@ public final class ClickHousePollingSource extends PollingSource {
             ClickHouseAccess a = ClickHouseAccess.open(target, compression);
             try {
                 query = prepare(a);
+                horizon = query.isIncremental() && SafetyLagHorizon.enabled(safetyLag) ? new SafetyLagHorizon(safetyLag) : null;
             } catch (ClickHouseException e) {
                 a.close();
                 throw e;
             }
             access = a;
-            LOG.info("Connected ClickHouse source: target={} table={} incremental={} pageSize={} pollInterval={} bounded={}",
-                    target, label, query.isIncremental(), page, pollInterval, bounded);
+            LOG.info("Connected ClickHouse source: target={} table={} incremental={} pageSize={} pollInterval={} bounded={} safetyLag={}",
+                    target, label, query.isIncremental(), page, pollInterval, bounded, horizon != null ? safetyLag : Duration.ZERO);
         } finally {
             unlock();
         }
@@ -145,7 +160,20 @@ public final class ClickHousePollingSource extends PollingSource {
 
     @Override
     protected Page readPage(PollCursor from) throws ClickHouseException {
-        List<ObjectNode> rows = access.query(query.sql(from));
+        if (!query.isIncremental()) {
+            return readQuerySlice(from);
+        }
+        String bound = null;
+        boolean heldBack = false;
+        if (horizon != null) {
+            ReadHorizon marks = horizon.advance(highestValue(), System.currentTimeMillis());
+            heldBack = marks.holdsBack();
+            if (!marks.hasBound() || marks.bound() == null) {
+                return new Page(List.of(), from, false, heldBack);
+            }
+            bound = marks.bound();
+        }
+        List<ObjectNode> rows = access.query(query.sql(from, bound));
         List<Message> messages = new ArrayList<>(rows.size());
         PollCursor last = from;
         for (ObjectNode row : rows) {
@@ -157,7 +185,55 @@ public final class ClickHousePollingSource extends PollingSource {
             messages.add(message(row, keyNode, key));
             last = new PollCursor(change != null ? change : last.change(), key != null ? key : last.key());
         }
-        return new Page(messages, last);
+        return new Page(messages, last, false, heldBack);
+    }
+
+    /**
+     * A cursor-less query, streamed: one slice of at most a page per poll, the response open in between. A restore
+     * runs the query again from its first row (it has no position), as the next cycle would.
+     */
+    private Page readQuerySlice(PollCursor from) throws ClickHouseException {
+        ClickHouseRowStream s = stream;
+        if (s == null || !s.isOpen()) {
+            s = access.stream(query.sql(from));
+            stream = s;
+        }
+        List<ObjectNode> rows = s.next(Math.min(page, STREAM_SLICE));
+        List<Message> messages = new ArrayList<>(rows.size());
+        for (ObjectNode row : rows) {
+            JsonNode keyNode = row.get(orderColumn);
+            String key = keyNode == null || keyNode.isNull() ? null : keyNode.asText();
+            rowJson.convert(row);
+            messages.add(message(row, keyNode, key));
+        }
+        return new Page(messages, from, s.isOpen(), false);
+    }
+
+    @Override
+    protected void afterPollFailure(Exception e) {
+        closeStream();
+    }
+
+    /** Closing the response aborts a cursor-less query the cancelled job is still reading. */
+    @Override
+    protected void cancelRunningRead() {
+        closeStream();
+    }
+
+    private void closeStream() {
+        ClickHouseRowStream s = stream;
+        stream = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** The highest value of the cursor's first column now, in the text form the cursor keeps. */
+    private String highestValue() throws ClickHouseException {
+        String alias = ClickHouseCursorDialect.INSTANCE.quote(MAX_ALIAS);
+        List<ObjectNode> rows = access.query("SELECT max(" + query.boundExpr() + ") AS " + alias + " FROM " + query.from());
+        JsonNode max = rows.isEmpty() ? null : rows.get(0).get(MAX_ALIAS);
+        return max == null || max.isNull() ? null : max.asText();
     }
 
     private Message message(ObjectNode row, JsonNode keyNode, String key) {
@@ -186,6 +262,7 @@ public final class ClickHousePollingSource extends PollingSource {
             return;
         }
         try {
+            closeStream();
             if (access != null) {
                 access.close();
                 access = null;

@@ -7,12 +7,15 @@ import java.time.Duration;
  * at once within a cycle; a cycle ends at a short page, and the next one starts after {@code pollInterval}. With
  * {@code bounded} the source ends after a cycle that found nothing (or after the single cycle of a query without
  * cursor), and cycles follow each other at once. A failed poll backs off {@code pollInterval × 2^(n−1)}, at most
- * 5 minutes; {@link #shouldLogFailure} lets one failure in a minute be logged.
+ * 5 minutes; {@link #shouldLogFailure} lets one failure in a minute be logged. A bounded source whose read horizon
+ * still holds rows back (see {@link ReadHorizon}) is not done and looks again within a second.
  */
 public final class PollSchedule {
 
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final long LOG_EVERY_MS = 60_000;
+    /** A bounded source waiting for its read horizon looks again this often (at most). */
+    static final long HELD_BACK_RETRY_MS = 1_000;
 
     private final Duration pollInterval;
     private final boolean bounded;
@@ -40,23 +43,34 @@ public final class PollSchedule {
     /**
      * Records a page that was read.
      *
-     * @param rows        rows of the page
-     * @param incremental false for a query without cursor (each run is a whole cycle)
-     * @param pageSize    the page limit
+     * @param rows       rows of the page
+     * @param cycleEnds  the cycle is complete: a short page of an incremental read, or the end of a cursor-less
+     *                   query's result (a slice of it that leaves rows to read continues the cycle at once)
+     * @param heldBack   a read horizon holds rows back (a transaction still open, a safety lag not yet passed): a
+     *                   bounded source is not done, and looks again soon
      */
-    public void pageRead(int rows, boolean incremental, int pageSize, long now) {
+    public void pageRead(int rows, boolean incremental, boolean cycleEnds, boolean heldBack, long now) {
         failures = 0;
         if (rows > 0) {
             cycleFoundRows = true;
         }
-        boolean shortPage = !incremental || rows < pageSize;
-        if (shortPage) {
-            boolean found = cycleFoundRows;
-            cycleFoundRows = false;
-            if (bounded && (!found || !incremental)) {
-                ended = true;
-            }
-            nextPollAt = bounded ? 0 : now + pollInterval.toMillis();
+        if (!cycleEnds) {
+            nextPollAt = 0;
+            return;
+        }
+        boolean found = cycleFoundRows;
+        cycleFoundRows = false;
+        if (bounded && !incremental) {
+            ended = true;
+        } else if (bounded && !found && !heldBack) {
+            ended = true;
+        }
+        if (!bounded) {
+            nextPollAt = now + pollInterval.toMillis();
+        } else if (heldBack && !found) {
+            nextPollAt = now + Math.min(pollInterval.toMillis(), HELD_BACK_RETRY_MS);
+        } else {
+            nextPollAt = 0;
         }
     }
 

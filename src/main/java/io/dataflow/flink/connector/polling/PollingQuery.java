@@ -9,6 +9,7 @@ import java.util.List;
  * <pre>
  * SELECT *, &lt;change&gt; AS __dataflow_change FROM &lt;source&gt;
  *   WHERE (&lt;change&gt;, &lt;key&gt;) &gt; (CAST(v1 AS t1), CAST(v2 AS t2))    -- or change &gt; v1, or key &gt; v2, or nothing
+ *     AND &lt;change&gt; &lt;= CAST(bound AS t1)                                -- with a {@link ReadHorizon}
  *   ORDER BY &lt;change&gt;, &lt;key&gt; LIMIT &lt;page&gt;
  * </pre>
  * The source is the table, or the user's query wrapped as {@code (…) AS __dataflow_src}. A non-incremental query
@@ -72,7 +73,27 @@ public final class PollingQuery {
         return page;
     }
 
+    /** The column a {@link ReadHorizon} bounds: the change expression, or the key without one. */
+    public String boundExpr() {
+        return changeExpr != null ? changeExpr : keyExpr;
+    }
+
+    /** The relation read: the table, or the wrapped query. */
+    public String from() {
+        return from;
+    }
+
     public String sql(PollCursor cursor) {
+        return sql(cursor, null);
+    }
+
+    /** The values bound to the placeholders of {@link #sql(PollCursor)}. */
+    public List<String> parameters(PollCursor cursor) {
+        return parameters(cursor, null);
+    }
+
+    /** The page after {@code cursor}, with {@link #boundExpr} at most {@code bound} when it is not null. */
+    public String sql(PollCursor cursor, String bound) {
         if (rawQuery != null) {
             return rawQuery;
         }
@@ -90,6 +111,10 @@ public final class PollingQuery {
         } else if (cursor.key() != null) {
             sql.append(" WHERE ").append(keyExpr).append(" > ").append(dialect.value(cursor.key(), keyType));
         }
+        if (bound != null) {
+            sql.append(hasCursorCondition(cursor) ? " AND " : " WHERE ").append(boundExpr()).append(" <= ")
+                    .append(dialect.value(bound, changeExpr != null ? changeType : keyType));
+        }
         sql.append(" ORDER BY ");
         if (changeExpr != null) {
             sql.append(changeExpr).append(", ");
@@ -98,8 +123,12 @@ public final class PollingQuery {
         return sql.toString();
     }
 
-    /** The values bound to the placeholders of {@link #sql}, in order; none when the dialect writes literals. */
-    public List<String> parameters(PollCursor cursor) {
+    private boolean hasCursorCondition(PollCursor cursor) {
+        return (changeExpr != null && cursor.change() != null) || cursor.key() != null;
+    }
+
+    /** The values bound to the placeholders of {@link #sql(PollCursor, String)}, in order; none when the dialect writes literals. */
+    public List<String> parameters(PollCursor cursor, String bound) {
         List<String> out = new ArrayList<>(2);
         if (rawQuery != null || !dialect.bindsParameters()) {
             return out;
@@ -111,6 +140,9 @@ public final class PollingQuery {
             }
         } else if (cursor.key() != null) {
             out.add(cursor.key());
+        }
+        if (bound != null) {
+            out.add(bound);
         }
         return out;
     }

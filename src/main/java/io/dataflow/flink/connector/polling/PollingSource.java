@@ -24,8 +24,17 @@ public abstract class PollingSource extends BaseConnectorRW implements SourceCon
     private static final Logger LOG = LoggerFactory.getLogger(PollingSource.class);
     private static final long SLEEP_SLICE_MS = 200;
 
-    /** One page: its records, and the cursor after the last of them. */
-    public record Page(List<Message> messages, PollCursor reached) {
+    /**
+     * One page: its records, and the cursor after the last of them.
+     *
+     * @param resultContinues a cursor-less query's result has more rows: the next poll reads on at once
+     * @param heldBack        the read horizon holds rows back (see {@link ReadHorizon}): a bounded source is not done
+     */
+    public record Page(List<Message> messages, PollCursor reached, boolean resultContinues, boolean heldBack) {
+
+        public Page(List<Message> messages, PollCursor reached) {
+            this(messages, reached, false, false);
+        }
     }
 
     private final String kind;
@@ -60,8 +69,23 @@ public abstract class PollingSource extends BaseConnectorRW implements SourceCon
     /** The failure as the log shows it (no secrets). */
     protected abstract String describe(Exception e);
 
-    /** Called after a failed poll, e.g. to roll back or drop a broken connection. */
+    /**
+     * Called after a failed poll: roll back, and drop a connection that no longer works so that the next poll opens
+     * a new one (a server restart or {@code pg_terminate_backend} must not leave the source failing for ever).
+     */
     protected void afterPollFailure(Exception e) {
+    }
+
+    /**
+     * Cancels the statement a poll is waiting for, from the thread that cancels the job, so that cancelling does
+     * not wait for a long query to finish. The interrupted poll then fails and returns.
+     */
+    protected void cancelRunningRead() {
+    }
+
+    @Override
+    public final void wakeup() {
+        cancelRunningRead();
     }
 
     @Override
@@ -89,7 +113,9 @@ public abstract class PollingSource extends BaseConnectorRW implements SourceCon
             }
             Page page = readPage(cursor);
             healthy = 1;
-            schedule.pageRead(page.messages().size(), query().isIncremental(), query().page(), System.currentTimeMillis());
+            boolean incremental = query().isIncremental();
+            boolean cycleEnds = incremental ? page.messages().size() < query().page() : !page.resultContinues();
+            schedule.pageRead(page.messages().size(), incremental, cycleEnds, page.heldBack(), System.currentTimeMillis());
             if (page.messages().isEmpty()) {
                 return schedule.isEnded() ? SourceBatch.end() : SourceBatch.empty();
             }

@@ -107,8 +107,17 @@ public final class PostgresOptions {
             .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
             .build();
 
+    public static final ConfigOption<Boolean> WAIT_FOR_OPEN_TRANSACTIONS = ConfigOption.bool("waitForOpenTransactions")
+            .defaultValue(true)
+            .description("Read a row only once every transaction that was open when it became visible has ended, so a "
+                    + "transaction that commits late (a row stamped now() at its start, a sequence value it took early) "
+                    + "never lands behind the cursor; a long-open transaction delays new rows meanwhile. false: read up "
+                    + "to the newest committed row (the original's behaviour; late commits can be skipped)")
+            .build();
+
     public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, SOURCE_TABLE, QUERY, POLL_INTERVAL,
-            READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, SOURCE_AUTO_CREATE_TABLE, BOUNDED);
+            READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, SOURCE_AUTO_CREATE_TABLE, BOUNDED,
+            WAIT_FOR_OPEN_TRANSACTIONS);
 
     private PostgresOptions() {
     }

@@ -1,14 +1,18 @@
 package io.dataflow.flink.connector.postgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
+import io.dataflow.flink.connector.polling.ReadHorizon;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.SecretMasker;
 import io.dataflow.flink.message.Message;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +35,18 @@ import java.util.Optional;
  * {@code pollInterval}. With {@code bounded: true} it finishes after the first cycle that finds nothing. Poll
  * errors back off ({@code pollInterval × 2^n}, at most 5 minutes) and are logged at most once a minute; the
  * {@code pollHealthy} gauge says whether the last poll worked. Runs with parallelism 1 (one cursor).
+ *
+ * <p>Issue 19: an incremental read stops at the {@link PostgresCommitHorizon} (no row of a transaction that commits
+ * late lands behind the cursor); a poll that finds its connection broken drops it and the next poll connects again;
+ * a cursor-less query streams in slices of a page (fetch size {@value #FETCH_SIZE}); cancelling the job cancels the
+ * statement a poll is waiting for.
  */
 public final class PostgresPollingSource extends PollingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresPollingSource.class);
+    /** Rows the driver fetches at a time while a cursor-less query streams. */
+    private static final int FETCH_SIZE = 1000;
+    private static final int VALIDATION_SECONDS = 5;
 
     private final PostgresConnectionString target;
     private final PostgresTableName table;
@@ -46,9 +58,12 @@ public final class PostgresPollingSource extends PollingSource {
     private final String orderColumn;
     private final boolean autoCreate;
     private final boolean bounded;
+    private final boolean waitForOpenTransactions;
 
     private volatile Connection connection;
     private PollingQuery query;
+    private PostgresCommitHorizon horizon;
+    private JdbcResultStream<ObjectNode> stream;
 
     PostgresPollingSource(Config config, ConnectorContext context) {
         super("PostgreSQL source", label(config), config.get(PostgresOptions.POLL_INTERVAL), config.get(PostgresOptions.BOUNDED),
@@ -69,6 +84,7 @@ public final class PostgresPollingSource extends PollingSource {
         this.orderColumn = config.get(PostgresOptions.ORDER_BY_COLUMN);
         this.autoCreate = config.get(PostgresOptions.SOURCE_AUTO_CREATE_TABLE);
         this.bounded = config.get(PostgresOptions.BOUNDED);
+        this.waitForOpenTransactions = config.get(PostgresOptions.WAIT_FOR_OPEN_TRANSACTIONS);
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
@@ -92,14 +108,17 @@ public final class PostgresPollingSource extends PollingSource {
             try {
                 query = prepare(c);
                 c.commit();
+                horizon = waitForOpenTransactions && query.isIncremental() ? new PostgresCommitHorizon(query, label) : null;
+                stream = new JdbcResultStream<>((rs, meta) -> RowJson.of(rs, meta, PollingQuery.CHANGE_ALIAS));
             } catch (SQLException e) {
                 PostgresConnections.closeQuietly(c);
                 throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
                         + ": cannot prepare the query: " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
             }
             connection = c;
-            LOG.info("Connected PostgreSQL source: url={} table={} incremental={} pageSize={} pollInterval={} bounded={}",
-                    target.jdbcUrl(), label, query.isIncremental(), page, pollInterval, bounded);
+            LOG.info("Connected PostgreSQL source: url={} table={} incremental={} pageSize={} pollInterval={} bounded={} "
+                    + "waitForOpenTransactions={}", target.jdbcUrl(), label, query.isIncremental(), page, pollInterval, bounded,
+                    horizon != null);
         } finally {
             unlock();
         }
@@ -180,12 +199,31 @@ public final class PostgresPollingSource extends PollingSource {
 
     @Override
     protected Page readPage(PollCursor from) throws SQLException {
-        Connection c = connection;
-        String sql = query.sql(from);
+        Connection c = connection();
+        if (!query.isIncremental()) {
+            return readQuerySlice(c, from);
+        }
+        String bound = null;
+        boolean heldBack = false;
+        if (horizon != null) {
+            ReadHorizon marks;
+            try {
+                marks = horizon.advance(c);
+            } finally {
+                // the page reads in a new transaction, so that its snapshot follows the horizon's check
+                c.commit();
+            }
+            heldBack = marks.holdsBack();
+            if (!marks.hasBound() || marks.bound() == null) {
+                return new Page(List.of(), from, false, heldBack);
+            }
+            bound = marks.bound();
+        }
+        String sql = query.sql(from, bound);
         List<Message> messages = new ArrayList<>();
         PollCursor last = from;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            List<String> params = query.parameters(from);
+            List<String> params = query.parameters(from, bound);
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
             }
@@ -205,7 +243,40 @@ public final class PostgresPollingSource extends PollingSource {
         } finally {
             c.commit();
         }
-        return new Page(messages, last);
+        return new Page(messages, last, false, heldBack);
+    }
+
+    /**
+     * A cursor-less query, streamed: one slice of at most a page (and of one fetch) per poll, the statement open in
+     * between. A restore runs the query again from its first row (it has no position), as the next cycle would.
+     */
+    private Page readQuerySlice(Connection c, PollCursor from) throws SQLException {
+        if (!stream.isOpen()) {
+            stream.open(c, query.sql(from), FETCH_SIZE);
+        }
+        List<ObjectNode> rows = stream.next(Math.min(page, FETCH_SIZE));
+        List<Message> messages = new ArrayList<>(rows.size());
+        for (ObjectNode row : rows) {
+            JsonNode id = row.get(orderColumn);
+            messages.add(message(row, id == null || id.isNull() ? null : id.asText()));
+        }
+        boolean continues = stream.isOpen();
+        if (!continues) {
+            c.commit();
+        }
+        return new Page(messages, from, continues, false);
+    }
+
+    /** The open connection, or a new one when the last poll found the old one broken. */
+    private Connection connection() throws SQLException {
+        Connection c = connection;
+        if (c == null) {
+            c = PostgresConnections.open(target);
+            c.setReadOnly(!autoCreate);
+            connection = c;
+            LOG.info("PostgreSQL source {} connected again", label);
+        }
+        return c;
     }
 
     private Message message(ObjectNode row, String key) {
@@ -213,7 +284,7 @@ public final class PostgresPollingSource extends PollingSource {
         metadata.put("table", label);
         if (key != null) {
             // a numeric key as a number (as the original's pgx value), anything else in its text form
-            com.fasterxml.jackson.databind.JsonNode id = row.get(orderColumn);
+            JsonNode id = row.get(orderColumn);
             metadata.put("id", id != null && id.isIntegralNumber() && id.canConvertToLong() ? (Object) id.longValue() : key);
         }
         metadata.put("operation", isUpdate(row) ? "update" : "insert");
@@ -247,12 +318,43 @@ public final class PostgresPollingSource extends PollingSource {
         return SecretMasker.maskEmbeddedPasswords(SqlErrors.describe((SQLException) e));
     }
 
+    /** Rolls back; a connection that no longer answers is dropped, and the next poll opens a new one. */
     @Override
     protected void afterPollFailure(Exception e) {
+        stream.close();
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
         try {
-            connection.rollback();
+            c.rollback();
+            if (c.isValid(VALIDATION_SECONDS)) {
+                return;
+            }
         } catch (SQLException ignored) {
-            // the connection may be gone; the next poll fails again and backs off further
+            // broken: replaced below
+        }
+        PostgresConnections.closeQuietly(c);
+        connection = null;
+    }
+
+    /**
+     * pgjdbc ignores {@link Statement#cancel()} once a statement returned its first rows, while later fetches of a
+     * streamed result still wait on the server: the cancel request goes through the connection.
+     */
+    @Override
+    protected void cancelRunningRead() {
+        try {
+            JdbcResultStream<ObjectNode> st = stream;
+            if (st != null) {
+                st.cancel();
+            }
+            Connection c = connection;
+            if (c != null) {
+                c.unwrap(PGConnection.class).cancelQuery();
+            }
+        } catch (SQLException e) {
+            LOG.debug("PostgreSQL source {}: cancelling the running query: {}", label, e.getMessage());
         }
     }
 
@@ -262,6 +364,9 @@ public final class PostgresPollingSource extends PollingSource {
             return;
         }
         try {
+            if (stream != null) {
+                stream.close();
+            }
             PostgresConnections.closeQuietly(connection);
             connection = null;
         } finally {

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.connector.polling.PollingQuery;
+import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigOption;
 
@@ -83,8 +84,10 @@ public final class TrinoOptions {
             .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
             .build();
 
+    public static final ConfigOption<Duration> SAFETY_LAG = SafetyLagHorizon.option();
+
     public static final List<ConfigOption<?>> SOURCE = with(CONNECTION, QUERY, POLL_INTERVAL, READ_BATCH_SIZE,
-            CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED);
+            CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED, SAFETY_LAG);
 
     // ---- sink ----
 

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
+import io.dataflow.flink.connector.polling.ReadHorizon;
+import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
@@ -30,11 +33,16 @@ import java.util.Map;
  * {@code (changeTrackingColumn, orderByColumn)}, which lives in Flink state. A table without the change column is
  * read by the order column alone. Records carry metadata {@code catalog}, {@code schema}, {@code table}, {@code id}.
  * With {@code bounded: true} it finishes after the first cycle that finds nothing. Runs with parallelism 1.
+ *
+ * <p>Trino cannot say which writes are still in flight, so an incremental read stops at a {@link SafetyLagHorizon}
+ * ({@code safetyLag}); a cursor-less query streams in slices; a failed poll without a Trino error code drops the
+ * connection and the next poll opens a new one; cancelling the job cancels the running query.
  */
 public final class TrinoPollingSource extends PollingSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrinoPollingSource.class);
     private static final int QUERY_TIMEOUT_SECONDS = 300;
+    private static final int FETCH_SIZE = 1000;
 
     private final String serverUrl;
     private final TrinoConnections connections;
@@ -48,9 +56,15 @@ public final class TrinoPollingSource extends PollingSource {
     private final boolean bounded;
     private final String catalogLabel;
     private final String schemaLabel;
+    private final Duration safetyLag;
 
     private volatile Connection connection;
     private PollingQuery query;
+    private SafetyLagHorizon horizon;
+    /** The cursor-less query being read, between polls too. */
+    private volatile JdbcResultStream<ObjectNode> stream;
+    /** The statement a poll waits for, cancelled from the job's cancel path. */
+    private volatile Statement running;
 
     TrinoPollingSource(Config config, ConnectorContext context) {
         super("Trino source", label(config), config.get(TrinoOptions.POLL_INTERVAL), config.get(TrinoOptions.BOUNDED), context);
@@ -72,6 +86,7 @@ public final class TrinoPollingSource extends PollingSource {
         this.bounded = config.get(TrinoOptions.BOUNDED);
         this.catalogLabel = catalog;
         this.schemaLabel = schema;
+        this.safetyLag = config.get(TrinoOptions.SAFETY_LAG);
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
@@ -95,6 +110,7 @@ public final class TrinoPollingSource extends PollingSource {
             try {
                 c = connections.open();
                 query = prepare(c);
+                horizon = query.isIncremental() && SafetyLagHorizon.enabled(safetyLag) ? new SafetyLagHorizon(safetyLag) : null;
             } catch (SQLException e) {
                 TrinoConnections.closeQuietly(c);
                 throw new TrinoException("Trino source " + catalogLabel + "." + schemaLabel + "." + label
@@ -102,7 +118,8 @@ public final class TrinoPollingSource extends PollingSource {
             }
             connection = c;
             LOG.info("Connected Trino source: server={} catalog={} schema={} table={} incremental={} pageSize={} pollInterval={} "
-                    + "bounded={}", serverUrl, catalogLabel, schemaLabel, label, query.isIncremental(), page, pollInterval, bounded);
+                    + "bounded={} safetyLag={}", serverUrl, catalogLabel, schemaLabel, label, query.isIncremental(), page, pollInterval, bounded,
+                    horizon != null ? safetyLag : Duration.ZERO);
         } finally {
             unlock();
         }
@@ -157,13 +174,27 @@ public final class TrinoPollingSource extends PollingSource {
 
     @Override
     protected Page readPage(PollCursor from) throws SQLException {
-        // a connection whose Keycloak token is due is replaced before the query
+        if (!query.isIncremental()) {
+            return readQuerySlice(from);
+        }
+        // a connection whose Keycloak token is due (or that a failed poll dropped) is replaced before the query
         connection = connections.fresh(connection);
+        String bound = null;
+        boolean heldBack = false;
+        if (horizon != null) {
+            ReadHorizon marks = horizon.advance(highestValue(), System.currentTimeMillis());
+            heldBack = marks.holdsBack();
+            if (!marks.hasBound() || marks.bound() == null) {
+                return new Page(List.of(), from, false, heldBack);
+            }
+            bound = marks.bound();
+        }
         List<Message> messages = new ArrayList<>();
         PollCursor last = from;
         try (Statement s = connection.createStatement()) {
+            running = s;
             s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            try (ResultSet rs = s.executeQuery(query.sql(from))) {
+            try (ResultSet rs = s.executeQuery(query.sql(from, bound))) {
                 ResultSetMetaData meta = rs.getMetaData();
                 int keyIndex = findColumn(meta, orderColumn);
                 int changeIndex = query.hasChange() ? findColumn(meta, PollingQuery.CHANGE_ALIAS) : -1;
@@ -176,8 +207,70 @@ public final class TrinoPollingSource extends PollingSource {
                     last = new PollCursor(change != null ? change : last.change(), key != null ? key : last.key());
                 }
             }
+        } finally {
+            running = null;
         }
-        return new Page(messages, last);
+        return new Page(messages, last, false, heldBack);
+    }
+
+    /** The highest value of the cursor's first column now, in the text form the cursor keeps. */
+    private String highestValue() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            running = s;
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            try (ResultSet rs = s.executeQuery("SELECT max(" + query.boundExpr() + ") FROM " + query.from())) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } finally {
+            running = null;
+        }
+    }
+
+    /**
+     * A cursor-less query, streamed: one slice of at most a page per poll, the result open in between (the driver
+     * fetches Trino's result pages as they are read). A restore runs the query again from its first row.
+     */
+    private Page readQuerySlice(PollCursor from) throws SQLException {
+        JdbcResultStream<ObjectNode> s = stream;
+        if (s == null || !s.isOpen()) {
+            connection = connections.fresh(connection);
+            s = new JdbcResultStream<>(new JdbcResultStream.RowReader<>() {
+                private TrinoRowJson rowJson;
+
+                @Override
+                public ObjectNode read(ResultSet rs, ResultSetMetaData meta) throws SQLException {
+                    if (rowJson == null) {
+                        rowJson = new TrinoRowJson(meta, PollingQuery.CHANGE_ALIAS);
+                    }
+                    return rowJson.of(rs);
+                }
+            });
+            stream = s;
+            s.open(connection, query.sql(from), FETCH_SIZE);
+        }
+        List<ObjectNode> rows = s.next(Math.min(page, FETCH_SIZE));
+        List<Message> messages = new ArrayList<>(rows.size());
+        for (ObjectNode row : rows) {
+            JsonNode keyNode = findField(row, orderColumn);
+            String key = keyNode == null || keyNode.isNull() ? null : keyNode.asText();
+            messages.add(message(row, key, keyNode));
+        }
+        return new Page(messages, from, s.isOpen(), false);
+    }
+
+    /** Trino folds unquoted column names to lower case, so the order column is found in any case. */
+    private static JsonNode findField(ObjectNode row, String name) {
+        JsonNode exact = row.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getKey().equalsIgnoreCase(name)) {
+                return field.getValue();
+            }
+        }
+        return null;
     }
 
     private Message message(ObjectNode row, String key, JsonNode keyNode) {
@@ -215,9 +308,34 @@ public final class TrinoPollingSource extends PollingSource {
     /** A failure without a Trino error code means the connection itself failed: the next poll opens a new one. */
     @Override
     protected void afterPollFailure(Exception e) {
+        closeStream();
         if (((SQLException) e).getErrorCode() == 0) {
             TrinoConnections.closeQuietly(connection);
             connection = null;
+        }
+    }
+
+    @Override
+    protected void cancelRunningRead() {
+        try {
+            Statement s = running;
+            if (s != null) {
+                s.cancel();
+            }
+            JdbcResultStream<ObjectNode> st = stream;
+            if (st != null) {
+                st.cancel();
+            }
+        } catch (SQLException e) {
+            LOG.debug("Trino source {}: cancelling the running query: {}", label, e.getMessage());
+        }
+    }
+
+    private void closeStream() {
+        JdbcResultStream<ObjectNode> s = stream;
+        stream = null;
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -227,6 +345,7 @@ public final class TrinoPollingSource extends PollingSource {
             return;
         }
         try {
+            closeStream();
             TrinoConnections.closeQuietly(connection);
             connection = null;
         } finally {

@@ -43,6 +43,16 @@ class PollingQueryTest {
     }
 
     @Test
+    void aReadHorizonBoundsTheFirstCursorColumn() {
+        PollCursor cursor = new PollCursor("2026-01-01 10:00:00", "42");
+        assertThat(composite.sql(cursor, "2026-01-02 00:00:00")).contains(" WHERE (" + CHANGE + ", \"id\") > (CAST(? AS timestamp), "
+                + "CAST(? AS int8)) AND " + CHANGE + " <= CAST(? AS timestamp) ORDER BY");
+        assertThat(composite.parameters(cursor, "2026-01-02 00:00:00")).containsExactly("2026-01-01 10:00:00", "42", "2026-01-02 00:00:00");
+        assertThat(keyOnly.sql(PollCursor.START, "99")).isEqualTo("SELECT * FROM " + FROM + " WHERE \"id\" <= CAST(? AS int8) ORDER BY \"id\" LIMIT 100");
+        assertThat(keyOnly.parameters(PollCursor.START, "99")).containsExactly("99");
+    }
+
+    @Test
     void aUserQueryIsWrappedOrRunAsWritten() {
         assertThat(PollingQuery.wrap(PostgresCursorDialect.INSTANCE, " SELECT a, b FROM t WHERE x = 'y;' ;; ")).isEqualTo("(SELECT a, b FROM t WHERE x = 'y;') AS \"__dataflow_src\"");
         PollingQuery asWritten = PollingQuery.asWritten("SELECT 1");

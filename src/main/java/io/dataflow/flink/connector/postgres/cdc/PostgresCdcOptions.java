@@ -11,6 +11,8 @@ public final class PostgresCdcOptions {
     public static final String SNAPSHOT_INITIAL = "initial";
     public static final String SNAPSHOT_NEVER = "never";
     public static final String SNAPSHOT_ALWAYS = "always";
+    public static final String ON_MISSING_SLOT_FAIL = "fail";
+    public static final String ON_MISSING_SLOT_RESNAPSHOT = "resnapshot";
     public static final String ENVELOPE_ROW = "row";
     public static final String ENVELOPE_DEBEZIUM = "debezium";
 
@@ -33,6 +35,13 @@ public final class PostgresCdcOptions {
     public static final ConfigOption<Boolean> CREATE_SLOT_IF_NOT_EXISTS = ConfigOption.bool("createSlotIfNotExists")
             .defaultValue(true)
             .description("Create the replication slot at start when missing (a missing slot is an error otherwise)")
+            .build();
+    public static final ConfigOption<String> ON_MISSING_SLOT = ConfigOption.enumOf("onMissingSlot",
+                    ON_MISSING_SLOT_FAIL, ON_MISSING_SLOT_RESNAPSHOT)
+            .defaultValue(ON_MISSING_SLOT_FAIL)
+            .description("A restore from a checkpoint whose slot is gone (dropped, or lost with the server): the changes "
+                    + "since the checkpoint are gone with it. fail: the job fails naming the slot; resnapshot: create "
+                    + "the slot and read the tables again before streaming (records of unchanged rows repeat)")
             .build();
     public static final ConfigOption<Boolean> CREATE_PUBLICATION_IF_NOT_EXISTS = ConfigOption.bool("createPublicationIfNotExists")
             .defaultValue(true)
@@ -67,7 +76,7 @@ public final class PostgresCdcOptions {
             .build();
 
     public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, SLOT_NAME, PUBLICATION_NAME, TABLES,
-            SNAPSHOT_MODE, CREATE_SLOT_IF_NOT_EXISTS, CREATE_PUBLICATION_IF_NOT_EXISTS, PLUGIN, HEARTBEAT_INTERVAL_SECONDS,
+            SNAPSHOT_MODE, CREATE_SLOT_IF_NOT_EXISTS, ON_MISSING_SLOT, CREATE_PUBLICATION_IF_NOT_EXISTS, PLUGIN, HEARTBEAT_INTERVAL_SECONDS,
             PRIMARY_KEY_COLUMN, INCLUDE_COLUMNS, EXCLUDE_COLUMNS, ENVELOPE_FORMAT, MAX_TRANSACTION_BUFFER);
 
     private PostgresCdcOptions() {

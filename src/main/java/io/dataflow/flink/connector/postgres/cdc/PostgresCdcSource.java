@@ -62,6 +62,7 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
     private final Set<String> captured;
     private final String snapshotMode;
     private final boolean createSlot;
+    private final boolean resnapshotOnMissingSlot;
     private final boolean createPublication;
     private final int heartbeatSeconds;
     private final int maxTransactionBuffer;
@@ -69,6 +70,8 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
 
     private CdcPosition position = CdcPosition.START;
     private boolean restored;
+    /** The slot was missing on restore and onMissingSlot is resnapshot. */
+    private boolean resnapshot;
     private final Map<Long, Long> lsnByCheckpoint = new TreeMap<>();
     private volatile long lsnToConfirm;
     private long lsnConfirmed;
@@ -96,6 +99,7 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
         this.captured = tables.stream().map(t -> t.schema() + "." + t.table()).collect(Collectors.toSet());
         this.snapshotMode = config.get(PostgresCdcOptions.SNAPSHOT_MODE);
         this.createSlot = config.get(PostgresCdcOptions.CREATE_SLOT_IF_NOT_EXISTS);
+        this.resnapshotOnMissingSlot = PostgresCdcOptions.ON_MISSING_SLOT_RESNAPSHOT.equals(config.get(PostgresCdcOptions.ON_MISSING_SLOT));
         this.createPublication = config.get(PostgresCdcOptions.CREATE_PUBLICATION_IF_NOT_EXISTS);
         this.heartbeatSeconds = config.get(PostgresCdcOptions.HEARTBEAT_INTERVAL_SECONDS);
         this.maxTransactionBuffer = config.get(PostgresCdcOptions.MAX_TRANSACTION_BUFFER);
@@ -129,9 +133,18 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
             ReplicationSetup.checkTablesExist(plain, tables);
             ReplicationSetup.ensurePublication(plain, publication, tables, createPublication);
             ReplicationSetup.warnAboutReplicaIdentity(plain, tables);
+            ReplicationSetup.warnAboutToastWithoutFullIdentity(plain, tables);
             Optional<ReplicationSetup.ExistingSlot> existing = ReplicationSetup.findSlot(plain, slot);
             plain.commit();
             replication = PostgresConnections.openReplication(target);
+            boolean resumesFromCheckpoint = restored && position.lsn() != 0;
+            if (existing.isEmpty() && resumesFromCheckpoint && !resnapshotOnMissingSlot) {
+                // Recreating it would resume at the server's current position: the changes since the checkpoint are
+                // gone with the old slot, and nothing downstream would ever know.
+                throw new SQLException("replication slot " + slot + " is missing, but the checkpoint resumes from LSN "
+                        + Lsn.format(position.lsn()) + ": the changes since then are lost with the slot. Start the job "
+                        + "without its checkpoint (a fresh snapshot), or set onMissingSlot: resnapshot", "42704");
+            }
             if (existing.isEmpty()) {
                 if (!createSlot) {
                     throw new SQLException("replication slot " + slot + " does not exist (createSlotIfNotExists is false)", "42704");
@@ -141,11 +154,13 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
                 exportedSnapshot = created.getSnapshotName();
                 long consistent = created.getConsistentPoint().asLong();
                 LOG.info("Created replication slot {} at {}", slot, Lsn.format(consistent));
-                if (position.lsn() == 0) {
-                    position = position.withLsn(consistent);
+                if (resumesFromCheckpoint) {
+                    LOG.warn("Replication slot {} was missing although the checkpoint resumes from {}: onMissingSlot is "
+                            + "resnapshot, so the tables are read again from the new slot's snapshot at {}", slot,
+                            Lsn.format(position.lsn()), Lsn.format(consistent));
+                    position = position.withLsn(consistent).withSnapshotRestarted();
+                    resnapshot = true;
                 } else {
-                    LOG.warn("Replication slot {} was missing although the checkpoint holds position {}: changes between "
-                            + "that position and {} are lost", slot, Lsn.format(position.lsn()), Lsn.format(consistent));
                     position = position.withLsn(consistent);
                 }
             } else if (position.lsn() == 0) {
@@ -166,7 +181,10 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
 
     /** Which tables to read before streaming, by snapshotMode and what the restored state says is done. */
     private void planSnapshot() {
-        if (PostgresCdcOptions.SNAPSHOT_NEVER.equals(snapshotMode)) {
+        if (resnapshot) {
+            // the lost slot's changes are only recovered by reading the tables again, whatever snapshotMode says
+            LOG.info("PostgreSQL CDC source (slot {}): reading the tables again", slot);
+        } else if (PostgresCdcOptions.SNAPSHOT_NEVER.equals(snapshotMode)) {
             position = position.withSnapshotDone();
         } else if (PostgresCdcOptions.SNAPSHOT_ALWAYS.equals(snapshotMode)) {
             position = position.withSnapshotRestarted();

@@ -125,6 +125,35 @@ final class ReplicationSetup {
         }
     }
 
+    /**
+     * An update that leaves a TOASTed value unchanged does not carry it (pgoutput sends it as "unchanged"): without
+     * {@code REPLICA IDENTITY FULL} the record leaves that field out, which a sink that writes only the columns a
+     * record carries handles, but a target that replaces whole rows (ClickHouse ReplacingMergeTree, Iceberg) would
+     * lose the value. Names the captured tables that can store values out of line without FULL.
+     */
+    static List<String> warnAboutToastWithoutFullIdentity(Connection c, List<PostgresTableName> tables) throws SQLException {
+        String sql = "SELECT c.relreplident <> 'f' AND c.reltoastrelid <> 0 AND EXISTS (SELECT 1 FROM pg_attribute a "
+                + "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage IN ('x', 'e')) "
+                + "FROM pg_class c WHERE c.oid = to_regclass(?)";
+        List<String> partial = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (PostgresTableName t : tables) {
+                ps.setString(1, t.qualified());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        partial.add(t.qualified());
+                    }
+                }
+            }
+        }
+        if (!partial.isEmpty()) {
+            LOG.warn("Tables {} have TOAST-able columns but not REPLICA IDENTITY FULL: an update that leaves such a value "
+                    + "unchanged produces a record without that field (never null). Sinks that replace whole rows "
+                    + "(ClickHouse ReplacingMergeTree, Iceberg) need ALTER TABLE … REPLICA IDENTITY FULL", partial);
+        }
+        return partial;
+    }
+
     /** The slot when it exists; fails when it belongs to another database or plugin. */
     static Optional<ExistingSlot> findSlot(Connection c, String slot) throws SQLException {
         String sql = "SELECT plugin, database, confirmed_flush_lsn::text, current_database() FROM pg_replication_slots WHERE slot_name = ?";
