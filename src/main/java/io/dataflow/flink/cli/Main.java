@@ -19,10 +19,12 @@ import java.util.Set;
  */
 @Command(name = "dataflow-flink", mixinStandardHelpOptions = true, version = "dataflow-flink 0.1.0",
         description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class,
+                ConnectorsCommand.class})
 public final class Main {
 
-    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan",
+            "connectors", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         ParentWatch.endWithParent();
