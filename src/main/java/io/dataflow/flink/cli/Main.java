@@ -12,17 +12,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Entry point of {@code dataflow-flink.jar}: {@code validate}, {@code plan} and {@code run [--local]}. A bare
+ * Entry point of {@code dataflow-flink.jar}: {@code validate}, {@code plan}, {@code run [--local]}, {@code test}
+ * (the chain on sample records, no servers) and {@code connectors [TYPE]}. A bare
  * manifest path means {@code run}, which is what {@code flink run dataflow-flink.jar manifest.yaml} passes.
  *
  * <p>Exit codes: 0 success, 2 invalid manifest or usage, 1 the job failed.
  */
 @Command(name = "dataflow-flink", mixinStandardHelpOptions = true, version = "dataflow-flink 0.1.0",
         description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, TestCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, TestCommand.class,
+                ConnectorsCommand.class})
 public final class Main {
 
-    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "test", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "test",
+            "connectors", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         ParentWatch.endWithParent();

@@ -29,7 +29,7 @@ final class ManifestOptions {
             return null;
         }
         try {
-            return ManifestParser.forEnvironment(SecretResolver.secretsDir(secretsDir, System::getenv)).parse(manifest);
+            return parse();
         } catch (ManifestException e) {
             err.println("invalid manifest " + manifest + " (" + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s") + "):");
             for (ValidationErrors.Error error : e.errors()) {
@@ -37,6 +37,17 @@ final class ManifestOptions {
             }
             return null;
         }
+    }
+
+    /**
+     * Loads and validates; a manifest that cannot run throws with every error, a missing file as one error without a
+     * path. The messages never hold secret values (see {@link ManifestException}).
+     */
+    Manifest parse() {
+        if (!Files.isRegularFile(manifest)) {
+            throw new ManifestException("", "file not found");
+        }
+        return ManifestParser.forEnvironment(SecretResolver.secretsDir(secretsDir, System::getenv)).parse(manifest);
     }
 
     static void printWarnings(Manifest manifest, PrintWriter err) {

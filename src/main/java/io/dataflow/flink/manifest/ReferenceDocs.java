@@ -6,6 +6,7 @@ import io.dataflow.flink.transform.TransformRegistry;
 import io.dataflow.flink.transform.TransformerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,18 +92,18 @@ public final class ReferenceDocs {
         md.append(f.description()).append("\n");
         if (f.isSource()) {
             md.append("\n").append(heading).append(" Source options\n\n");
-            table(md, f.sourceOptions(), "");
+            table(md, f.sourceOptions());
         }
         if (f.isSink()) {
             md.append("\n").append(heading).append(" Sink options\n\n");
-            table(md, f.sinkOptions(), "");
+            table(md, f.sinkOptions());
         }
     }
 
     private static void transformationBody(StringBuilder md, String type) {
         TransformerFactory t = TransformRegistry.find(type).orElseThrow();
         md.append(t.description()).append("\n\n");
-        table(md, t.options(), "");
+        table(md, t.options());
     }
 
     /** Connectors and transformations that tests register on their classpath; never documented. */
@@ -110,17 +111,38 @@ public final class ReferenceDocs {
         return description.startsWith("test only");
     }
 
-    private static void table(StringBuilder md, List<ConfigOption<?>> options, String prefix) {
-        if (prefix.isEmpty()) {
-            md.append("| option | type | default | description |\n|---|---|---|---|\n");
+    private static void table(StringBuilder md, List<ConfigOption<?>> options) {
+        md.append("| option | type | default | description |\n|---|---|---|---|\n");
+        for (OptionRow row : optionRows(options)) {
+            md.append("| `").append(row.name()).append("` | ").append(row.type().replace("|", "\\|")).append(" | ")
+                    .append(row.required() ? "**required**" : row.defaultValue() == null ? "" : "`" + row.defaultValue() + "`").append(" | ")
+                    .append(row.description().replace("|", "\\|").replace("\n", " "))
+                    .append(row.secret() ? " (secret: masked)" : "").append(" |\n");
         }
+    }
+
+    /**
+     * One documented option as the reference shows it: nested options flattened to {@code parent.child} (or
+     * {@code parent[].child} in a list of objects), the type and default as readers write them. The CLI's
+     * {@code connectors TYPE} prints these same rows, so the command and the docs cannot disagree.
+     *
+     * @param defaultValue the default as written in a manifest, or null when there is none
+     */
+    public record OptionRow(String name, String type, String defaultValue, boolean required, String description, boolean secret) {
+    }
+
+    /** The rows of {@code options}, each followed by the rows of its nested options. */
+    public static List<OptionRow> optionRows(List<ConfigOption<?>> options) {
+        List<OptionRow> rows = new ArrayList<>();
+        addRows(rows, options, "");
+        return rows;
+    }
+
+    private static void addRows(List<OptionRow> rows, List<ConfigOption<?>> options, String prefix) {
         for (ConfigOption<?> o : options) {
-            md.append("| `").append(prefix).append(o.name()).append("` | ").append(typeName(o)).append(" | ")
-                    .append(o.required() ? "**required**" : defaultText(o.defaultValue())).append(" | ")
-                    .append(o.description().replace("|", "\\|").replace("\n", " "))
-                    .append(o.secret() ? " (secret: masked)" : "").append(" |\n");
+            rows.add(new OptionRow(prefix + o.name(), typeName(o), defaultText(o.defaultValue()), o.required(), o.description(), o.secret()));
             if (o.type() == ConfigOption.Type.OBJECT || o.type() == ConfigOption.Type.OBJECT_LIST) {
-                table(md, o.children(), prefix + o.name() + (o.type() == ConfigOption.Type.OBJECT_LIST ? "[]." : "."));
+                addRows(rows, o.children(), prefix + o.name() + (o.type() == ConfigOption.Type.OBJECT_LIST ? "[]." : "."));
             }
         }
     }
@@ -128,7 +150,7 @@ public final class ReferenceDocs {
     private static String typeName(ConfigOption<?> o) {
         switch (o.type()) {
             case ENUM:
-                return String.join(" \\| ", o.enumValues());
+                return String.join(" | ", o.enumValues());
             case STRING_LIST:
                 return "list of strings";
             case OBJECT_LIST:
@@ -142,11 +164,11 @@ public final class ReferenceDocs {
 
     private static String defaultText(Object value) {
         if (value == null) {
-            return "";
+            return null;
         }
         if (value instanceof Duration) {
-            return "`" + value.toString().substring(2).toLowerCase() + "`";
+            return value.toString().substring(2).toLowerCase();
         }
-        return "`" + value + "`";
+        return String.valueOf(value);
     }
 }
