@@ -19,10 +19,10 @@ import java.util.Set;
  */
 @Command(name = "dataflow-flink", mixinStandardHelpOptions = true, version = "dataflow-flink 0.1.0",
         description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
-        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, K8sCommand.class})
 public final class Main {
 
-    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "k8s", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         ParentWatch.endWithParent();
