@@ -121,7 +121,7 @@ public final class K8sDeployments {
         String manifest = "# Generated from " + example.getFileName() + " by the k8s command: the same job, with its\n"
                 + "# connection settings read from the Secret " + secretName + " (mounted under " + SecretResolver.DEFAULT_SECRETS_DIR + ").\n"
                 + YAML.writeValueAsString(root);
-        String header = header(example, secretName, secretValues) + configMap(name, manifest);
+        String header = header(example, cron, secretName, secretValues) + configMap(name, manifest);
         String resources = cron ? K8sCronJobs.cronJob(name, cronSpec, image, sha256(manifest), secretName)
                 : flinkDeployment(name, image, manifest, secretName, parallelism);
         return new Deployment(name, manifest, secretValues, header + "---\n" + resources);
@@ -185,12 +185,14 @@ public final class K8sDeployments {
         }
     }
 
-    private static String header(Path example, String secretName, Map<String, String> secretValues) {
+    private static String header(Path example, boolean cron, String secretName, Map<String, String> secretValues) {
         StringBuilder y = new StringBuilder();
         y.append("# Generated from ").append(example.getFileName())
                 .append(" by `java -jar dataflow-flink.jar k8s` (K8sDeployments); regenerate rather than edit.\n")
-                .append("# Before `kubectl apply -f` (docs/DEPLOYMENT.md): build and push the image (Dockerfile), point image and\n")
-                .append("# the ").append(STATE_ROOT).append(" paths at your registry and bucket, and create the Secret:\n")
+                .append("# Before `kubectl apply -f` (docs/DEPLOYMENT.md): build and push the image (Dockerfile), point image")
+                // A CronJob keeps no state outside its pod: only the FlinkDeployment has paths to point at a bucket.
+                .append(cron ? " at your\n# registry, and create the Secret:\n"
+                        : " and\n# the " + STATE_ROOT + " paths at your registry and bucket, and create the Secret:\n")
                 .append("#   kubectl create secret generic ").append(secretName);
         secretValues.keySet().forEach(k -> y.append(" \\\n#     --from-literal=").append(k).append("=..."));
         return y.append("\n").toString();
