@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Entry point of {@code dataflow-flink.jar}: {@code validate}, {@code plan}, {@code run [--local]}, {@code test}
- * (the chain on sample records, no servers) and {@code connectors [TYPE]}. A bare
+ * (the chain on sample records, no servers), {@code connectors [TYPE]} and {@code k8s} (Kubernetes resources). A bare
  * manifest path means {@code run}, which is what {@code flink run dataflow-flink.jar manifest.yaml} passes.
  *
  * <p>Exit codes: 0 success, 2 invalid manifest or usage, 1 the job failed.
@@ -21,11 +21,11 @@ import java.util.Set;
 @Command(name = "dataflow-flink", mixinStandardHelpOptions = true, version = "dataflow-flink 0.1.0",
         description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
         subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, TestCommand.class,
-                ConnectorsCommand.class})
+                ConnectorsCommand.class, K8sCommand.class})
 public final class Main {
 
     private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "test",
-            "connectors", "help", "-h", "--help", "-V", "--version");
+            "connectors", "k8s", "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         ParentWatch.endWithParent();

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * jobs/k8s/*.yaml: generated from the examples and current; every FlinkDeployment valid against the CRD schema
+ * jobs/k8s/*.yaml: what the {@code k8s} command prints for each example, and current; every FlinkDeployment valid against the CRD schema
  * the Flink Kubernetes operator publishes (org.apache.flink:flink-kubernetes-operator-api:1.10.0,
  * META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml) and against the operator's own upgrade rules; every
  * embedded manifest valid for the project's parser with its secrets mounted, and matching the SHA-256 in args.
@@ -42,7 +42,9 @@ class K8sDeploymentsTest {
     static void regenerateWhenAsked() throws IOException {
         // Before every test, so that the other tests read the regenerated files whatever order they run in.
         if (Boolean.getBoolean("docs.update")) {
-            K8sDeployments.main(new String[] {PROJECT.toString()});
+            for (Path example : K8sDeployments.examples(PROJECT)) {
+                Files.writeString(PROJECT.resolve(K8sDeployments.OUTPUT).resolve(example.getFileName()), commandOutput(example), StandardCharsets.UTF_8);
+            }
         }
     }
 
@@ -55,7 +57,7 @@ class K8sDeploymentsTest {
             assertThat(Files.exists(file)).as(file + " exists (mvn -q test -Dtest=K8sDeploymentsTest -Ddocs.update=true)").isTrue();
             assertThat(Files.readString(file, StandardCharsets.UTF_8))
                     .as(file + " is stale: mvn -q test -Dtest=K8sDeploymentsTest -Ddocs.update=true")
-                    .isEqualTo(K8sDeployments.generate(example).yaml());
+                    .isEqualTo(commandOutput(example));
         }
         assertThat(deploymentFiles().stream().map(p -> p.getFileName().toString()).toList())
                 .as("every file in jobs/k8s comes from an example").containsExactlyElementsOf(expected);
@@ -143,6 +145,13 @@ class K8sDeploymentsTest {
         String dockerfile = Files.readString(PROJECT.resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM flink:1.20-java17")
                 .contains("target/dataflow-flink.jar " + K8sDeployments.JAR_URI.substring("local://".length()));
+    }
+
+    /** What {@code java -jar dataflow-flink.jar k8s <example>} prints: jobs/k8s/ holds exactly that. */
+    private static String commandOutput(Path example) {
+        K8sCronJobsTest.Output result = K8sCronJobsTest.k8s(example.toString());
+        assertThat(result.code()).as("k8s " + example + ": " + result.err()).isZero();
+        return result.out();
     }
 
     private static List<Path> deploymentFiles() throws IOException {

@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Generates {@code jobs/k8s/<example>.yaml} from {@code jobs/examples/<example>.yaml}: a ConfigMap holding the
+ * Generates the Kubernetes resources of a manifest, e.g. {@code jobs/k8s/<example>.yaml} from
+ * {@code jobs/examples/<example>.yaml}: a ConfigMap holding the
  * Kubernetes variant of the manifest and a FlinkDeployment (Flink Kubernetes operator) that runs it from the image
  * the project's Dockerfile builds. The variant differs from the example in one way only: every connection setting
  * — each option a connector declares secret (nested ones too), and Kafka's broker list and schema registry URL, since
@@ -32,8 +33,9 @@ import java.util.Set;
  * files under the job's secrets directory. Identical values share one key ({@code <type>-<field>}).
  *
  * <p>The FlinkDeployment passes the manifest's SHA-256 in its args, so changing the manifest changes the spec and
- * the operator upgrades the job through a savepoint; {@code K8sDeploymentsTest} regenerates and compares (update
- * with {@code -Ddocs.update=true}).
+ * the operator upgrades the job through a savepoint. A {@code kind: DataFlowCron} gets a CronJob instead
+ * ({@link K8sCronJobs}). The {@code k8s} command prints what this generates; {@code K8sDeploymentsTest} checks that
+ * {@code jobs/k8s/} equals the command's output (update with {@code -Ddocs.update=true}).
  */
 public final class K8sDeployments {
 
@@ -71,15 +73,7 @@ public final class K8sDeployments {
     private K8sDeployments() {
     }
 
-    /** Regenerates every file (run by {@code K8sDeploymentsTest} with {@code -Ddocs.update=true}). */
-    public static void main(String[] args) throws IOException {
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        Files.createDirectories(root.resolve(OUTPUT));
-        for (Path example : examples(root)) {
-            Files.writeString(root.resolve(OUTPUT).resolve(example.getFileName()), generate(example).yaml(), StandardCharsets.UTF_8);
-        }
-    }
-
+    /** The examples that {@code jobs/k8s/} is generated from (one file each, same name). */
     public static List<Path> examples(Path root) throws IOException {
         try (var files = Files.list(root.resolve(EXAMPLES))) {
             return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
@@ -87,11 +81,29 @@ public final class K8sDeployments {
     }
 
     public static Deployment generate(Path example) throws IOException {
+        return generate(example, IMAGE);
+    }
+
+    /**
+     * The resources for one manifest: for a {@code kind: DataFlowCron} a ConfigMap and a CronJob
+     * ({@link K8sCronJobs}), otherwise a ConfigMap and a FlinkDeployment, both running {@code image}.
+     */
+    public static Deployment generate(Path example, String image) throws IOException {
         JsonNode root = YAML.readTree(example.toFile());
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(example + ": not a YAML mapping (expected a DataFlow manifest)");
+        }
         String stem = example.getFileName().toString().replaceFirst("\\.yaml$", "");
         boolean resource = root.has("kind") || root.has("apiVersion");
         String name = resource ? root.path("metadata").path("name").asText(stem) : stem;
+        if (!(resource ? root.path("spec") : root).isObject()) {
+            throw new IllegalArgumentException(example + ": spec must be a mapping");
+        }
         ObjectNode spec = (ObjectNode) (resource ? root.path("spec") : root);
+        boolean cron = root.path("kind").asText().equals("DataFlowCron");
+        // Read before the variant is written: the CronJob carries them, the embedded manifest keeps them (the parser
+        // accepts them on a DataFlowCron and the job ignores scheduling).
+        JsonNode cronSpec = cron ? spec.deepCopy() : null;
         int parallelism = Math.max(1, spec.path("replicas").asInt(1));
 
         Map<String, String> secretValues = new LinkedHashMap<>();
@@ -106,10 +118,13 @@ public final class K8sDeployments {
                 }
             }
         }
-        String manifest = "# Generated from jobs/examples/" + example.getFileName() + " by K8sDeployments: the same job, with its\n"
+        String manifest = "# Generated from " + example.getFileName() + " by the k8s command: the same job, with its\n"
                 + "# connection settings read from the Secret " + secretName + " (mounted under " + SecretResolver.DEFAULT_SECRETS_DIR + ").\n"
                 + YAML.writeValueAsString(root);
-        return new Deployment(name, manifest, secretValues, yaml(name, example, manifest, secretName, secretValues, parallelism));
+        String header = header(example, cron, secretName, secretValues) + configMap(name, manifest);
+        String resources = cron ? K8sCronJobs.cronJob(name, cronSpec, image, sha256(manifest), secretName)
+                : flinkDeployment(name, image, manifest, secretName, parallelism);
+        return new Deployment(name, manifest, secretValues, header + "---\n" + resources);
     }
 
     /** Replaces the connector's connection settings with SecretRefs; values go to {@code secretValues}. */
@@ -170,24 +185,37 @@ public final class K8sDeployments {
         }
     }
 
-    private static String yaml(String name, Path example, String manifest, String secretName, Map<String, String> secretValues, int parallelism) {
-        String configMap = name + "-manifest";
-        String secretsMount = SecretResolver.DEFAULT_SECRETS_DIR + "/" + secretName;
+    private static String header(Path example, boolean cron, String secretName, Map<String, String> secretValues) {
         StringBuilder y = new StringBuilder();
-        y.append("# Generated from jobs/examples/").append(example.getFileName())
-                .append(" by K8sDeployments (src/test/java/io/dataflow/flink/deploy);\n")
-                .append("# do not edit: regenerate with mvn -q test -Dtest=K8sDeploymentsTest -Ddocs.update=true.\n")
-                .append("# Before `kubectl apply -f` (docs/DEPLOYMENT.md): build and push the image (Dockerfile), point image and\n")
-                .append("# the ").append(STATE_ROOT).append(" paths at your registry and bucket, and create the Secret:\n")
+        y.append("# Generated from ").append(example.getFileName())
+                .append(" by `java -jar dataflow-flink.jar k8s` (K8sDeployments); regenerate rather than edit.\n")
+                .append("# Before `kubectl apply -f` (docs/DEPLOYMENT.md): build and push the image (Dockerfile), point image")
+                // A CronJob keeps no state outside its pod: only the FlinkDeployment has paths to point at a bucket.
+                .append(cron ? " at your\n# registry, and create the Secret:\n"
+                        : " and\n# the " + STATE_ROOT + " paths at your registry and bucket, and create the Secret:\n")
                 .append("#   kubectl create secret generic ").append(secretName);
         secretValues.keySet().forEach(k -> y.append(" \\\n#     --from-literal=").append(k).append("=..."));
-        y.append("\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ").append(configMap).append("\n")
-                .append("  labels:\n    app.kubernetes.io/name: dataflow-flink\n    app.kubernetes.io/instance: ").append(name).append("\n")
-                .append("data:\n  ").append(MANIFEST_KEY).append(": |\n").append(manifest.indent(4))
-                .append("---\napiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: ").append(name).append("\n")
+        return y.append("\n").toString();
+    }
+
+    private static String configMap(String name, String manifest) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + configMapName(name) + "\n"
+                + "  labels:\n    app.kubernetes.io/name: dataflow-flink\n    app.kubernetes.io/instance: " + name + "\n"
+                + "data:\n  " + MANIFEST_KEY + ": |\n" + manifest.indent(4);
+    }
+
+    static String configMapName(String name) {
+        return name + "-manifest";
+    }
+
+    private static String flinkDeployment(String name, String image, String manifest, String secretName, int parallelism) {
+        String configMap = configMapName(name);
+        String secretsMount = SecretResolver.DEFAULT_SECRETS_DIR + "/" + secretName;
+        StringBuilder y = new StringBuilder();
+        y.append("apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata:\n  name: ").append(name).append("\n")
                 .append("  labels:\n    app.kubernetes.io/name: dataflow-flink\n    app.kubernetes.io/instance: ").append(name).append("\n")
                 .append("spec:\n")
-                .append("  image: ").append(IMAGE).append("\n")
+                .append("  image: ").append(image).append("\n")
                 .append("  imagePullPolicy: IfNotPresent\n")
                 .append("  flinkVersion: v1_20\n")
                 .append("  serviceAccount: flink\n")
