@@ -2,7 +2,7 @@
 # Starts Apache Iceberg's reference REST catalog (RESTCatalogAdapter + RESTCatalogServlet, the code of the
 # apache/iceberg-rest-fixture image) on 127.0.0.1, no Docker, through iceberg-rest/LocalRestCatalogServer.java.
 # It serves the Iceberg REST catalog protocol (/v1/config, namespaces, tables, commits, /v1/oauth/tokens) backed by
-# Iceberg's JdbcCatalog on an in-memory SQLite database, with a local warehouse directory. Test credentials
+# Iceberg's JdbcCatalog on an in-memory SQLite database (one connection), with a local warehouse directory. Test credentials
 # (see LocalRestCatalogServer.java): bearer token dataflow-test-token, OAuth2 client dataflow-test-client (any
 # secret), basic dataflow / dataflow-test-password.
 # Idempotent: when the recorded server is alive it only prints its port.

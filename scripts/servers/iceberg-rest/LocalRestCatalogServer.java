@@ -50,6 +50,9 @@ public class LocalRestCatalogServer {
         Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog",
                 "uri", "jdbc:sqlite::memory:",
+                // one connection: every JDBC connection to ":memory:" is a database of its own, so a second pooled
+                // connection (opened when two requests overlap) saw no tables and failed with "Failed to get table"
+                "clients", "1",
                 "jdbc.schema-version", "V1",
                 "warehouse", args[1]));
         if (args[1].startsWith("s3://")) {
