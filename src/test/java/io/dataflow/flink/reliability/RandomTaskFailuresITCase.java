@@ -309,7 +309,7 @@ class RandomTaskFailuresITCase {
             for (int from = 0; from < RECORDS; from += 500) {
                 Postgres.execute("UPDATE " + sourceTable + " SET v = v || ' updated' WHERE id % 4 = 0 AND id BETWEEN " + from + " AND " + (from + 499));
             }
-            await(() -> RandomFailures.FAILURES.get() == FAILURES && holdsLastValues(target, source));
+            awaitSteadily(() -> RandomFailures.FAILURES.get() == FAILURES && holdsLastValues(target, source));
         } finally {
             job.cancel().get();
             Postgres.dropReplicationSlot(slot);
@@ -419,7 +419,7 @@ class RandomTaskFailuresITCase {
                 for (int c = 1; c < commits; c++) {
                     Nessie.append(table, rows(schema, c * perCommit, perCommit));
                 }
-                await(() -> RandomFailures.FAILURES.get() == FAILURES && holdsLastValues(target, source));
+                awaitSteadily(() -> RandomFailures.FAILURES.get() == FAILURES && holdsLastValues(target, source));
             } finally {
                 job.cancel().get();
             }
@@ -473,6 +473,33 @@ class RandomTaskFailuresITCase {
     /** The records of the counted ids: the CDC test inserts more beyond them until its last failure fell. */
     private static List<Row> firstRecords(List<Row> rows) {
         return rows.stream().filter(r -> r.id() < FEWER).toList();
+    }
+
+    /** How long an unbounded pair's target must keep the source's last values before the job is cancelled. */
+    private static final long STEADY_MILLIS = 3_000;
+
+    /**
+     * Waits until {@code condition} has held on every check for {@link #STEADY_MILLIS}. An unbounded job is cancelled
+     * once its target holds the source's last values, but right after its last failure the restarted job replays
+     * older versions from its checkpoint: the target can hold the last values for a moment while replayed records
+     * sit in the sink's buffer, and hold older ones after the next flush (a CI rehearsal cancelled in that moment).
+     * The window outlasts a restart, the replay and several checkpoint flushes.
+     */
+    private static void awaitSteadily(Callable<Boolean> condition) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        long heldSince = -1;
+        while (true) {
+            long now = System.currentTimeMillis();
+            if (!condition.call()) {
+                heldSince = -1;
+            } else if (heldSince < 0) {
+                heldSince = now;
+            } else if (now - heldSince >= STEADY_MILLIS) {
+                return;
+            }
+            assertThat(now).as("in time").isLessThan(deadline);
+            Thread.sleep(250);
+        }
     }
 
     private static void await(Callable<Boolean> condition) throws Exception {
