@@ -65,7 +65,8 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     @Override
     public SourceConnector createSource(Config config, ConnectorContext context) {
         return new KafkaSourceConnector(config.get(KafkaOptions.TOPIC), config.get(KafkaOptions.BOUNDED),
-                KafkaClientProperties.forConsumer(config), context, AvroPayloadDecoder.of(config));
+                KafkaClientProperties.forConsumer(config), context, AvroPayloadDecoder.of(config),
+                StartPosition.parse(config.get(KafkaOptions.START_FROM)));
     }
 
     @Override

@@ -64,8 +64,15 @@ public final class KafkaOptions {
     public static final String DEFAULT_CONSUMER_GROUP = "dataflow-operator";
 
     public static final ConfigOption<String> CONSUMER_GROUP = ConfigOption.string("consumerGroup").defaultValue(DEFAULT_CONSUMER_GROUP)
-            .description("Consumer group whose committed offsets are the start position of a fresh job, and to which "
+            .description("Consumer group whose committed offsets are the start position of a fresh job (before startFrom), and to which "
                     + "the offsets of every completed checkpoint are committed (for monitoring)").build();
+
+    /** A STRING, not an ENUM: besides earliest and latest it takes a timestamp; {@link KafkaValidation} parses it. */
+    public static final ConfigOption<String> START_FROM = ConfigOption.string("startFrom").defaultValue("earliest")
+            .description("Where a partition starts when the job has no restored state for it and the consumer group has "
+                    + "no committed offset for it: earliest (the first offset still in the log), latest (the end offset "
+                    + "when the source starts), or an ISO-8601 timestamp with a zone (e.g. 2026-12-01T00:00:00Z): the "
+                    + "first record whose timestamp is at or after it; a partition with no such record starts at its end").build();
 
     public static final ConfigOption<String> FORMAT = ConfigOption.enumOf("format", "json", "avro").defaultValue("json")
             .description("Payload format: json passes the bytes through untouched; avro decodes each record (with "
@@ -159,7 +166,7 @@ public final class KafkaOptions {
                     + "(transaction.timeout.ms); must cover a checkpoint interval plus a restart, and be at most the "
                     + "broker's transaction.max.timeout.ms (15 minutes by default)").build();
 
-    public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
+    public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, START_FROM, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
             AVRO_SCHEMA, AVRO_SCHEMA_FILE, SCHEMA_REGISTRY,
             CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
             BOUNDED, ISOLATION_LEVEL);

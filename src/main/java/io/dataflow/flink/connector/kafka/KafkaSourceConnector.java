@@ -68,6 +68,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final KafkaClientProperties properties;
     private final ConnectorContext context;
     private final AvroPayloadDecoder avro;
+    private final StartPosition startFrom;
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private List<byte[]> restoredSnapshots = List.of();
@@ -83,12 +84,16 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> commitRequest = new AtomicReference<>();
 
     public KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context) {
-        this(topic, bounded, properties, context, null);
+        this(topic, bounded, properties, context, null, StartPosition.EARLIEST);
     }
 
-    /** @param avro decodes each value (format avro), or null to pass values through (format json) */
+    /**
+     * @param avro decodes each value (format avro), or null to pass values through (format json)
+     * @param startFrom where a partition without restored state and without a committed group offset starts
+     */
     KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context,
-                         AvroPayloadDecoder avro) {
+                         AvroPayloadDecoder avro, StartPosition startFrom) {
+        this.startFrom = startFrom;
         this.topic = topic;
         this.bounded = bounded;
         this.properties = properties;
@@ -109,9 +114,9 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             throw new ConnectorClosedException();
         }
         try {
-            LOG.info("Connecting to Kafka: brokers={}, topic={}, group={}, subtask {}/{}, bounded={}",
+            LOG.info("Connecting to Kafka: brokers={}, topic={}, group={}, subtask {}/{}, bounded={}, startFrom={}",
                     properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), topic, properties.get(ConsumerConfig.GROUP_ID_CONFIG),
-                    context.subtaskIndex(), context.parallelism(), bounded);
+                    context.subtaskIndex(), context.parallelism(), bounded, startFrom);
             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(properties.toProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer = c;
             List<Integer> partitions;
@@ -154,7 +159,11 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
         }
     }
 
-    /** Restored position, else the group's committed offset, else the earliest offset (the original's "oldest"). */
+    /**
+     * Restored position, else the group's committed offset, else {@code startFrom} (default earliest, the original's
+     * "oldest"). The group offset stays ahead of startFrom: it is how a partition whose state went to another subtask
+     * after a rescale resumes, and how a job redeployed without a savepoint continues where it was.
+     */
     private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> c) {
         Map<TopicPartition, Long> start = new HashMap<>();
         SortedMap<Integer, Long> restored = PartitionOffsets.restoreOwned(restoredSnapshots, topic,
@@ -171,7 +180,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             rest.removeAll(start.keySet());
         }
         if (!rest.isEmpty()) {
-            start.putAll(c.beginningOffsets(rest, CLIENT_CALL_TIMEOUT));
+            start.putAll(startFrom.offsets(c, rest, CLIENT_CALL_TIMEOUT));
         }
         return start;
     }

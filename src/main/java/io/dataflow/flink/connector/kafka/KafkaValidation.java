@@ -25,6 +25,11 @@ final class KafkaValidation {
         validateAddress(config, errors);
         validateTopic(config, errors);
         validateSecurity(config, errors);
+        try {
+            StartPosition.parse(config.get(KafkaOptions.START_FROM));
+        } catch (IllegalArgumentException e) {
+            errors.add(config.pathOf(KafkaOptions.START_FROM), e.getMessage());
+        }
         if ("avro".equals(config.get(KafkaOptions.FORMAT))) {
             validateAvro(config, errors);
         }
