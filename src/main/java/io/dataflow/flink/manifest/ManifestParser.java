@@ -200,7 +200,7 @@ public final class ManifestParser {
                 if (KUBERNETES_FIELDS.contains(field)) {
                     warnings.add(field + ": a Kubernetes setting of the original processor pod; set it on the FlinkDeployment (see jobs/k8s/), it does not affect the Flink job");
                 } else if (CRON_FIELDS.contains(field) && cron) {
-                    warnings.add(field + ": DataFlowCron scheduling is not done by the job itself; the job runs once (use bounded sources)");
+                    warnings.add(field + ": DataFlowCron scheduling is not done by the job itself; the job runs once, its source read as bounded: true");
                 } else if (!KNOWN_FIELDS.contains(field)) {
                     errors.add(field, "unknown field (known: " + String.join(", ", new TreeSet<>(KNOWN_FIELDS)) + ")");
                 }
@@ -248,7 +248,11 @@ public final class ManifestParser {
             String configPath = ValidationErrors.child(path, "config");
             ConnectorFactory f = factory.get();
             int before = errors.size();
-            Config config = ConfigValidator.validate(configPath, node.get("config"), asSource ? f.sourceOptions() : f.sinkOptions(), errors);
+            JsonNode configNode = asSource && cron ? CronSourceBounding.bound(path, type, f, node.get("config"), errors) : node.get("config");
+            if (errors.size() != before) {
+                return null;
+            }
+            Config config = ConfigValidator.validate(configPath, configNode, asSource ? f.sourceOptions() : f.sinkOptions(), errors);
             if (errors.size() == before) {
                 if (asSource) {
                     f.validateSource(config, errors);

@@ -564,7 +564,17 @@ class OriginalExamplesEndToEndITCase {
                 .replace("table: public.daily_stage", "table: " + stage)
                 .replace("table: public.daily_fact", "table: " + fact);
         assertThat(example.manifest().warnings()).as("the scheduling fields are reported").anySatisfy(w -> assertThat(w).contains("schedule"));
-        runUntil(example, "25 rows", () -> count("SELECT count(*) FROM " + fact) == 25);
+        assertThat(example.manifest().source().config().describe()).as("a DataFlowCron's source is bounded").containsEntry("bounded", true);
+        // A DataFlowCron runs once: the job ends by itself when the stage table is read (no cancel needed)
+        JobClient job = example.start();
+        try {
+            job.getJobExecutionResult().get(90, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+        assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.FINISHED);
         assertThat(count("SELECT count(*) FROM " + fact + " f JOIN " + stage + " s USING (id, day, amount)")).isEqualTo(25);
     }
 
