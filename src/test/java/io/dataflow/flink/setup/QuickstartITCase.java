@@ -94,13 +94,16 @@ class QuickstartITCase {
         Path log = work.resolve("command-" + UUID.randomUUID() + ".log");
         Process p = new ProcessBuilder("bash", "-c", command).directory(directory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended;
         try {
-            assertThat(p.waitFor(minutes, TimeUnit.MINUTES)).as(command + " ends").isTrue();
+            ended = p.waitFor(minutes, TimeUnit.MINUTES);
         } finally {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(ended).as("`" + command + "` in " + directory + " ends within " + minutes + " min; its output's end:\n"
+                + output.substring(Math.max(0, output.length() - 3000))).isTrue();
         assertThat(p.exitValue()).as("exit code of `" + command + "` in " + directory + ", output:\n" + output).isZero();
         return output;
     }
