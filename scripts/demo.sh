@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 EVENTS="${DEMO_EVENTS:-1000}"
 MANIFEST=jobs/examples/kafka-to-postgres.yaml
 
-scripts/install-prerequisites.sh
+scripts/install-prerequisites.sh demo
 if [ ! -f target/dataflow-flink.jar ]; then
   echo "== building target/dataflow-flink.jar" >&2
   mvn -B -q package -DskipTests

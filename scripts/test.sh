@@ -3,7 +3,7 @@
 # PostgreSQL, Kafka and ClickHouse servers that the tests start themselves through scripts/servers/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-prerequisites.sh
+scripts/install-prerequisites.sh test
 # Trino's jars (~480 MB with the Iceberg plugin) download while Maven builds; the first test that needs Trino
 # waits for this fetch (trino-start.sh holds a lock) instead of starting its own.
 mkdir -p target
