@@ -49,6 +49,8 @@ class ProgressLineITCase {
                     && Kafka.readAll(job.errorTopic()).size() == 6, job, "the records in their tables and the error topic");
 
             List<String> lines = log(job).lines().filter(l -> l.startsWith("progress:")).toList();
+            // in the test report, for a reader who wants to see the lines
+            lines.forEach(System.out::println);
             assertThat(lines).as("one line a second while the job runs").hasSizeGreaterThan(1)
                     .allMatch(l -> LINE.matcher(l).matches(), "has every field in its place");
             assertThat(job.process().isAlive()).as("a streaming job: still running").isTrue();
