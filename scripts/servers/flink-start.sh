@@ -45,36 +45,36 @@ if [ ! -f "$DIST/plugins/metrics-prometheus/.complete" ]; then
 fi
 
 rm -rf "$RUN"; mkdir -p "$RUN/conf" "$RUN/checkpoints" "$RUN/savepoints" "$RUN/tmp"
-# The project's flink-conf.yaml, with the addresses, ports, directories and memory of this machine.
-grep -v -E '^(execution.checkpointing.dir|execution.checkpointing.savepoint-dir|metrics.reporter.prom.port|taskmanager.memory.process.size|jobmanager.memory.process.size):' \
-  "$PROJECT_DIR/flink-conf/flink-conf.yaml" > "$RUN/conf/flink-conf.yaml"
+# The project's config.yaml (Flink's standard YAML), with the addresses, ports, directories and memory of this machine.
+# Flink's own tool merges them (what the distribution's bin/config-parser-utils.sh runs): it reads the nested file and
+# writes it back flattened, one "key: value" a line, which is standard YAML too and what the sed lines below read.
+# metrics.fetcher.update-interval: the REST API's metric values refresh every second (default 10 s), so tests read
+# fresh figures.
+cp "$PROJECT_DIR/flink-conf/config.yaml" "$RUN/conf/config.yaml"
+merged="$("$JAVA" -cp "$DIST/lib/*" org.apache.flink.runtime.util.bash.BashJavaUtils UPDATE_AND_GET_FLINK_CONFIGURATION \
+  --configDir "$RUN/conf" -flatten \
+  -D jobmanager.rpc.address=127.0.0.1 -D jobmanager.rpc.port="$FLINK_RPC_PORT" \
+  -D jobmanager.bind-host=127.0.0.1 -D taskmanager.bind-host=127.0.0.1 -D taskmanager.host=127.0.0.1 \
+  -D rest.address=127.0.0.1 -D rest.bind-address=127.0.0.1 -D rest.port="$FLINK_REST_PORT" \
+  -D execution.checkpointing.dir="file://$RUN/checkpoints" -D execution.checkpointing.savepoint-dir="file://$RUN/savepoints" \
+  -D io.tmp.dirs="$RUN/tmp" -D metrics.reporter.prom.port="$FLINK_METRICS_PORTS" \
+  -D metrics.fetcher.update-interval=1000 \
+  -D jobmanager.memory.process.size=768m -D taskmanager.memory.process.size=1024m 2>/dev/null \
+  | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p')"
+if [ -z "$merged" ]; then
+  log "BashJavaUtils could not read $PROJECT_DIR/flink-conf/config.yaml"; exit 1
+fi
 {
-  echo ""
-  echo "# ---- flink-start.sh: a session cluster on loopback ----"
-  echo "jobmanager.rpc.address: 127.0.0.1"
-  echo "jobmanager.rpc.port: $FLINK_RPC_PORT"
-  echo "jobmanager.bind-host: 127.0.0.1"
-  echo "taskmanager.bind-host: 127.0.0.1"
-  echo "taskmanager.host: 127.0.0.1"
-  echo "rest.address: 127.0.0.1"
-  echo "rest.bind-address: 127.0.0.1"
-  echo "rest.port: $FLINK_REST_PORT"
-  echo "execution.checkpointing.dir: file://$RUN/checkpoints"
-  echo "execution.checkpointing.savepoint-dir: file://$RUN/savepoints"
-  echo "io.tmp.dirs: $RUN/tmp"
-  echo "metrics.reporter.prom.port: $FLINK_METRICS_PORTS"
-  # the REST API's metric values refresh every second (default 10 s), so tests read fresh figures
-  echo "metrics.fetcher.update-interval: 1000"
-  echo "jobmanager.memory.process.size: 768m"
-  echo "taskmanager.memory.process.size: 1024m"
-} >> "$RUN/conf/flink-conf.yaml"
+  echo "# flink-start.sh: the project's flink-conf/config.yaml with a session cluster on loopback (generated)"
+  echo "$merged"
+} > "$RUN/conf/config.yaml"
 printf '%s\n' 'rootLogger.level = INFO' 'rootLogger.appenderRef.file.ref = file' 'appender.file.type = File' \
   'appender.file.name = file' 'appender.file.fileName = ${sys:log.file}' 'appender.file.layout.type = PatternLayout' \
   'appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n' 'logger.pekko.name = org.apache.pekko' \
   'logger.pekko.level = WARN' > "$RUN/conf/log4j.properties"
 
 CP="$DIST/lib/*"
-read -r -a JAVA_OPTS_ALL <<< "$(sed -n 's/^env.java.opts.all: *//p' "$RUN/conf/flink-conf.yaml")"
+read -r -a JAVA_OPTS_ALL <<< "$(sed -n 's/^env.java.opts.all: *//p' "$RUN/conf/config.yaml")"
 # SoftRefLRUPolicyMSPerMB=0: a full GC also clears softly reachable objects (JDK caches such as ObjectStreamClass
 # keep a failed job's exception classes, and so its class loader, softly), so a class-loader leak check after a
 # jcmd GC.run sees only what is strongly held. FLINK_EXTRA_JAVA_OPTS adds flags to both processes.
@@ -88,7 +88,7 @@ resource_params() {
 mapfile -t JM_PARAMS < <(resource_params GET_JM_RESOURCE_PARAMS)
 mapfile -t TM_PARAMS < <(resource_params GET_TM_RESOURCE_PARAMS)
 if [ "${#JM_PARAMS[@]}" -lt 2 ] || [ "${#TM_PARAMS[@]}" -lt 2 ]; then
-  log "BashJavaUtils did not compute the memory settings from $RUN/conf/flink-conf.yaml"; exit 1
+  log "BashJavaUtils did not compute the memory settings from $RUN/conf/config.yaml"; exit 1
 fi
 T0=$(date +%s%N)
 # shellcheck disable=SC2086 # the computed flags are word lists

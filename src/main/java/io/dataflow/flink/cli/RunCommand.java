@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code run [--local] MANIFEST}: validates, compiles and executes. Without {@code --local} the job goes to the
  * environment Flink provides ({@code flink run}, application mode); with it, to an embedded MiniCluster with the
  * web UI on 127.0.0.1. A local run checks its ports first: a taken --web-port or --metrics-port is exit 2 with
- * one line naming the option.
+ * one line naming the option. While it runs it prints a progress line to stderr every --progress seconds.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a manifest as a Flink job.")
 final class RunCommand implements Callable<Integer> {
@@ -37,18 +37,29 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--local", description = "Run on an embedded MiniCluster (web UI and REST on 127.0.0.1:--web-port).")
     boolean local;
 
-    @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8081",
-            description = "Local mode: port of the Flink web UI and REST API; 0 disables the web UI (default: ${DEFAULT-VALUE}).")
-    int webPort;
+    // --web-port and --metrics-port have no picocli default: a flag given explicitly wins over the Flink
+    // configuration file, whose settings win over the defaults (LocalSetup)
+    @Option(names = "--web-port", paramLabel = "PORT",
+            description = "Local mode: port of the Flink web UI and REST API; 0 disables the web UI "
+                    + "(default: the Flink configuration file's rest.port, else " + LocalSetup.DEFAULT_WEB_PORT + ").")
+    Integer webPort;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
+    @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Local mode: port of the Prometheus endpoint on 127.0.0.1 (http://127.0.0.1:PORT/metrics); "
-                    + "0 turns it off (default: ${DEFAULT-VALUE}, Flink's).")
-    int metricsPort;
+                    + "0 turns it off (default: the Flink configuration file's metrics.reporter.prom.port, else "
+                    + LocalSetup.DEFAULT_METRICS_PORT + ", Flink's).")
+    Integer metricsPort;
 
-    @Option(names = "--flink-conf", paramLabel = "DIR", defaultValue = "flink-conf",
-            description = "Local mode: directory with a flink-conf.yaml to load (default: ${DEFAULT-VALUE}, when it exists).")
+    @Option(names = "--flink-conf", paramLabel = "DIR",
+            description = "Local mode: directory with Flink's configuration file, config.yaml (or a legacy flink-conf.yaml), "
+                    + "read by Flink's own loader; its settings win over this command's defaults, flags given explicitly "
+                    + "win over it (default: ./flink-conf, when it holds one).")
     Path flinkConf;
+
+    @Option(names = "--progress", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Local mode: print a progress line to stderr every SECONDS (records read, written, failed, routed, "
+                    + "rate, last checkpoint, Kafka lag); 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int progress;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION",
             description = "Checkpoint interval (e.g. 10s, 500ms) when the manifest sets no checkpointSaveInterval (default: the cluster's, else 10s).")
@@ -88,29 +99,50 @@ final class RunCommand implements Callable<Integer> {
             err.println("error: --checkpoint-interval: " + e.getMessage());
             return 2;
         }
+        if (progress < 0) {
+            err.println("error: --progress: " + progress + " is negative; give seconds between lines, or 0 to turn them off");
+            return 2;
+        }
+        LocalSetup setup = null;
         if (local) {
-            Optional<String> taken = LocalPorts.unavailable("--web-port", webPort, "to run without the web UI")
-                    .or(() -> LocalPorts.unavailable("--metrics-port", metricsPort, "to turn the metrics endpoint off"));
+            try {
+                setup = LocalSetup.resolve(flinkConf, webPort, metricsPort);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return 2;
+            }
+            if (setup.warning() != null) {
+                err.println("warning: " + setup.warning());
+            }
+            LocalSetup ports = setup;
+            Optional<String> taken = LocalPorts.unavailable("--web-port", ports.webPort(), "to run without the web UI")
+                    .or(() -> LocalPorts.unavailable("--metrics-port", ports.metricsPort(), "to turn the metrics endpoint off"));
             if (taken.isPresent()) {
                 err.println(taken.get());
                 return 2;
             }
         }
         LocalCheckpoints checkpoints = local ? new LocalCheckpoints(checkpointDir, manifest.name()) : null;
+        ProgressMetrics progressMetrics = local && progress > 0 ? new ProgressMetrics(manifest) : null;
         StreamExecutionEnvironment env = local
-                ? JobEnvironments.local(manifest, webPort, metricsPort, flinkConf, conf -> checkpoints.configure(conf, fresh)
-                        .ifPresent(p -> err.println("resuming " + manifest.name() + " from checkpoint " + p)))
+                ? JobEnvironments.local(setup, manifest, conf -> {
+                    checkpoints.configure(conf, fresh)
+                            .ifPresent(p -> err.println("resuming " + manifest.name() + " from checkpoint " + p));
+                    if (progressMetrics != null) {
+                        progressMetrics.attach(conf);
+                    }
+                })
                 : StreamExecutionEnvironment.getExecutionEnvironment();
         JobEnvironments.configureCheckpointing(env, manifest, defaultInterval);
         JobCompiler.create().compile(manifest, env);
-        if (local && webPort > 0) {
-            err.println("Flink web UI: http://127.0.0.1:" + webPort);
+        if (local && setup.webPort() > 0) {
+            err.println("Flink web UI: http://127.0.0.1:" + setup.webPort());
         }
-        if (local && metricsPort > 0) {
-            err.println("Prometheus metrics: http://127.0.0.1:" + metricsPort + "/metrics");
+        if (local && setup.metricsPort() > 0) {
+            err.println("Prometheus metrics: http://127.0.0.1:" + setup.metricsPort() + "/metrics");
         }
         try {
-            JobExecutionResult result = env.execute(manifest.name());
+            JobExecutionResult result = execute(env, manifest.name(), progressMetrics, err);
             if (!result.isJobExecutionResult()) {
                 // flink run -d: submitted, not waited for
                 spec.commandLine().getOut().println("job " + manifest.name() + " submitted: " + result.getJobID());
@@ -125,6 +157,17 @@ final class RunCommand implements Callable<Integer> {
         } catch (Exception e) {
             err.println("job " + manifest.name() + " failed: " + manifest.masker().mask(JobEnvironments.causeChain(e)));
             return 1;
+        }
+    }
+
+    /** Runs the job; with progress lines while it runs, none after it ended (before the outcome is printed). */
+    private JobExecutionResult execute(StreamExecutionEnvironment env, String name, ProgressMetrics progressMetrics,
+                                       PrintWriter err) throws Exception {
+        if (progressMetrics == null) {
+            return env.execute(name);
+        }
+        try (ProgressPrinter lines = ProgressPrinter.start(progressMetrics, err, Duration.ofSeconds(progress))) {
+            return env.execute(name);
         }
     }
 

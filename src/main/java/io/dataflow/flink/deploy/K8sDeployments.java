@@ -230,7 +230,7 @@ public final class K8sDeployments {
                 .append("    high-availability.type: \"kubernetes\"\n")
                 .append("    high-availability.storageDir: \"").append(STATE_ROOT).append("/").append(name).append("/ha\"\n")
                 .append("    restart-strategy.type: \"exponential-delay\"\n")
-                .append("    # As flink-conf/flink-conf.yaml: after 30 failed attempts in a row the job ends FAILED instead of restarting forever.\n")
+                .append("    # As flink-conf/config.yaml: after 30 failed attempts in a row the job ends FAILED instead of restarting forever.\n")
                 .append("    restart-strategy.exponential-delay.attempts-before-reset-backoff: \"30\"\n")
                 .append("    # Prometheus endpoint on every JobManager and TaskManager pod (the image ships the reporter plugin).\n")
                 .append("    metrics.reporter.prom.factory.class: \"org.apache.flink.metrics.prometheus.PrometheusReporterFactory\"\n")

@@ -103,4 +103,20 @@ class CliTest {
         assertThat(run("run", "--local", m.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("source.config.brokers: required").doesNotContain("Flink web UI");
     }
+
+    @Test
+    void runRefusesANegativeProgressInterval() throws Exception {
+        Path m = write("orders.yaml", VALID);
+        assertThat(run("run", "--local", "--secrets-dir", secrets().toString(), "--progress", "-1", m.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("error: --progress: -1 is negative").doesNotContain("Flink web UI");
+    }
+
+    @Test
+    void runRefusesAFlinkConfDirectoryWithoutAConfigurationFile() throws Exception {
+        Path m = write("orders.yaml", VALID);
+        Path empty = Files.createDirectories(dir.resolve("conf"));
+        assertThat(run("run", "--local", "--secrets-dir", secrets().toString(), "--flink-conf", empty.toString(), m.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("error: --flink-conf " + empty + ": no config.yaml (or legacy flink-conf.yaml) in that directory")
+                .doesNotContain("Flink web UI");
+    }
 }

@@ -7,6 +7,7 @@ import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.SourceRejections;
+import org.apache.flink.metrics.Gauge;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -80,6 +82,11 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final Map<TopicPartition, Long> nextOffsets = new ConcurrentHashMap<>();
     /** What each pending checkpoint snapshotted, to commit once that checkpoint is complete. */
     private final ConcurrentSkipListMap<Long, Map<TopicPartition, OffsetAndMetadata>> snapshotted = new ConcurrentSkipListMap<>();
+    /**
+     * Records in the owned partitions after the consumer's position, from the poll thread's last look (-1 until every
+     * partition's end is known): the {@code pendingRecords} gauge, FLIP-33's name for a source's backlog.
+     */
+    private volatile long lag = -1;
     /** Offsets of the latest completed checkpoint, waiting for the poll thread to commit them. */
     private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> commitRequest = new AtomicReference<>();
 
@@ -130,6 +137,9 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             owned = PartitionOffsets.ownedPartitions(partitions, context.subtaskIndex(), context.parallelism())
                     .stream().map(p -> new TopicPartition(topic, p)).toList();
             c.assign(owned);
+            if (context.metrics() != null) {
+                context.metrics().gauge("pendingRecords", (Gauge<Long>) () -> lag);
+            }
             Map<TopicPartition, Long> start = startOffsets(c);
             start.forEach(c::seek);
             nextOffsets.putAll(start);
@@ -199,6 +209,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             commitRequestedOffsets(c);
             if (owned.isEmpty()) {
                 // More subtasks than partitions: a bounded one has nothing to do, an unbounded one waits quietly.
+                lag = 0;
                 if (bounded) {
                     return SourceBatch.end();
                 }
@@ -208,12 +219,27 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             if (bounded && reachedEnd(c)) {
                 return SourceBatch.end();
             }
-            return toBatch(c.poll(POLL_TIMEOUT));
+            ConsumerRecords<byte[], byte[]> records = c.poll(POLL_TIMEOUT);
+            lag = currentLag(c);
+            return toBatch(records);
         } catch (WakeupException e) {
             return SourceBatch.empty();
         } finally {
             readUnlock();
         }
+    }
+
+    /** The consumer's lag summed over the owned partitions (its cached end offsets, no request), -1 if one is unknown. */
+    private long currentLag(KafkaConsumer<byte[], byte[]> c) {
+        long sum = 0;
+        for (TopicPartition tp : owned) {
+            OptionalLong partitionLag = c.currentLag(tp);
+            if (partitionLag.isEmpty()) {
+                return -1;
+            }
+            sum += partitionLag.getAsLong();
+        }
+        return sum;
     }
 
     private SourceBatch toBatch(ConsumerRecords<byte[], byte[]> records) {
