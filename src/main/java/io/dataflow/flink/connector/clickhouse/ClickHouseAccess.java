@@ -16,7 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -203,6 +206,16 @@ public final class ClickHouseAccess implements AutoCloseable {
             throw failure("describing " + firstWords(select), e);
         }
         return types;
+    }
+
+    /** The server's time zone, which reads and writes DateTime columns without a zone of their own (UTC if unknown). */
+    public ZoneId serverZone() throws ClickHouseException {
+        List<ObjectNode> rows = query("SELECT timezone() AS tz");
+        try {
+            return rows.isEmpty() ? ZoneOffset.UTC : ZoneId.of(rows.get(0).path("tz").asText("UTC"));
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     /** Column name → type of a table, in table order; empty when the table does not exist. */
