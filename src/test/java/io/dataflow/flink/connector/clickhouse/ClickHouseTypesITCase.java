@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link ClickHouseTypeCases} on ClickHouse 18.16, and what that server keeps of type inference: it has no
@@ -36,6 +37,17 @@ class ClickHouseTypesITCase extends ClickHouseTypeCases {
                     assertThat(r.get("at").asLong()).isEqualTo(1796378400L);
                     assertThat(r.get("money").asText()).isEqualTo("12.25");
                 });
+    }
+
+    @Test
+    void compressionIsRefusedAtConnectWithTheReasonInsteadOfReadingNothing() throws Exception {
+        // 18.16 answers a request for a compressed response with HTTP 200 and an empty body: every SELECT would
+        // silently return no rows
+        sql("CREATE DATABASE IF NOT EXISTS " + database);
+        try (ClickHouseSinkConnector sink = sink("never_written", "'compression':true")) {
+            assertThatThrownBy(sink::connect).isInstanceOf(ClickHouseException.class)
+                    .hasMessageContaining("compression: false").hasMessageContaining("empty");
+        }
     }
 
     @Test
