@@ -15,10 +15,19 @@ final class ClickHouseColumnType {
 
     private final String name;
     private final List<String> arguments;
+    /** An Array's element or a Map's value type, parsed once (rows are converted value by value). */
+    private final ClickHouseColumnType nested;
 
     private ClickHouseColumnType(String name, List<String> arguments) {
         this.name = name;
         this.arguments = arguments;
+        if (name.equals("Array") && arguments.size() == 1) {
+            nested = parse(arguments.get(0));
+        } else if (name.equals("Map") && arguments.size() == 2) {
+            nested = parse(arguments.get(1));
+        } else {
+            nested = null;
+        }
     }
 
     /** The type without its Nullable/LowCardinality wrappers. */
@@ -102,11 +111,11 @@ final class ClickHouseColumnType {
     }
 
     ClickHouseColumnType element() {
-        return parse(arguments.get(0));
+        return nested;
     }
 
     ClickHouseColumnType mapValue() {
-        return parse(arguments.get(1));
+        return nested;
     }
 
     /** Digits after the second of a DateTime64 (3 when unreadable, ClickHouse's default); 0 for DateTime. */

@@ -143,7 +143,8 @@ public final class ClickHousePollingSource extends PollingSource {
                 + keyExpr + " FROM " + from);
         List<String> types = new ArrayList<>(cursorTypes.values());
         String changeType = changeExpr == null ? null : types.get(0);
-        String keyType = types.get(changeExpr == null ? 0 : 1);
+        // one entry when the change column is the order column too (the result's names are the map's keys)
+        String keyType = types.get(types.size() - 1);
         return PollingQuery.incremental(dialect, from, changeExpr, changeType, keyExpr, keyType, page);
     }
 

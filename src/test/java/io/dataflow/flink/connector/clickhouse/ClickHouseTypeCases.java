@@ -215,4 +215,18 @@ abstract class ClickHouseTypeCases {
                 + "\"dec\":-1E-10,\"money\":99999999999999.99,\"arr\":[],\"words\":[],\"amounts\":[],"
                 + "\"u\":\"00000000-0000-0000-0000-000000000001\"}");
     }
+
+    @Test
+    void aCursorWhoseChangeColumnIsAlsoTheOrderColumnReadsEveryRowOnce() throws Exception {
+        String table = "same_cursor_column";
+        sql("CREATE DATABASE IF NOT EXISTS " + database);
+        createTable(table, "id Int64, v String");
+        sql("INSERT INTO " + database + "." + table + " SELECT number + 1, toString(number) FROM system.numbers LIMIT 5");
+
+        // the cursor's two columns are one: its type was looked up once and the second lookup failed at connect
+        List<String> emitted = read(table, "'orderByColumn':'id','changeTrackingColumn':'id','readBatchSize':2");
+
+        assertThat(emitted).containsExactly("{\"id\":1,\"v\":\"0\"}", "{\"id\":2,\"v\":\"1\"}", "{\"id\":3,\"v\":\"2\"}",
+                "{\"id\":4,\"v\":\"3\"}", "{\"id\":5,\"v\":\"4\"}");
+    }
 }
