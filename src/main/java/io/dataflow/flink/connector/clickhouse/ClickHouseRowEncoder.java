@@ -62,10 +62,10 @@ final class ClickHouseRowEncoder {
     private static final ObjectReader EXACT = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .readerFor(JsonNode.class);
     private static final int MAX_REPORTED_UNKNOWN = 1000;
-    /** RFC 3339 with T or space, optional fraction, and a zone Z, +HH:MM or +HHMM. */
     /** The first epoch second with 9 digits: every input format reads such a number as epoch seconds. */
     private static final long MIN_EPOCH_TEXT = 100_000_000L;
     private static final DateTimeFormatter CLICKHOUSE_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** RFC 3339 with T or space, optional fraction, and a zone Z, +HH:MM or +HHMM. */
     private static final DateTimeFormatter ZONED = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
