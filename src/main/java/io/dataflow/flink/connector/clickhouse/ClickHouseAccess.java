@@ -16,7 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * works on ClickHouse 18.16 and on modern servers alike (see {@code shared/reference/clickhouse-client.md}):
  * <ul>
  *   <li>response compression off unless {@code compression: true} (18.16 answers compressed requests with an
- *       empty body, so every SELECT would silently return nothing);</li>
+ *       empty body, so every SELECT would silently return nothing: {@link #open} refuses such a server);</li>
  *   <li>inserts as JSONEachRow streams, unknown fields skipped ({@code input_format_skip_unknown_fields=1});</li>
  *   <li>reads with {@code FORMAT JSONEachRow} written into the SQL (18.16 ignores the format header) and
  *       {@code output_format_json_quote_64bit_integers=0}, so 64-bit integers arrive as JSON numbers;</li>
@@ -89,11 +92,19 @@ public final class ClickHouseAccess implements AutoCloseable {
             throw ClickHouseErrors.wrap("connecting to ClickHouse " + target, e);
         }
         ClickHouseAccess access = new ClickHouseAccess(client, target, socket.toMillis() + connect.toMillis());
+        List<ObjectNode> answer;
         try {
-            access.query("SELECT 1 AS ok");
+            answer = access.query("SELECT 1 AS ok");
         } catch (ClickHouseException e) {
             access.close();
             throw ClickHouseErrors.wrap("connecting to ClickHouse " + target, e.getCause() != null ? e.getCause() : e);
+        }
+        if (answer.isEmpty()) {
+            access.close();
+            // ClickHouse before 19.x answers compress=1 with HTTP 200 and no body: every read would find nothing
+            String hint = compression ? "; this server cannot compress its answers: set compression: false" : "";
+            throw new ClickHouseException("connecting to ClickHouse " + target + ": SELECT 1 came back empty" + hint,
+                    "empty answer" + hint, 0, false, false, null);
         }
         return access;
     }
@@ -203,6 +214,16 @@ public final class ClickHouseAccess implements AutoCloseable {
             throw failure("describing " + firstWords(select), e);
         }
         return types;
+    }
+
+    /** The server's time zone, which reads and writes DateTime columns without a zone of their own (UTC if unknown). */
+    public ZoneId serverZone() throws ClickHouseException {
+        List<ObjectNode> rows = query("SELECT timezone() AS tz");
+        try {
+            return rows.isEmpty() ? ZoneOffset.UTC : ZoneId.of(rows.get(0).path("tz").asText("UTC"));
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     /** Column name → type of a table, in table order; empty when the table does not exist. */

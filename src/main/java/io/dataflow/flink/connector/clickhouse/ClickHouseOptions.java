@@ -28,7 +28,8 @@ public final class ClickHouseOptions {
             .build();
     public static final ConfigOption<Boolean> COMPRESSION = ConfigOption.bool("compression").defaultValue(false)
             .description("Compress requests and responses (LZ4). Off by default: ClickHouse before 19.x answers "
-                    + "compressed requests with empty bodies; turn it on for modern servers")
+                    + "compressed requests with empty bodies (the connector then refuses to start and says so); "
+                    + "turn it on for modern servers")
             .build();
     public static final ConfigOption<String> TABLE = ConfigOption.string("table").required()
             .description("Target table, table or database.table (default: the connection string's database)")

@@ -14,10 +14,8 @@ import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +113,7 @@ public final class ClickHousePollingSource extends PollingSource {
     /** Decides the cursor expressions and reads the column types, for cursor literals and DateTime conversion. */
     private PollingQuery prepare(ClickHouseAccess a) throws ClickHouseException {
         ClickHouseCursorDialect dialect = ClickHouseCursorDialect.INSTANCE;
-        ZoneId serverZone = serverZone(a);
+        ZoneId serverZone = a.serverZone();
         String from;
         String changeExpr = null;
         if (table != null) {
@@ -145,18 +143,11 @@ public final class ClickHousePollingSource extends PollingSource {
                 + keyExpr + " FROM " + from);
         List<String> types = new ArrayList<>(cursorTypes.values());
         String changeType = changeExpr == null ? null : types.get(0);
-        String keyType = types.get(changeExpr == null ? 0 : 1);
+        // one entry when the change column is the order column too (the result's names are the map's keys)
+        String keyType = types.get(types.size() - 1);
         return PollingQuery.incremental(dialect, from, changeExpr, changeType, keyExpr, keyType, page);
     }
 
-    private static ZoneId serverZone(ClickHouseAccess a) throws ClickHouseException {
-        List<ObjectNode> rows = a.query("SELECT timezone() AS tz");
-        try {
-            return rows.isEmpty() ? ZoneOffset.UTC : ZoneId.of(rows.get(0).path("tz").asText("UTC"));
-        } catch (DateTimeException e) {
-            return ZoneOffset.UTC;
-        }
-    }
 
     @Override
     protected Page readPage(PollCursor from) throws ClickHouseException {

@@ -15,15 +15,22 @@ import java.util.List;
  *   <li>{@code non_replicated_deduplication_window} (20.x MergeTree setting): a plain (not Replicated) MergeTree
  *       remembers the last inserts' tokens only when this window is above 0, so tables the sink creates get one.</li>
  * </ul>
+ * and which data types it has ({@code system.data_type_families}, 18.16 has the table), for the types of tables
+ * the sink creates ({@link ClickHouseTypeInference}):
+ * <ul>
+ *   <li>{@code DateTime64} (20.1): the mark of a modern server, whose inference keeps milliseconds and decimals;</li>
+ *   <li>{@code Bool} (22.x): booleans get Bool rather than UInt8.</li>
+ * </ul>
  */
-record ClickHouseServerFeatures(boolean insertDeduplicationToken, boolean nonReplicatedDeduplicationWindow) {
+record ClickHouseServerFeatures(boolean insertDeduplicationToken, boolean nonReplicatedDeduplicationWindow,
+                                boolean dateTime64, boolean bool) {
 
     /** How many inserts a table the sink creates remembers (as ClickHouse's replicated_deduplication_window). */
     static final int DEDUPLICATION_WINDOW = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseServerFeatures.class);
 
-    static final ClickHouseServerFeatures NONE = new ClickHouseServerFeatures(false, false);
+    static final ClickHouseServerFeatures NONE = new ClickHouseServerFeatures(false, false, false, false);
 
     /**
      * Asks the server; a user who may not read the setting tables gets no deduplication (logged), a transient
@@ -33,13 +40,16 @@ record ClickHouseServerFeatures(boolean insertDeduplicationToken, boolean nonRep
         try {
             return new ClickHouseServerFeatures(
                     listed(access, "system.settings", "insert_deduplication_token"),
-                    listed(access, "system.merge_tree_settings", "non_replicated_deduplication_window"));
+                    listed(access, "system.merge_tree_settings", "non_replicated_deduplication_window"),
+                    listed(access, "system.data_type_families", "DateTime64"),
+                    listed(access, "system.data_type_families", "Bool"));
         } catch (ClickHouseException e) {
             if (e.isTransient()) {
                 throw e;
             }
             LOG.warn("ClickHouse {}: cannot read the server's settings, so inserts carry no deduplication token "
-                    + "(a retry after a lost answer may store a batch twice): {}", access.target(), e.reason());
+                    + "(a retry after a lost answer may store a batch twice) and created tables get the types of "
+                    + "ClickHouse 18.16: {}", access.target(), e.reason());
             return NONE;
         }
     }

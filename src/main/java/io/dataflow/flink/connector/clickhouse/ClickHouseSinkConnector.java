@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,6 +59,8 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     private RejectedRecordListener rejectedRecordListener;
     /** What the server knows of insert deduplication, asked at connect. */
     private ClickHouseServerFeatures features = ClickHouseServerFeatures.NONE;
+    /** The server's time zone: DateTime64 columns without a zone read times in it. */
+    private ZoneId serverZone = ZoneOffset.UTC;
     /** Null until the table is known to exist (it may be created from the first batch). */
     private ClickHouseRowEncoder encoder;
 
@@ -92,6 +96,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             ClickHouseAccess a = ClickHouseAccess.open(settings.connection(), settings.compression());
             try {
                 features = ClickHouseServerFeatures.detect(a);
+                serverZone = a.serverZone();
                 if (settings.rawMode() && settings.autoCreateTable()) {
                     a.execute(ClickHouseTableDefinitions.raw(settings.table(), deduplicationWindow()));
                 }
@@ -107,10 +112,10 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             batches = new BufferedBatchWriter<>("clickhouse-sink-" + context.role() + "-" + context.subtaskIndex(),
                     String.valueOf(settings.table()), settings.batchSize(), this::writeBatch, this::report);
             LOG.info("Connected ClickHouse sink: target={} table={} batchSize={} flushIntervalMillis={} rawMode={} role={} "
-                            + "insertDeduplicationToken={} nonReplicatedDeduplicationWindow={}",
+                            + "insertDeduplicationToken={} nonReplicatedDeduplicationWindow={} dateTime64={} bool={}",
                     settings.connection(), settings.table(), settings.batchSize(), settings.flushIntervalMillis(),
                     settings.rawMode(), context.role(), features.insertDeduplicationToken(),
-                    features.nonReplicatedDeduplicationWindow());
+                    features.nonReplicatedDeduplicationWindow(), features.dateTime64(), features.bool());
         } finally {
             unlock();
         }
@@ -317,11 +322,14 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     private String columnarDefinition(List<Message> batch) throws ClickHouseException {
         List<JsonNode> records = new ArrayList<>();
         for (Message m : batch) {
-            JsonNode body = m.json();
-            if (body != null && body.isObject() && body.size() > 0) {
-                JsonNode value = body.get("value");
-                records.add(value != null && value.isObject() && body.size() <= 2 && (body.size() == 1 || body.has("_metadata"))
-                        ? value : body);
+            try {
+                // numbers read exactly, so that a decimal's digits decide its type, not a double's
+                JsonNode body = ClickHouseRowEncoder.exactBody(m);
+                if (body.size() > 0) {
+                    records.add(body);
+                }
+            } catch (ClickHouseRowEncoder.RecordRefusedException e) {
+                // not an object: refused with its reason when the batch is encoded
             }
         }
         if (records.isEmpty()) {
@@ -335,7 +343,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             keys.add(settings.replacingVersionColumn());
         }
         try {
-            return ClickHouseTableDefinitions.columnar(settings.table(), ClickHouseTypeInference.columns(records, keys), settings,
+            return ClickHouseTableDefinitions.columnar(settings.table(), ClickHouseTypeInference.columns(records, keys, features), settings,
                     deduplicationWindow());
         } catch (IllegalArgumentException e) {
             throw new ClickHouseException("ClickHouse sink " + settings.table() + ": " + e.getMessage(), e.getMessage(),
@@ -354,7 +362,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
             throw new ClickHouseException("ClickHouse sink " + settings.table() + ": rawMode needs a data column",
                     "no data column", 16, false, false, null);
         }
-        encoder = new ClickHouseRowEncoder(settings.table(), columns, settings.rawMode());
+        encoder = new ClickHouseRowEncoder(settings.table(), columns, settings.rawMode(), serverZone);
     }
 
     private ClickHouseException refusedWithoutListener(int position, int batchSize, String reason) {

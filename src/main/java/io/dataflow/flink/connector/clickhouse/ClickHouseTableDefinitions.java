@@ -10,7 +10,8 @@ import static io.dataflow.flink.connector.clickhouse.ClickHouseSql.quoteIdentifi
  * ReplacingMergeTree with {@code upsertMode}, else MergeTree; ReplacingMergeTree takes
  * {@code replacingVersionColumn} as its version. ORDER BY: {@code conflictKey}, else the first column by name that
  * is not Nullable, else {@code created_at}. Every table has {@code created_at DateTime DEFAULT now()} unless the
- * records bring their own {@code created_at}. Where the server has it, {@code SETTINGS
+ * records bring their own {@code created_at} (a time: {@code DateTime DEFAULT now()}, or on a modern server
+ * {@code DateTime64(3) DEFAULT now64(3)}). Where the server has it, {@code SETTINGS
  * non_replicated_deduplication_window} lets the table remember the last inserts' deduplication tokens (see
  * {@link ClickHouseServerFeatures}); a window of 0 leaves the clause out (18.16 would refuse it).
  */
@@ -44,6 +45,8 @@ public final class ClickHouseTableDefinitions {
         String createdAt = columns.get(CREATED_AT);
         if (createdAt == null || createdAt.equals("DateTime") || createdAt.equals("Nullable(DateTime)")) {
             columns.put(CREATED_AT, "DateTime DEFAULT now()");
+        } else if (createdAt.equals("DateTime64(3)") || createdAt.equals("Nullable(DateTime64(3))")) {
+            columns.put(CREATED_AT, "DateTime64(3) DEFAULT now64(3)"); // the modern inference's times
         }
         String key = settings.conflictKey();
         if (key != null && !columns.containsKey(key)) {

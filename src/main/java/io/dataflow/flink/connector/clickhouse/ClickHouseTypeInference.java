@@ -30,6 +30,19 @@ import java.util.regex.Pattern;
  * batch are looked at, not only the first: a field that is an integer in one record and a float in another gets
  * the float type, mixed kinds get String, and a field that is null in some records is Nullable (except the ORDER
  * BY and version columns, which ClickHouse does not allow to be Nullable).
+ *
+ * <p>On a modern server (one that has DateTime64, i.e. 20.1 or later; see {@link ClickHouseServerFeatures}) three
+ * rules differ, so that nothing the records carry is lost:
+ * <ul>
+ *   <li>RFC 3339-looking strings get {@code DateTime64(3)} (milliseconds kept; DateTime keeps whole seconds);</li>
+ *   <li>a number with a fraction gets {@code Decimal(38, S)}, S being the most fraction digits any value of the
+ *       field has in the first batch (trailing zeros not counted; at least 2, at most 18), as long as the integer
+ *       digits fit in the other 38 − S; a field with a value of more than 18 fraction digits ({@code 1e-30}) or
+ *       too many integer digits gets Float64. Later values with more fraction digits are rounded half-up to S,
+ *       as the sink rounds every Decimal column;</li>
+ *   <li>booleans get {@code Bool} where the server has it (22.x), else UInt8.</li>
+ * </ul>
+ * ClickHouse 18.16 keeps the table above (it has neither DateTime64 nor Bool).
  */
 public final class ClickHouseTypeInference {
 
@@ -38,6 +51,10 @@ public final class ClickHouseTypeInference {
             "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|z|[+-]\\d{2}:?\\d{2})?");
 
     private static final BigDecimal DECIMAL_LIMIT = new BigDecimal("1e16");
+    /** Decimal(38, S) of the modern rule: fraction digits allowed, and the precision. */
+    static final int MAX_MODERN_SCALE = 18;
+    static final int MODERN_PRECISION = 38;
+    private static final int MIN_SCALE = 2;
     private static final BigInteger UINT64_MAX = new BigInteger("18446744073709551615");
 
     enum Kind { BOOL, INT, UINT, DECIMAL, FLOAT, DATETIME, STRING }
@@ -51,17 +68,30 @@ public final class ClickHouseTypeInference {
      * @param notNullable columns that must not be Nullable (ORDER BY key, version column)
      */
     public static Map<String, String> columns(List<JsonNode> records, Set<String> notNullable) {
+        return columns(records, notNullable, ClickHouseServerFeatures.NONE);
+    }
+
+    /** As {@link #columns(List, Set)}, with the modern rules where {@code server} has DateTime64 (and Bool). */
+    static Map<String, String> columns(List<JsonNode> records, Set<String> notNullable, ClickHouseServerFeatures server) {
+        boolean modern = server.dateTime64();
         Map<String, Kind> kinds = new TreeMap<>();
         Map<String, Boolean> nulls = new TreeMap<>();
+        Map<String, Integer> scales = new TreeMap<>();
+        Map<String, Integer> integerDigits = new TreeMap<>();
         for (JsonNode record : records) {
             for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                Kind kind = kindOf(field.getValue());
+                Kind kind = kindOf(field.getValue(), modern);
                 if (kind == null) {
                     nulls.put(field.getKey(), true);
                     kinds.putIfAbsent(field.getKey(), null);
                 } else {
                     kinds.merge(field.getKey(), kind, ClickHouseTypeInference::merge);
+                    if (kind == Kind.INT || kind == Kind.DECIMAL) {
+                        BigDecimal d = exactValue(field.getValue()).stripTrailingZeros();
+                        scales.merge(field.getKey(), Math.max(d.scale(), 0), Math::max);
+                        integerDigits.merge(field.getKey(), Math.max(d.precision() - d.scale(), 1), Math::max);
+                    }
                 }
             }
         }
@@ -72,15 +102,21 @@ public final class ClickHouseTypeInference {
                 types.put(name, notNullable.contains(name) ? "String" : "Nullable(String)");
                 continue;
             }
-            String type = typeOf(e.getValue());
+            String type = modern ? modernTypeOf(e.getValue(), scales.getOrDefault(name, 0),
+                    integerDigits.getOrDefault(name, 1), server.bool()) : typeOf(e.getValue());
             boolean nullable = nulls.getOrDefault(name, false) && !notNullable.contains(name);
             types.put(name, nullable ? "Nullable(" + type + ")" : type);
         }
         return types;
     }
 
-    /** The kind of one value; null for JSON null. */
+    /** The kind of one value by the 18.16 rule; null for JSON null. */
     static Kind kindOf(JsonNode value) {
+        return kindOf(value, false);
+    }
+
+    /** The kind of one value; null for JSON null. */
+    static Kind kindOf(JsonNode value, boolean modern) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return null;
         }
@@ -91,13 +127,15 @@ public final class ClickHouseTypeInference {
             return integerKind(value.bigIntegerValue());
         }
         if (value.isNumber()) {
-            BigDecimal d = value.isBigDecimal() ? value.decimalValue() : BigDecimal.valueOf(value.doubleValue());
-            if (!Double.isFinite(value.doubleValue())) {
+            if (!value.isBigDecimal() && !Double.isFinite(value.doubleValue())) {
                 return Kind.FLOAT;
             }
-            BigDecimal stripped = d.stripTrailingZeros();
+            BigDecimal stripped = exactValue(value).stripTrailingZeros();
             if (stripped.scale() <= 0) {
                 return integerKind(stripped.toBigIntegerExact());
+            }
+            if (modern) {
+                return stripped.scale() <= MAX_MODERN_SCALE ? Kind.DECIMAL : Kind.FLOAT;
             }
             return stripped.scale() <= 2 && stripped.abs().compareTo(DECIMAL_LIMIT) < 0 ? Kind.DECIMAL : Kind.FLOAT;
         }
@@ -105,6 +143,14 @@ public final class ClickHouseTypeInference {
             return DATE_TIME.matcher(value.textValue()).matches() ? Kind.DATETIME : Kind.STRING;
         }
         return Kind.STRING; // objects and arrays are stored as their JSON text
+    }
+
+    /** A number's value with the digits its JSON had (a double: its shortest decimal form). */
+    private static BigDecimal exactValue(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return new BigDecimal(value.bigIntegerValue());
+        }
+        return value.isBigDecimal() ? value.decimalValue() : BigDecimal.valueOf(value.doubleValue());
     }
 
     private static Kind integerKind(BigInteger v) {
@@ -134,6 +180,21 @@ public final class ClickHouseTypeInference {
 
     private static boolean isNumeric(Kind k) {
         return k == Kind.INT || k == Kind.UINT || k == Kind.DECIMAL || k == Kind.FLOAT;
+    }
+
+    /** The modern rule's type: DateTime64(3), Decimal(38, S) sized by the values seen, Bool where the server has it. */
+    static String modernTypeOf(Kind kind, int scale, int integerDigits, boolean bool) {
+        switch (kind) {
+            case BOOL:
+                return bool ? "Bool" : "UInt8";
+            case DECIMAL:
+                int s = Math.max(scale, MIN_SCALE);
+                return integerDigits <= MODERN_PRECISION - s ? "Decimal(" + MODERN_PRECISION + ", " + s + ")" : "Float64";
+            case DATETIME:
+                return "DateTime64(3)";
+            default:
+                return typeOf(kind);
+        }
     }
 
     static String typeOf(Kind kind) {

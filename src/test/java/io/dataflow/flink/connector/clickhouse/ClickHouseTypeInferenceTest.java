@@ -48,6 +48,26 @@ class ClickHouseTypeInferenceTest {
                 .containsEntry("w", "Nullable(Int64)").containsEntry("v", "String");
     }
 
+    private static Map<String, String> inferModern(String... records) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String r : records) {
+            nodes.add(ClickHouseTypeCases.JSON.readTree(r.replace('\'', '"')));
+        }
+        return ClickHouseTypeInference.columns(nodes, Set.of(), new ClickHouseServerFeatures(true, true, true, true));
+    }
+
+    @Test
+    void aModernServerGetsDateTime64DecimalsSizedByTheirDigitsAndBool() throws Exception {
+        assertThat(inferModern("{'t':'2024-05-01T10:00:00.123Z','money':12.345,'cents':0.10,'mixed':7,'tiny':1e-30,'b':true,"
+                + "'wide':123456789012345678901234567890.5,'f':1.5}", "{'mixed':0.5,'f':0.000000000000000000001}"))
+                .containsEntry("t", "DateTime64(3)").containsEntry("money", "Decimal(38, 3)").containsEntry("cents", "Decimal(38, 2)")
+                .containsEntry("mixed", "Decimal(38, 2)").containsEntry("tiny", "Float64")
+                .containsEntry("b", "Bool").containsEntry("wide", "Decimal(38, 2)").containsEntry("f", "Float64");
+        assertThat(inferModern("{'n':1234567890123456789012345678901234567.5}")).containsEntry("n", "Float64");
+        assertThat(ClickHouseTypeInference.columns(List.of(JSON.readTree("{\"b\":true}")), Set.of(),
+                new ClickHouseServerFeatures(false, false, true, false))).containsEntry("b", "UInt8");
+    }
+
     @Test
     void orderByAndVersionColumnsAreNeverNullable() throws Exception {
         assertThat(infer(Set.of("k", "ver"), "{'k':null,'ver':1}", "{'k':'a','ver':null}"))
