@@ -119,7 +119,7 @@ class ShadedJarITCase {
     }
 
     @Test
-    void jacksonModulesAndAvroLogicalTypesAreStillFoundThroughTheirRelocatedServiceFiles() throws Exception {
+    void serviceFilesFollowTheRelocationWhileJdbcDriversKeepTheirNames() throws Exception {
         try (ZipFile zip = new ZipFile(jar().toFile())) {
             String jacksonModules = "META-INF/services/io.dataflow.flink.shaded.com.fasterxml.jackson.databind.Module";
             assertThat(zip.getEntry(jacksonModules)).as(jacksonModules).isNotNull();
@@ -127,6 +127,7 @@ class ShadedJarITCase {
                     .contains("io.dataflow.flink.shaded.com.fasterxml.jackson.datatype.jsr310.JavaTimeModule")
                     .doesNotContain("\ncom.fasterxml");
             assertThat(zip.getEntry("META-INF/services/com.fasterxml.jackson.databind.Module")).isNull();
+            assertThat(zip.getEntry("META-INF/services/io.dataflow.flink.shaded.org.apache.avro.SchemaFormatterFactory")).isNotNull();
             // JDBC drivers keep their own names: DriverManager finds them through java.sql.Driver
             String drivers = new String(zip.getInputStream(zip.getEntry("META-INF/services/java.sql.Driver")).readAllBytes(), StandardCharsets.UTF_8);
             assertThat(drivers).contains("org.postgresql.Driver", "io.trino.jdbc.TrinoDriver");
