@@ -1,7 +1,12 @@
-# The image the FlinkDeployments in jobs/k8s/ run (docs/DEPLOYMENT.md). Build the jar first:
+# The image the FlinkDeployments in jobs/k8s/ run (docs/DEPLOYMENT.md). Build the jar first; the tag is the pom's
+# version (`java -jar target/dataflow-flink.jar --version`, the default image of `k8s`, docs/CHANGELOG.md):
 #   mvn -B package -DskipTests && docker build -t dataflow-flink:0.1.0 .
-# Java 17 image: the jar is compiled for Java 17 (plain flink:1.20 is Java 11).
-FROM flink:1.20-java17
+# The Flink patch release the jar is built against (pom.xml's flink.version), Java 17 image: the jar is compiled for
+# Java 17 (plain flink:1.20 is Java 11). ShadedJarITCase checks both against the pom.
+FROM flink:1.20.5-java17
+
+LABEL org.opencontainers.image.title="dataflow-flink"
+LABEL org.opencontainers.image.version="0.1.0"
 
 # The operator starts the job from local:///opt/flink/usrlib/dataflow-flink.jar (job.jarURI).
 COPY --chown=flink:flink target/dataflow-flink.jar /opt/flink/usrlib/dataflow-flink.jar

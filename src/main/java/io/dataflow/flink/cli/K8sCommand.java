@@ -24,9 +24,10 @@ final class K8sCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MANIFEST", description = "The manifest (YAML).")
     Path manifest;
 
-    @Option(names = "--image", paramLabel = "IMAGE", defaultValue = K8sDeployments.IMAGE,
+    // the default is the field's initial value: K8sDeployments.IMAGE carries the build's version, not a constant
+    @Option(names = "--image", paramLabel = "IMAGE",
             description = "The image built from the Dockerfile (default: ${DEFAULT-VALUE}).")
-    String image;
+    String image = K8sDeployments.IMAGE;
 
     @Spec
     CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.dataflow.flink.cli;
 
+import io.dataflow.flink.ProjectVersion;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import java.util.Set;
  *
  * <p>Exit codes: 0 success, 2 invalid manifest or usage, 1 the job failed.
  */
-@Command(name = "dataflow-flink", mixinStandardHelpOptions = true, version = "dataflow-flink 0.1.0",
+@Command(name = "dataflow-flink", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
         subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, TestCommand.class,
                 ConnectorsCommand.class, K8sCommand.class})
@@ -73,6 +74,14 @@ public final class Main {
             return 2;
         });
         return cli.execute(withDefaultCommand(args));
+    }
+
+    /** {@code --version}: the pom's version, as the build recorded it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"dataflow-flink " + ProjectVersion.VERSION};
+        }
     }
 
     /** {@code manifest.yaml [flags]} → {@code run manifest.yaml [flags]}. */

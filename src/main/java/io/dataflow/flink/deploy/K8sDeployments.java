@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.dataflow.flink.ProjectVersion;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.manifest.ConfigOption;
@@ -41,7 +42,8 @@ public final class K8sDeployments {
 
     public static final Path EXAMPLES = Path.of("jobs/examples");
     public static final Path OUTPUT = Path.of("jobs/k8s");
-    public static final String IMAGE = "dataflow-flink:0.1.0";
+    /** The Dockerfile's image, tagged with the pom's version. */
+    public static final String IMAGE = "dataflow-flink:" + ProjectVersion.VERSION;
     public static final String JAR_URI = "local:///opt/flink/usrlib/dataflow-flink.jar";
     public static final String MANIFEST_DIR = "/opt/flink/manifest";
     public static final String MANIFEST_KEY = "manifest.yaml";

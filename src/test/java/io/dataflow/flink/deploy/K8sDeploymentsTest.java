@@ -143,7 +143,7 @@ class K8sDeploymentsTest {
     @Test
     void theDockerfileBuildsTheImageTheDeploymentsRun() throws IOException {
         String dockerfile = Files.readString(PROJECT.resolve("Dockerfile"));
-        assertThat(dockerfile).contains("FROM flink:1.20-java17")
+        assertThat(dockerfile).contains("FROM flink:1.20.5-java17")
                 .contains("target/dataflow-flink.jar " + K8sDeployments.JAR_URI.substring("local://".length()));
     }
 
