@@ -21,13 +21,16 @@ import java.util.concurrent.TimeoutException;
  * What an exactly-once sink subtask does before it writes, after a restart or on a fresh start:
  * <ol>
  *   <li>commits the restored pre-committed transactions that are still open (their checkpoint completed, but the
- *       commit had not happened before the failure); ones the broker already committed are left alone;</li>
- *   <li>aborts the transactions an earlier attempt of the job opened after the restored checkpoint (all of them on a
- *       fresh start) and left open, so that read_committed consumers are not held back until they time out.</li>
+ *       commit had not happened before the failure); ones that already ended are left alone;</li>
+ *   <li>then aborts the open transactions of every transactional id it owns ({@link TransactionOwnership}) — left by
+ *       an earlier attempt after the restored checkpoint, all of them on a fresh start — so that read_committed
+ *       consumers are not held back until they time out. That includes the ids of former subtasks after a
+ *       scale-down, and a restored id the earlier attempt had used again after committing it: its transaction is a
+ *       later one (another epoch), and the restored one is committed by then, so it is never aborted before that.</li>
  * </ol>
- * Transactions are found with the admin API (listTransactions, describeTransactions); a subtask aborts those of its
- * own subtask number, and those of subtasks that no longer exist after a down-scale whose number modulo the
- * parallelism is its own — so two subtasks never touch the same transactional id.
+ * Transactions are found with the admin API (listTransactions, describeTransactions). Ids of the form before the
+ * transaction pool ({@code <prefix>-<subtask>-<checkpoint>}) are aborted only when opened after the restored
+ * checkpoint, as that version did: pre-committed ones of that form may be in another subtask's restored state.
  */
 final class TransactionRecovery {
 
@@ -36,16 +39,16 @@ final class TransactionRecovery {
 
     private final KafkaClientProperties producerProperties;
     private final KafkaClientProperties adminProperties;
-    private final TransactionalIds ids;
-    private final int parallelism;
+    private final String prefix;
+    private final TransactionOwnership ownership;
     private final String topic;
 
-    TransactionRecovery(KafkaClientProperties producerProperties, KafkaClientProperties adminProperties, TransactionalIds ids,
-                        int parallelism, String topic) {
+    TransactionRecovery(KafkaClientProperties producerProperties, KafkaClientProperties adminProperties, String prefix,
+                        TransactionOwnership ownership, String topic) {
         this.producerProperties = producerProperties;
         this.adminProperties = adminProperties;
-        this.ids = ids;
-        this.parallelism = parallelism;
+        this.prefix = prefix;
+        this.ownership = ownership;
         this.topic = topic;
     }
 
@@ -69,32 +72,42 @@ final class TransactionRecovery {
                     transaction.commit();
                 }
                 LOG.info("Committed Kafka transaction {} of checkpoint {} after the restart", pending.transactionalId(), pending.checkpointId());
-            } else if (state != null && (state.state() == TransactionState.COMPLETE_COMMIT || state.state() == TransactionState.PREPARE_COMMIT)) {
+            } else if (state != null && (state.state() == TransactionState.COMPLETE_COMMIT || state.state() == TransactionState.PREPARE_COMMIT)
+                    && state.producerId() == pending.producerId()) {
                 LOG.info("Kafka transaction {} of checkpoint {} was committed before the restart", pending.transactionalId(), pending.checkpointId());
+            } else if (state != null && (state.producerId() != pending.producerId() || state.producerEpoch() != pending.epoch())
+                    && state.state() != TransactionState.COMPLETE_ABORT && state.state() != TransactionState.PREPARE_ABORT) {
+                // The pool uses an id again only after its transaction committed; a later one has a new epoch.
+                LOG.info("Kafka transaction {} of checkpoint {} was committed before the restart (the id is in use again, {} with "
+                        + "producer id {} epoch {})", pending.transactionalId(), pending.checkpointId(), state.state(), state.producerId(),
+                        state.producerEpoch());
             } else {
-                // Aborted by the broker after transactionTimeout, or expired: its records cannot be brought back.
+                // Aborted by the broker after transactionTimeout, or expired: its records cannot be brought back. (An
+                // aborted later transaction of a reused id looks the same; that one is reported here too.)
                 LOG.error("Kafka transaction {} of completed checkpoint {} cannot be committed: the broker reports it {}; its records "
-                                + "are lost (transactionTimeout shorter than the time from that checkpoint to this restart?)",
+                                + "are lost unless it was committed before the restart and its id used again for a transaction that "
+                                + "was aborted (transactionTimeout shorter than the time from that checkpoint to this restart?)",
                         pending.transactionalId(), pending.checkpointId(), state == null ? "unknown" : state.state());
             }
         }
     }
 
+    /** Lists after the commits: a restored transaction is committed (no longer ongoing) before its id is looked at. */
     private void abortLingering(Admin admin, long restoredCheckpointId) throws Exception {
         Collection<TransactionListing> open = admin.listTransactions(new ListTransactionsOptions().filterStates(Set.of(TransactionState.ONGOING)))
                 .all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        int aborted = 0;
         for (TransactionListing listing : open) {
-            TransactionalIds.parse(ids.prefix(), listing.transactionalId())
-                    .filter(parsed -> parsed.n() > restoredCheckpointId && isMine(parsed.subtask()))
-                    .ifPresent(parsed -> {
-                        KafkaTransaction.abortOpenTransaction(producerProperties, listing.transactionalId());
-                        LOG.info("Aborted Kafka transaction {} left open by an earlier attempt of the job", listing.transactionalId());
-                    });
+            boolean lingering = TransactionalIds.parse(prefix, listing.transactionalId())
+                    .filter(parsed -> ownership.owns(parsed.subtask()) && (parsed.pooled() || parsed.n() > restoredCheckpointId))
+                    .isPresent();
+            if (lingering) {
+                KafkaTransaction.abortOpenTransaction(producerProperties, listing.transactionalId());
+                LOG.info("Aborted Kafka transaction {} left open by an earlier attempt of the job", listing.transactionalId());
+                aborted++;
+            }
         }
-    }
-
-    private boolean isMine(int subtask) {
-        return subtask == ids.subtask() || (subtask >= parallelism && subtask % parallelism == ids.subtask());
+        LOG.info("Kafka transactions under {} of {}: {} left open by an earlier attempt aborted", prefix, ownership, aborted);
     }
 
     private static Map<String, TransactionDescription> describe(Admin admin, List<String> transactionalIds)
