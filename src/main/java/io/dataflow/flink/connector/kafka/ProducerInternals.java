@@ -155,6 +155,6 @@ final class ProducerInternals {
     }
 
     private static IllegalStateException incompatible(Exception e) {
-        return new IllegalStateException("incompatible kafka-clients: cannot resume Kafka transactions (" + e + ")", e);
+        return new IllegalStateException("incompatible kafka-clients: cannot resume Kafka transactions or reuse a transactional producer (" + e + ")", e);
     }
 }

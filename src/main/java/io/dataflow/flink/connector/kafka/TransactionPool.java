@@ -20,8 +20,9 @@ import java.util.List;
  *
  * <p>An index keeps its producer: the next transaction on it calls {@code initTransactions()} again
  * ({@link ProducerInternals#allowInitTransactions}), a round trip to the coordinator instead of a new producer with
- * its connections, and gets a new epoch, so that no two transactions share a producer id and epoch. A producer whose
- * transaction failed is closed, and its index gets a new one. All methods run on the task thread.
+ * its connections, and gets a new epoch, so that no two transactions share a producer id and epoch. A failed
+ * transaction fails the task, which closes the pool; the next attempt's producers fence what it left open. All
+ * methods run on the task thread.
  */
 final class TransactionPool implements AutoCloseable {
 
@@ -69,20 +70,9 @@ final class TransactionPool implements AutoCloseable {
         return new KafkaTransaction(transactionalId, topic, producer, index);
     }
 
-    /** The transaction committed or aborted: its id and producer serve the next one. */
+    /** The transaction committed: its id and producer serve the next one. */
     void release(KafkaTransaction transaction) {
         inUse.clear(transaction.poolIndex());
-    }
-
-    /** The transaction failed: its producer is closed (leaving the transaction to the next user of the id, which fences it). */
-    void discard(KafkaTransaction transaction) {
-        closeProducer(transaction.poolIndex());
-        inUse.clear(transaction.poolIndex());
-    }
-
-    /** The number of ids this pool has used so far. */
-    int size() {
-        return producers.size();
     }
 
     /** Closes every producer; their transactions stay as they are (pre-committed ones open, for the restart to commit). */
