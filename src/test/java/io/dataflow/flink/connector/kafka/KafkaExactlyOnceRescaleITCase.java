@@ -183,4 +183,37 @@ class KafkaExactlyOnceRescaleITCase {
                 .allMatch(id -> id.matches(topic + "-[012]-pool-[0-2]"));
         assertThat(IntStream.range(0, 3).mapToObj(n -> topic + "-" + n + "-pool-0")).allMatch(ids::containsKey);
     }
+
+    @Test
+    void aScaleUpAttemptThatDiedBeforeItsFirstCheckpointLeavesNothingOpenAfterTheOlderStateIsRestored() throws Exception {
+        Kafka.createTopic(topic, 3);
+        var two = start(2, null);
+        OperatorSubtaskState atTwo = runAndKill(two, 1, 3);
+
+        // A restore at parallelism 4 writes under subtask numbers 2 and 3 too, and dies before its first checkpoint...
+        var four = start(4, atTwo);
+        write(four, true);
+        for (var subtask : four) {
+            subtask.prepareSnapshotPreBarrier(5);
+        }
+        assertThat(KafkaExactlyOnceITCase.transactions(topic)).containsEntry(topic + "-3-pool-0", TransactionState.ONGOING);
+
+        // ...so the job goes back to the checkpoint taken at 2: numbers 2 and 3 belong to subtasks 0 and 1 (mod 2).
+        restoredParallelism = 2;
+        var again = start(2, atTwo);
+        write(again, false);
+        checkpoint(again, 5);
+        complete(again, 5);
+        assertEveryRecordOnceAndNothingOpen("after the restore at 2");
+        for (var subtask : again) {
+            subtask.close();
+        }
+        for (var zombie : two) {
+            zombie.close();
+        }
+        for (var zombie : four) {
+            zombie.close();
+        }
+        assertEveryRecordOnceAndNothingOpen("at the end");
+    }
 }
