@@ -72,24 +72,33 @@ final class TransactionRecovery {
                     transaction.commit();
                 }
                 LOG.info("Committed Kafka transaction {} of checkpoint {} after the restart", pending.transactionalId(), pending.checkpointId());
-            } else if (state != null && (state.state() == TransactionState.COMPLETE_COMMIT || state.state() == TransactionState.PREPARE_COMMIT)
-                    && state.producerId() == pending.producerId()) {
+            } else if (state != null && (state.state() == TransactionState.COMPLETE_COMMIT || state.state() == TransactionState.PREPARE_COMMIT)) {
+                // Also when a later transaction of the id committed: the pool uses an id again only after its commit.
                 LOG.info("Kafka transaction {} of checkpoint {} was committed before the restart", pending.transactionalId(), pending.checkpointId());
-            } else if (state != null && (state.producerId() != pending.producerId() || state.producerEpoch() != pending.epoch())
-                    && state.state() != TransactionState.COMPLETE_ABORT && state.state() != TransactionState.PREPARE_ABORT) {
-                // The pool uses an id again only after its transaction committed; a later one has a new epoch.
-                LOG.info("Kafka transaction {} of checkpoint {} was committed before the restart (the id is in use again, {} with "
-                        + "producer id {} epoch {})", pending.transactionalId(), pending.checkpointId(), state.state(), state.producerId(),
-                        state.producerEpoch());
+            } else if (state != null && !isAbort(state.state())) {
+                // A later transaction of the id (another epoch) is open or done: the pool used the id again, after the commit.
+                LOG.info("Kafka transaction {} of checkpoint {} was committed before the restart (the id has been used again since: "
+                                + "{} with producer id {} epoch {})", pending.transactionalId(), pending.checkpointId(), state.state(),
+                        state.producerId(), state.producerEpoch());
+            } else if (state != null && !(state.producerId() == pending.producerId() && state.producerEpoch() == pending.epoch())) {
+                // Usually the failed attempt committed it, used the id again and aborted that later transaction when it
+                // failed; the broker's abort after transactionTimeout (which fences with a new epoch) looks the same.
+                LOG.warn("Kafka transaction {} of checkpoint {} is not open any more: the broker reports an aborted transaction of "
+                                + "its id with producer id {} epoch {} (the checkpoint holds {} epoch {}) — a later transaction of the "
+                                + "id if the earlier attempt committed this one, else this one aborted after transactionTimeout and its "
+                                + "records lost", pending.transactionalId(), pending.checkpointId(), state.producerId(), state.producerEpoch(),
+                        pending.producerId(), pending.epoch());
             } else {
-                // Aborted by the broker after transactionTimeout, or expired: its records cannot be brought back. (An
-                // aborted later transaction of a reused id looks the same; that one is reported here too.)
+                // Aborted, or expired: its records cannot be brought back.
                 LOG.error("Kafka transaction {} of completed checkpoint {} cannot be committed: the broker reports it {}; its records "
-                                + "are lost unless it was committed before the restart and its id used again for a transaction that "
-                                + "was aborted (transactionTimeout shorter than the time from that checkpoint to this restart?)",
+                                + "are lost (transactionTimeout shorter than the time from that checkpoint to this restart?)",
                         pending.transactionalId(), pending.checkpointId(), state == null ? "unknown" : state.state());
             }
         }
+    }
+
+    private static boolean isAbort(TransactionState state) {
+        return state == TransactionState.COMPLETE_ABORT || state == TransactionState.PREPARE_ABORT;
     }
 
     /** Lists after the commits: a restored transaction is committed (no longer ongoing) before its id is looked at. */
