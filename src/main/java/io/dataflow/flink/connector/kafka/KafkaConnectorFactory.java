@@ -84,7 +84,7 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
         String prefix = config.getOptional(KafkaOptions.TRANSACTIONAL_ID_PREFIX)
                 .orElseGet(() -> TransactionalIds.defaultPrefix(context.jobName(), context.role()));
         return new KafkaExactlyOnceSinkConnector(topic, KafkaClientProperties.forProducer(config), KafkaClientProperties.forAdmin(config),
-                new TransactionalIds(prefix, context.subtaskIndex()), context.parallelism(), keys);
+                prefix, context.subtaskIndex(), context.parallelism(), keys);
     }
 
     private static boolean isExactlyOnce(Config config) {

@@ -24,13 +24,15 @@ import java.util.TreeMap;
  * completed checkpoint: a restart replays the rest into a new transaction, and the old one is aborted.
  *
  * <ul>
- *   <li>write: the first record after a checkpoint begins a transaction (no records, no transaction);</li>
+ *   <li>write: the first record after a checkpoint begins a transaction (no records, no transaction) on an id and
+ *       producer of the subtask's {@link TransactionPool}, which uses them again once their transaction committed;</li>
  *   <li>{@link #snapshotState}: flushes and pre-commits it; it is kept, with the checkpoint id, in the checkpoint;</li>
  *   <li>{@link #checkpointComplete}: commits every pre-committed transaction up to that checkpoint;</li>
  *   <li>after a restart {@link #connect()} first commits the restored ones still open and aborts what the failed
  *       attempt left open ({@link TransactionRecovery}).</li>
  * </ul>
- * Transactional ids are {@link TransactionalIds}. All methods run on the task thread.
+ * Transactional ids are {@link TransactionalIds}, owned as {@link TransactionOwnership} says, also after a rescale.
+ * All methods run on the task thread.
  *
  * <p>Records Kafka would refuse because of their own content are found before they are sent ({@link TopicLimits}:
  * too large for the producer or the topic, no key on a compacted topic) and go to the error sink; the transaction
@@ -45,7 +47,8 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
     private final String topic;
     private final KafkaClientProperties producerProperties;
     private final KafkaClientProperties adminProperties;
-    private final TransactionalIds ids;
+    private final String prefix;
+    private final int subtask;
     private final int parallelism;
     private final RecordKeys keys;
     private RejectedRecordListener listener;
@@ -53,20 +56,22 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
 
     private long restoredCheckpointId;
     private List<PendingTransaction> restored = List.of();
-    /** The last checkpoint taken or restored: the next transaction's id is numbered one more. */
-    private long lastCheckpointId;
+    private List<OwnedSubtaskState> restoredOwners = List.of();
+    private TransactionOwnership ownership;
+    private TransactionPool pool;
     private KafkaTransaction current;
     /** Pre-committed transactions by the checkpoint that holds them, waiting for that checkpoint to complete. */
     private final TreeMap<Long, Prepared> preCommitted = new TreeMap<>();
     private boolean connected;
 
     public KafkaExactlyOnceSinkConnector(String topic, KafkaClientProperties producerProperties, KafkaClientProperties adminProperties,
-                                         TransactionalIds ids, int parallelism, RecordKeys keys) {
+                                         String prefix, int subtask, int parallelism, RecordKeys keys) {
         this.topic = topic;
         this.keys = keys;
         this.producerProperties = producerProperties;
         this.adminProperties = adminProperties;
-        this.ids = ids;
+        this.prefix = prefix;
+        this.subtask = subtask;
         this.parallelism = parallelism;
     }
 
@@ -82,11 +87,21 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
 
     @Override
     public void restoreState(long restoredCheckpointId, List<byte[]> entries) {
-        List<PendingTransaction> decoded = new ArrayList<>();
-        entries.forEach(bytes -> decoded.add(PendingTransaction.decode(bytes)));
-        this.restored = List.copyOf(decoded);
+        List<PendingTransaction> pending = new ArrayList<>();
+        List<OwnedSubtaskState> owners = new ArrayList<>();
+        for (byte[] bytes : entries) {
+            if (OwnedSubtaskState.isOwnedSubtaskState(bytes)) {
+                OwnedSubtaskState owner = OwnedSubtaskState.decode(bytes);
+                owners.add(owner);
+                pending.addAll(owner.pending());
+            } else {
+                // A checkpoint of the version before the transaction pool: one pending transaction per entry.
+                pending.add(PendingTransaction.decode(bytes));
+            }
+        }
+        this.restored = List.copyOf(pending);
+        this.restoredOwners = List.copyOf(owners);
         this.restoredCheckpointId = restoredCheckpointId;
-        this.lastCheckpointId = restoredCheckpointId;
     }
 
     @Override
@@ -95,11 +110,13 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
             throw new ConnectorClosedException();
         }
         try {
-            LOG.info("Connecting to Kafka (exactly-once): brokers={}, topic={}, transactional ids {}-{}-<n>, restored checkpoint {} "
-                            + "with {} pre-committed transaction(s)", producerProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), topic,
-                    ids.prefix(), ids.subtask(), restoredCheckpointId, restored.size());
+            ownership = TransactionOwnership.of(subtask, parallelism, restoredOwners);
+            TransactionalIds ids = new TransactionalIds(prefix, ownership.namingSubtask());
+            LOG.info("Connecting to Kafka (exactly-once): brokers={}, topic={}, transactional ids {}-{}-pool-<n>, owning the ids of {}, "
+                            + "restored checkpoint {} with {} pre-committed transaction(s)", producerProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    topic, prefix, ids.subtask(), ownership, restoredCheckpointId, restored.size());
             try {
-                new TransactionRecovery(producerProperties, adminProperties, ids, parallelism, topic).recover(restoredCheckpointId, restored);
+                new TransactionRecovery(producerProperties, adminProperties, prefix, ownership, topic).recover(restoredCheckpointId, restored);
             } catch (Exception e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
                     if (t instanceof AuthenticationException) {
@@ -110,6 +127,8 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
                 throw e;
             }
             restored = List.of();
+            restoredOwners = List.of();
+            pool = new TransactionPool(producerProperties, ids, topic);
             limits = TopicLimits.of(topic, producerProperties, adminProperties);
             connected = true;
             LOG.info("Successfully connected to Kafka (exactly-once): topic={}", topic);
@@ -134,7 +153,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
             return;
         }
         if (current == null) {
-            current = KafkaTransaction.begin(producerProperties, ids.id(lastCheckpointId + 1), topic);
+            current = pool.begin();
         }
         current.send(record);
     }
@@ -152,9 +171,9 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
             preCommitted.put(checkpointId, new Prepared(current, current.preCommit(checkpointId)));
             current = null;
         }
-        lastCheckpointId = Math.max(lastCheckpointId, checkpointId);
-        List<byte[]> state = new ArrayList<>(preCommitted.size());
-        preCommitted.values().forEach(p -> state.add(p.pending().encode()));
+        List<PendingTransaction> pending = preCommitted.values().stream().map(Prepared::pending).toList();
+        List<byte[]> state = new ArrayList<>();
+        ownership.snapshot(pending).forEach(owner -> state.add(owner.encode()));
         return state;
     }
 
@@ -167,15 +186,15 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
         Map<Long, Prepared> done = preCommitted.headMap(checkpointId, true);
         while (!done.isEmpty()) {
             Map.Entry<Long, Prepared> first = preCommitted.firstEntry();
-            try (KafkaTransaction transaction = first.getValue().transaction()) {
-                transaction.commit();
-            }
+            KafkaTransaction transaction = first.getValue().transaction();
+            transaction.commit();
+            pool.release(transaction);
             preCommitted.remove(first.getKey());
         }
     }
 
     /**
-     * Aborts the open transaction (its records are replayed after a restart) and closes every producer; pre-committed
+     * Aborts the open transaction (its records are replayed after a restart) and closes the pool's producers; pre-committed
      * transactions stay open, since their checkpoint may complete and a restarted job commits them.
      */
     @Override
@@ -185,15 +204,17 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
         }
         try {
             if (current != null) {
-                try (KafkaTransaction open = current) {
-                    open.abort();
+                try {
+                    current.abort();
                 } catch (RuntimeException e) {
                     LOG.warn("Aborting Kafka transaction {} on close failed (the next start aborts it): {}", current.transactionalId(), e.toString());
                 }
                 current = null;
             }
-            preCommitted.values().forEach(p -> p.transaction().close());
             preCommitted.clear();
+            if (pool != null) {
+                pool.close();
+            }
         } finally {
             unlock();
         }
@@ -201,7 +222,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
 
     @Override
     public String toString() {
-        return "KafkaExactlyOnceSinkConnector{topic=" + topic + ", transactionalIds=" + ids.prefix() + "-" + ids.subtask() + "-<n>}";
+        return "KafkaExactlyOnceSinkConnector{topic=" + topic + ", transactionalIdPrefix=" + prefix + ", subtask=" + subtask + "}";
     }
 
     private record Prepared(KafkaTransaction transaction, PendingTransaction pending) {

@@ -157,9 +157,10 @@ public final class KafkaOptions {
                     + "checkpoint completes, so read_committed consumers see every record once (they see it one "
                     + "checkpoint interval later)").build();
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOption.string("transactionalIdPrefix")
-            .description("exactly-once: prefix of the producers' transactional ids, <prefix>-<subtask>-<checkpoint>; "
-                    + "default dataflow-<job name>-<sink role>. Must differ between jobs that run at the same time: a "
-                    + "job aborts the open transactions under its prefix when it starts").build();
+            .description("exactly-once: prefix of the producers' transactional ids, <prefix>-<subtask>-pool-<n>, a few "
+                    + "per subtask used again from checkpoint to checkpoint; default dataflow-<job name>-<sink role>. Must "
+                    + "differ between jobs that run at the same time: a job aborts the open transactions under its prefix "
+                    + "when it starts").build();
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.duration("transactionTimeout").min(1)
             .defaultValue(Duration.ofMinutes(15))
             .description("exactly-once: how long the broker keeps a transaction open before aborting it "

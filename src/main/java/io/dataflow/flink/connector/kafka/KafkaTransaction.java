@@ -11,36 +11,26 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One Kafka transaction on a producer of its own (its own transactional id): records are sent into it, it is
- * flushed and pre-committed at a checkpoint, and committed when that checkpoint completes — by this object, or after
- * a restart by {@link #resume}. A producer per transaction keeps every transaction's producer id and epoch distinct,
- * so committing a restored transaction can never commit a later one by mistake.
+ * One Kafka transaction on a transactional producer: records are sent into it, it is flushed and pre-committed at a
+ * checkpoint, and committed when that checkpoint completes — by this object, or after a restart by {@link #resume}.
+ * The producers of new transactions come from the subtask's {@link TransactionPool}, which owns and reuses them;
+ * {@link #resume} makes a producer of its own that {@link #close()} closes.
  */
 final class KafkaTransaction implements AutoCloseable {
 
     private final String transactionalId;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
+    /** The index in the {@link TransactionPool} the transaction's id and producer belong to; -1 for a resumed one. */
+    private final int poolIndex;
     /** The first send failure; set by the producer's I/O thread. */
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
-    private KafkaTransaction(String transactionalId, String topic, KafkaProducer<byte[], byte[]> producer) {
+    KafkaTransaction(String transactionalId, String topic, KafkaProducer<byte[], byte[]> producer, int poolIndex) {
         this.transactionalId = transactionalId;
         this.topic = topic;
         this.producer = producer;
-    }
-
-    /** A new producer for {@code transactionalId}: fences older producers of that id, aborts their open transaction, begins one. */
-    static KafkaTransaction begin(KafkaClientProperties properties, String transactionalId, String topic) {
-        KafkaProducer<byte[], byte[]> producer = producer(properties, transactionalId);
-        try {
-            producer.initTransactions();
-            producer.beginTransaction();
-        } catch (RuntimeException e) {
-            producer.close(Duration.ZERO);
-            throw e;
-        }
-        return new KafkaTransaction(transactionalId, topic, producer);
+        this.poolIndex = poolIndex;
     }
 
     /** Takes over the pre-committed transaction {@code pending} (opened by an earlier attempt) so that it can be committed. */
@@ -52,7 +42,7 @@ final class KafkaTransaction implements AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
-        return new KafkaTransaction(pending.transactionalId(), topic, producer);
+        return new KafkaTransaction(pending.transactionalId(), topic, producer, -1);
     }
 
     /** Only fences: a producer that opens {@code transactionalId} and leaves, which aborts its open transaction. */
@@ -62,13 +52,17 @@ final class KafkaTransaction implements AutoCloseable {
         }
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(KafkaClientProperties properties, String transactionalId) {
+    static KafkaProducer<byte[], byte[]> producer(KafkaClientProperties properties, String transactionalId) {
         return new KafkaProducer<>(properties.with(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId).toProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     String transactionalId() {
         return transactionalId;
+    }
+
+    int poolIndex() {
+        return poolIndex;
     }
 
     void send(ProducerRecord<byte[], byte[]> record) throws IOException {
@@ -106,7 +100,10 @@ final class KafkaTransaction implements AutoCloseable {
         producer.abortTransaction();
     }
 
-    /** Closes the producer and leaves the transaction as it is (a pre-committed one stays open for its commit). */
+    /**
+     * Closes the producer and leaves the transaction as it is (a pre-committed one stays open for its commit). Only
+     * for a resumed transaction: the pool closes its own producers.
+     */
     @Override
     public void close() {
         producer.close(Duration.ZERO);

@@ -8,10 +8,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
 /**
- * The two things a two-phase commit needs from a {@link KafkaProducer} that kafka-clients does not offer publicly:
- * the producer id and epoch of its open transaction, and committing that transaction later from another producer
+ * The things a two-phase commit needs from a {@link KafkaProducer} that kafka-clients does not offer publicly:
+ * the producer id and epoch of its open transaction, committing that transaction later from another producer
  * instance (after a restart) by taking over that id and epoch instead of calling {@code initTransactions()}, which
- * would abort it. This is how Flink's own Kafka sink does it; the public replacement (KIP-939's
+ * would abort it, and a new epoch for a producer that is used again ({@link #allowInitTransactions}). This is how Flink's own Kafka sink does it; the public replacement (KIP-939's
  * {@code initTransactions(keepPreparedTxn)}) is not exposed by the client yet.
  *
  * <p>Everything that touches kafka-clients internals is in this class. Types are taken from the fields themselves,
@@ -53,6 +53,27 @@ final class ProducerInternals {
         }
     }
 
+    /**
+     * Lets {@code initTransactions()} run again on a producer whose last transaction ended (committed or aborted), as
+     * Flink's KafkaSink does for the producers of its pool: the coordinator then gives the producer a new epoch, so
+     * each transaction of a reused producer has a producer id and epoch of its own — what a restarted job compares
+     * before it commits a restored transaction, so that it never commits a later transaction of the same id.
+     */
+    static void allowInitTransactions(KafkaProducer<?, ?> producer) {
+        TransactionManager manager = (TransactionManager) field(KafkaProducer.class, "transactionManager").get(producer);
+        if (manager == null) {
+            throw new IllegalStateException("initializing transactions again needs a producer with a transactional.id");
+        }
+        synchronized (manager) {
+            Object current = get(manager, "currentState");
+            if (current != state("READY")) {
+                throw new IllegalStateException("the producer of " + manager.transactionalId() + " is " + current
+                        + ", not between transactions");
+            }
+            set(manager, "currentState", state("UNINITIALIZED"));
+        }
+    }
+
     private static Object newProducerIdAndEpoch(long producerId, short epoch) {
         Class<?> type = field(TransactionManager.class, "producerIdAndEpoch").type();
         try {
@@ -65,11 +86,15 @@ final class ProducerInternals {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void transitionTo(TransactionManager manager, String state) {
+    private static Object state(String name) {
         Class<? extends Enum> stateType = (Class<? extends Enum>) field(TransactionManager.class, "currentState").type();
-        Object target = Enum.valueOf(stateType, state);
+        return Enum.valueOf(stateType, name);
+    }
+
+    private static void transitionTo(TransactionManager manager, String state) {
+        Object target = state(state);
         try {
-            Method m = TransactionManager.class.getDeclaredMethod("transitionTo", stateType);
+            Method m = TransactionManager.class.getDeclaredMethod("transitionTo", field(TransactionManager.class, "currentState").type());
             m.setAccessible(true);
             m.invoke(manager, target);
         } catch (InvocationTargetException e) {
@@ -130,6 +155,6 @@ final class ProducerInternals {
     }
 
     private static IllegalStateException incompatible(Exception e) {
-        return new IllegalStateException("incompatible kafka-clients: cannot resume Kafka transactions (" + e + ")", e);
+        return new IllegalStateException("incompatible kafka-clients: cannot resume Kafka transactions or reuse a transactional producer (" + e + ")", e);
     }
 }

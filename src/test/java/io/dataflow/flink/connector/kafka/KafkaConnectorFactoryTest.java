@@ -222,9 +222,12 @@ class KafkaConnectorFactoryTest {
     void transactionalIdsAreNumberedPerSubtaskAndParsedBackUnderTheirPrefixOnly() {
         assertThat(TransactionalIds.defaultPrefix("orders-job", "route-1-sink")).isEqualTo("dataflow-orders-job-route-1-sink");
         TransactionalIds ids = new TransactionalIds("dataflow-orders-job-sink", 3);
-        assertThat(ids.id(42)).isEqualTo("dataflow-orders-job-sink-3-42");
-        assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-3-42"))
-                .contains(new TransactionalIds.Parsed(3, 42));
+        assertThat(ids.pooled(1)).isEqualTo("dataflow-orders-job-sink-3-pool-1");
+        assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-3-pool-1"))
+                .contains(new TransactionalIds.Parsed(3, 1, true));
+        assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-3-42")).as("the form before the pool")
+                .contains(new TransactionalIds.Parsed(3, 42, false));
+        assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-3-spool-1")).isEmpty();
         assertThat(TransactionalIds.parse("dataflow-orders-job-sink", "dataflow-orders-job-sink-x-42")).isEmpty();
         assertThat(TransactionalIds.parse("dataflow-orders-job", "dataflow-orders-job-sink-3-42")).as("another sink's prefix").isEmpty();
         assertThat(TransactionalIds.parse("dataflow-orders", "dataflow-orders-job-sink-3-42")).isEmpty();
