@@ -12,7 +12,9 @@ import java.util.List;
  * The jar's Main-Class. Flink is a provided dependency: under {@code flink run} (or in an application cluster)
  * it is on the classpath and this hands straight over to {@link Main}. Under {@code java -jar} it is not, so
  * this starts the same command again in a JVM whose classpath is the jar plus the Flink runtime the build copied
- * to {@code flink-lib/} next to it (with the same JVM options), and exits with its exit code. A child class
+ * to {@code flink-lib/} next to it (with the same JVM options), and exits with its exit code. Without that
+ * directory, a Flink distribution's {@code $FLINK_HOME/lib} serves instead: in the project's image (Dockerfile) the
+ * jar sits in {@code /opt/flink/usrlib} and the DataFlowCron's Kubernetes Job runs it with {@code java -jar}. A child class
  * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
  * It must not touch any Flink class itself. The child halts when this process ends, even by {@code kill -9}
  * ({@link ParentWatch}).
@@ -30,10 +32,11 @@ public final class Launcher {
             return;
         }
         Path jar = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path lib = jar.getParent().resolve("flink-lib");
-        if (!Files.isDirectory(lib)) {
-            System.err.println("error: Flink is not on the classpath and " + lib + " does not exist; "
-                    + "build with `mvn package` (it fills flink-lib/) or run the jar with `flink run`");
+        Path lib = flinkRuntime(jar);
+        if (lib == null) {
+            System.err.println("error: Flink is not on the classpath, " + jar.getParent().resolve("flink-lib")
+                    + " does not exist and FLINK_HOME names no Flink distribution; build with `mvn package` "
+                    + "(it fills flink-lib/), set FLINK_HOME, or run the jar with `flink run`");
             System.exit(2);
         }
         List<String> command = new ArrayList<>();
@@ -47,6 +50,22 @@ public final class Launcher {
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
         System.exit(child.waitFor());
+    }
+
+    /** {@code flink-lib/} next to the jar, else {@code $FLINK_HOME/lib}, else null. */
+    private static Path flinkRuntime(Path jar) {
+        Path beside = jar.getParent().resolve("flink-lib");
+        if (Files.isDirectory(beside)) {
+            return beside;
+        }
+        String flinkHome = System.getenv("FLINK_HOME");
+        if (flinkHome != null && !flinkHome.isBlank()) {
+            Path distribution = Path.of(flinkHome, "lib");
+            if (Files.isDirectory(distribution)) {
+                return distribution;
+            }
+        }
+        return null;
     }
 
     private static boolean isOnClasspath(String className) {

@@ -133,4 +133,39 @@ class LauncherITCase {
             launcher.destroyForcibly();
         }
     }
+
+    /** The image's layout (Dockerfile): the jar in usrlib, no flink-lib beside it, Flink in $FLINK_HOME/lib. */
+    @Test
+    void withoutFlinkLibBesideItTheJarRunsOnTheDistributionThatFlinkHomeNames() throws Exception {
+        Path usrlib = Files.createDirectories(work.resolve("usrlib"));
+        Path jar = Files.copy(jar(), usrlib.resolve("dataflow-flink.jar")); // a copy: a symlink resolves back to target/
+        Path flinkHome = Files.createDirectories(work.resolve("flink"));
+        Files.createSymbolicLink(flinkHome.resolve("lib"), jar().toAbsolutePath().getParent().resolve("flink-lib"));
+
+        Result withFlinkHome = runJar(jar, flinkHome.toString(), "--version");
+        assertThat(withFlinkHome.exitCode()).as(withFlinkHome.output()).isZero();
+        assertThat(withFlinkHome.output()).contains("dataflow-flink");
+
+        Result without = runJar(jar, null, "--version");
+        assertThat(without.exitCode()).as(without.output()).isEqualTo(2);
+        assertThat(without.output()).contains("FLINK_HOME");
+    }
+
+    private Result runJar(Path jar, String flinkHome, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Path log = work.resolve("run-" + UUID.randomUUID() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("FLINK_HOME");
+        if (flinkHome != null) {
+            builder.environment().put("FLINK_HOME", flinkHome);
+        }
+        Process p = builder.start();
+        try {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command ends").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
 }
