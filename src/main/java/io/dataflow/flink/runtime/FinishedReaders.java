@@ -37,7 +37,7 @@ final class FinishedReaders {
     /** A restarted attempt reads again: withdraw what an earlier attempt of this subtask reported. */
     void reading() throws IOException {
         if (parallelism > 1 && attempt > 0) {
-            aggregates.updateGlobalAggregate(name, new Report(subtask, attempt, false), new Count());
+            aggregates.updateGlobalAggregate(name, new Report(subtask, attempt, false).toWire(), new Count());
         }
     }
 
@@ -49,7 +49,7 @@ final class FinishedReaders {
         if (parallelism == 1) {
             return;
         }
-        Report report = new Report(subtask, attempt, true);
+        int[] report = new Report(subtask, attempt, true).toWire();
         while (running.getAsBoolean()) {
             int finished = aggregates.updateGlobalAggregate(name, report, new Count());
             if (finished >= parallelism) {
@@ -59,12 +59,24 @@ final class FinishedReaders {
         }
     }
 
-    /** One subtask's state as its latest attempt reported it. */
+    /**
+     * One subtask's state as its latest attempt reported it. It travels to the JobMaster as an {@code int[]}: RPC
+     * arguments and results are deserialized there with Flink's class loader, which does not see classes of the job's
+     * jar on a real cluster; only the aggregate function itself is loaded with the job's class loader.
+     */
     record Report(int subtask, int attempt, boolean finished) implements Serializable {
+
+        int[] toWire() {
+            return new int[] {subtask, attempt, finished ? 1 : 0};
+        }
+
+        static Report fromWire(int[] wire) {
+            return new Report(wire[0], wire[1], wire[2] == 1);
+        }
     }
 
     /** Keeps the latest report per subtask; the result is the number of finished subtasks. */
-    static final class Count implements AggregateFunction<Report, HashMap<Integer, Report>, Integer> {
+    static final class Count implements AggregateFunction<int[], HashMap<Integer, Report>, Integer> {
 
         private static final long serialVersionUID = 1L;
 
@@ -74,7 +86,8 @@ final class FinishedReaders {
         }
 
         @Override
-        public HashMap<Integer, Report> add(Report report, HashMap<Integer, Report> latest) {
+        public HashMap<Integer, Report> add(int[] wire, HashMap<Integer, Report> latest) {
+            Report report = Report.fromWire(wire);
             latest.merge(report.subtask(), report, (old, now) -> now.attempt() >= old.attempt() ? now : old);
             return latest;
         }
@@ -86,7 +99,7 @@ final class FinishedReaders {
 
         @Override
         public HashMap<Integer, Report> merge(HashMap<Integer, Report> a, HashMap<Integer, Report> b) {
-            b.values().forEach(report -> add(report, a));
+            b.values().forEach(report -> add(report.toWire(), a));
             return a;
         }
     }
