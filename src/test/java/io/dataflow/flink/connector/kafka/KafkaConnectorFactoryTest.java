@@ -110,7 +110,7 @@ class KafkaConnectorFactoryTest {
         assertThat(sourceErrors("{'topics':'x'}")).containsExactlyInAnyOrder(
                 "source.config.topics: unknown field (known: avroSchema, avroSchemaFile, bounded, brokers, consumerGroup, "
                         + "consumerMaxWait, fetchMaxBytes, fetchMinBytes, format, isolationLevel, maxPartitionFetchBytes, netReadTimeout, "
-                        + "netWriteTimeout, sasl, schemaRegistry, securityProtocol, startFrom, tls, topic)",
+                        + "netWriteTimeout, partitionDiscoveryInterval, sasl, schemaRegistry, securityProtocol, startFrom, tls, topic)",
                 "source.config.brokers: required (or brokersSecretRef)",
                 "source.config.topic: required (or topicSecretRef)");
         assertThat(sinkErrors("{'brokers':'a:1','topic':'t','consumerGroup':'g'}")).singleElement()
