@@ -26,10 +26,10 @@ public interface SourceConnector extends AutoCloseable {
     byte[] snapshotPosition(long checkpointId) throws Exception;
 
     /**
-     * Positions from the checkpoint the job restarts from, before {@link #connect()}. With an unchanged
-     * parallelism a subtask receives exactly what it snapshotted; after a rescale Flink spreads the snapshotted
-     * entries round-robin, so a source owns the partitions or splits it restored (plus new ones by its own rule),
-     * never a fixed function of its subtask index alone.
+     * Positions from the checkpoint the job restarts from, before {@link #connect()}: the entries that every subtask
+     * of the source snapshotted, whatever the parallelism then and now (union state). A source keeps those of the
+     * partitions or splits it owns by its own rule and can tell a split the state knows from one that appeared
+     * since. A non-parallel source receives exactly its own entry.
      */
     void restorePositions(List<byte[]> positions) throws Exception;
 

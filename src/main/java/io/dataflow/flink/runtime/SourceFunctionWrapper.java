@@ -16,19 +16,36 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs a {@link SourceConnector} as a Flink source. Thin on purpose: it builds the connector from its spec,
- * keeps the connector's position in operator list state, emits each batch and advances the position under the
+ * keeps the connector's position in operator state, emits each batch and advances the position under the
  * checkpoint lock, and hands open/close to the connector.
  *
- * <p>Plain (not union) list state on purpose: Flink refuses checkpoints of a vertex with union state once some of
- * its subtasks have finished, which bounded sources do at different times. With plain list state each subtask gets
- * its own entries back when the parallelism is unchanged, and entries are spread round-robin on rescale. {@code close()} is safe after cancel, after a failed
- * open and twice (the connector's guards make it so).
+ * <p><b>Union list state, so that state follows its splits at any parallelism.</b> Every subtask snapshots one
+ * entry (the positions of the splits it reads); on restore every subtask receives the entries of all former
+ * subtasks and keeps those of the splits it now owns (the connector's rule, e.g. Kafka partition modulo
+ * parallelism). So a restored partition resumes from its snapshotted offset whatever the old and new parallelism,
+ * and a connector can tell a split the state knows from a split that appeared since (a new Kafka partition). With
+ * plain (split-distributed) list state, entries land round-robin on subtasks that do not own them after a rescale,
+ * and a subtask whose entry went elsewhere cannot tell "restored elsewhere" from "new"; that lost records. This is
+ * what Flink's own legacy Kafka consumer (FlinkKafkaConsumerBase) did.
+ *
+ * <p><b>Bounded sources end together.</b> Flink 1.20 aborts every checkpoint of a vertex with union state while
+ * some of its subtasks have finished and others not (DefaultCheckpointPlan: PartialFinishingNotSupportedByState,
+ * counted as "task closing", not as a failure), so a subtask that finished early would stop all checkpoints until
+ * the slowest one is done. A subtask whose connector reports the end therefore stays alive, idle and checkpointing
+ * its final position, until every subtask of the source has finished reading ({@link FinishedReaders}); then all
+ * return and the job ends with one final checkpoint. Non-parallel sources (polling, CDC, Iceberg) run with
+ * parallelism 1: they get back exactly their own entry and never wait.
+ *
+ * <p>Entries of the plain list state that earlier versions wrote ({@value #LEGACY_POSITIONS}) are read once on
+ * restore and handed over together with the union entries, then cleared: an unchanged parallelism resumes exactly.
+ * {@code close()} is safe after cancel, after a failed open and twice (the connector's guards make it so).
  */
 public final class SourceFunctionWrapper extends RichParallelSourceFunction<Message>
         implements CheckpointedFunction, CheckpointListener {
@@ -38,8 +55,14 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private final ConnectorSpec spec;
     private final String jobName;
 
+    /** Union list state: every subtask's latest position entry, handed to every subtask on restore. */
+    static final String POSITIONS = "source-positions-all";
+    /** Plain list state of earlier versions, read on restore only. */
+    static final String LEGACY_POSITIONS = "source-positions";
+
     private transient SourceConnector connector;
     private transient ListState<byte[]> positions;
+    private transient FinishedReaders finishedReaders;
     private transient Counter recordsRead;
     private volatile boolean running = true;
     /** What emitting a batch threw half-way through, if it did: see {@link #snapshotState}. */
@@ -52,8 +75,10 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        positions = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("source-positions", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        positions = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(POSITIONS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        ListState<byte[]> legacy = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>(LEGACY_POSITIONS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         connector = ConnectorRegistry.source(spec.type()).createSource(spec.config(), new ConnectorContext(jobName, "source",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
@@ -61,14 +86,21 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
         if (context.isRestored()) {
             List<byte[]> restored = new ArrayList<>();
             positions.get().forEach(restored::add);
+            legacy.get().forEach(restored::add);
             connector.restorePositions(restored);
         }
+        legacy.clear();
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         UserCodeReleaseHooks.register(getRuntimeContext());
         recordsRead = getRuntimeContext().getMetricGroup().addGroup("dataflow").counter("recordsRead");
+        StreamingRuntimeContext runtime = (StreamingRuntimeContext) getRuntimeContext();
+        finishedReaders = new FinishedReaders(runtime.getGlobalAggregateManager(), runtime.getOperatorUniqueID(),
+                runtime.getTaskInfo().getIndexOfThisSubtask(), runtime.getTaskInfo().getAttemptNumber(),
+                runtime.getTaskInfo().getNumberOfParallelSubtasks());
+        finishedReaders.reading();
         connector.connect();
     }
 
@@ -78,6 +110,7 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
         while (running) {
             SourceBatch batch = connector.poll();
             if (batch.isEnd()) {
+                finishedReaders.finishedAndAwaitOthers(() -> running);
                 return;
             }
             if (batch.messages().isEmpty()) {

@@ -66,7 +66,8 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     public SourceConnector createSource(Config config, ConnectorContext context) {
         return new KafkaSourceConnector(config.get(KafkaOptions.TOPIC), config.get(KafkaOptions.BOUNDED),
                 KafkaClientProperties.forConsumer(config), context, AvroPayloadDecoder.of(config),
-                StartPosition.parse(config.get(KafkaOptions.START_FROM)));
+                StartPosition.parse(config.get(KafkaOptions.START_FROM)), config.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL),
+                KafkaClientProperties.forAdmin(config));
     }
 
     @Override

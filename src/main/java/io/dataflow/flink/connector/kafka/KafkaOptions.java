@@ -64,12 +64,13 @@ public final class KafkaOptions {
     public static final String DEFAULT_CONSUMER_GROUP = "dataflow-operator";
 
     public static final ConfigOption<String> CONSUMER_GROUP = ConfigOption.string("consumerGroup").defaultValue(DEFAULT_CONSUMER_GROUP)
-            .description("Consumer group whose committed offsets are the start position of a fresh job (before startFrom), and to which "
-                    + "the offsets of every completed checkpoint are committed (for monitoring)").build();
+            .description("Consumer group whose committed offsets are the start position of a job whose state knows nothing of the "
+                    + "topic (before startFrom), and to which the offsets of every completed checkpoint are committed (for "
+                    + "monitoring); a restored job never reads them for a partition its state knows").build();
 
     /** A STRING, not an ENUM: besides earliest and latest it takes a timestamp; {@link KafkaValidation} parses it. */
     public static final ConfigOption<String> START_FROM = ConfigOption.string("startFrom").defaultValue("earliest")
-            .description("Where a partition starts when the job has no restored state for it and the consumer group has "
+            .description("Where a partition starts when the job's state knows nothing of the topic and the consumer group has "
                     + "no committed offset for it: earliest (the first offset still in the log), latest (the end offset "
                     + "when the source starts), or an ISO-8601 timestamp with a zone (e.g. 2026-12-01T00:00:00Z): the "
                     + "first record whose timestamp is at or after it; a partition with no such record starts at its end").build();
@@ -116,6 +117,14 @@ public final class KafkaOptions {
 
     public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
             .description("Read up to the end offsets seen when the source starts, then finish").build();
+
+    public static final Duration DEFAULT_PARTITION_DISCOVERY_INTERVAL = Duration.ofSeconds(30);
+
+    public static final ConfigOption<Duration> PARTITION_DISCOVERY_INTERVAL = ConfigOption.duration("partitionDiscoveryInterval")
+            .defaultValue(DEFAULT_PARTITION_DISCOVERY_INTERVAL).min(0)
+            .description("How often a running source looks for partitions added to the topic; each new partition is read "
+                    + "by one subtask from its earliest offset, also in a job restored from a savepoint. 0 turns it off "
+                    + "(new partitions are then read after the next restart). Not used with bounded").build();
 
     public static final ConfigOption<String> ISOLATION_LEVEL = ConfigOption.enumOf("isolationLevel", "read_uncommitted", "read_committed")
             .defaultValue("read_uncommitted")
@@ -170,7 +179,7 @@ public final class KafkaOptions {
     public static final List<ConfigOption<?>> SOURCE = List.of(BROKERS, TOPIC, CONSUMER_GROUP, START_FROM, SECURITY_PROTOCOL, TLS, SASL, FORMAT,
             AVRO_SCHEMA, AVRO_SCHEMA_FILE, SCHEMA_REGISTRY,
             CONSUMER_MAX_WAIT, FETCH_MIN_BYTES, FETCH_MAX_BYTES, MAX_PARTITION_FETCH_BYTES, NET_READ_TIMEOUT, NET_WRITE_TIMEOUT,
-            BOUNDED, ISOLATION_LEVEL);
+            BOUNDED, PARTITION_DISCOVERY_INTERVAL, ISOLATION_LEVEL);
 
     public static final List<ConfigOption<?>> SINK = List.of(BROKERS, TOPIC, KEY, SECURITY_PROTOCOL, TLS, SASL, REQUIRED_ACKS, IDEMPOTENT,
             MAX_OPEN_REQUESTS, COMPRESSION, ASYNC, FLUSH_MESSAGES, FLUSH_BYTES, FLUSH_FREQUENCY, DELIVERY_GUARANTEE,

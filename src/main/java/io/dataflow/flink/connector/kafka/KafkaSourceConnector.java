@@ -8,6 +8,7 @@ import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.SourceRejections;
 import org.apache.flink.metrics.Gauge;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -28,32 +30,41 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads one topic with a {@link KafkaConsumer} that is assigned its partitions directly (no group rebalancing):
  * subtask {@code i} of {@code n} reads the partitions whose number modulo {@code n} is {@code i}. Flink's checkpoints
- * hold the position; the consumer group only supplies the start position of a fresh job and receives the offsets of
- * every completed checkpoint, so that lag shows up in the usual Kafka tools.
+ * hold the position; the consumer group only supplies the start position of a job whose state knows nothing of the
+ * topic, and receives the offsets of every completed checkpoint, so that lag shows up in the usual Kafka tools.
+ *
+ * <p>Where a partition starts (docs/KAFKA.md, "Start position"): the runtime hands every subtask the snapshots of
+ * all former subtasks (union state), so a partition the state knows resumes at its snapshotted offset at any new
+ * parallelism, whatever the group's offset says. A partition the state does not know although it knows the topic
+ * appeared after the snapshot and is read from its earliest offset, as discovery would have read it; its group
+ * offset may come from a later run of the job (a rollback to an older savepoint) and is not used. Only when the state
+ * knows nothing of the topic does a partition start at the group's committed offset, else at {@code startFrom}.
+ *
+ * <p>Partitions added while the job runs: every {@code partitionDiscoveryInterval} (unbounded sources only) the
+ * subtask asks an admin client for the topic's partitions and takes the new ones it owns by the same modulo rule,
+ * from their earliest offset, so each new partition is read by exactly one subtask. The admin client, not the
+ * consumer, asks because the consumer answers from metadata it caches for up to five minutes.
  *
  * <p>Threads: {@link #poll()} runs on the source thread and is the only user of the consumer (which is not
- * thread-safe). {@link #snapshotPosition} and {@link #checkpointComplete} run on the task thread; they only touch
- * concurrent maps and hand the commit to the next poll. {@link #close()} may run on any thread: it wakes a blocked
- * poll first, then takes the write lock that poll holds for reading.
- *
- * <p>Ownership is a function of the subtask index alone, so it works whether the runtime hands every subtask all
- * snapshots (union state) or only its own (plain list state): at an unchanged parallelism a subtask finds the
- * positions of all its partitions either way. After a rescale with plain list state, a partition whose position
- * went to another subtask starts from the group offset committed for the last completed checkpoint, which is
- * normally the checkpoint restored from.
- *
- * <p>Partitions added to the topic while the job runs are picked up on the next restart.
+ * thread-safe) and of the admin client. {@link #snapshotPosition} and {@link #checkpointComplete} run on the task
+ * thread; they only read the published partition list and concurrent maps and hand the commit to the next poll.
+ * {@link #close()} may run on any thread: it wakes a blocked poll first, then takes the write lock that poll holds
+ * for reading.
  */
 public final class KafkaSourceConnector extends BaseConnectorRW implements SourceConnector {
 
@@ -72,9 +83,16 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final AvroPayloadDecoder avro;
     private final StartPosition startFrom;
 
+    private final Duration partitionDiscoveryInterval;
+    private final KafkaClientProperties adminProperties;
+
     private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private List<byte[]> restoredSnapshots = List.of();
-    private List<TopicPartition> owned = List.of();
+    private Admin admin;
+    private long nextDiscoveryNanos;
+    /** Offsets per partition from the restored state; empty when the state knows nothing of this topic. */
+    private Optional<SortedMap<Integer, Long>> restored = Optional.empty();
+    /** The partitions this subtask reads, replaced (never changed in place) when discovery adds some. */
+    private volatile List<TopicPartition> owned = List.of();
     private Map<TopicPartition, Long> endOffsets = Map.of();
     private final Set<TopicPartition> finished = new HashSet<>();
 
@@ -91,15 +109,20 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> commitRequest = new AtomicReference<>();
 
     public KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context) {
-        this(topic, bounded, properties, context, null, StartPosition.EARLIEST);
+        this(topic, bounded, properties, context, null, StartPosition.EARLIEST, Duration.ZERO, null);
     }
 
     /**
      * @param avro decodes each value (format avro), or null to pass values through (format json)
-     * @param startFrom where a partition without restored state and without a committed group offset starts
+     * @param startFrom where a partition starts when the state knows nothing of the topic and the group has no offset
+     * @param partitionDiscoveryInterval how often an unbounded source looks for new partitions; zero: never
+     * @param adminProperties the admin client's properties, for discovery (may be null when it is off)
      */
     KafkaSourceConnector(String topic, boolean bounded, KafkaClientProperties properties, ConnectorContext context,
-                         AvroPayloadDecoder avro, StartPosition startFrom) {
+                         AvroPayloadDecoder avro, StartPosition startFrom, Duration partitionDiscoveryInterval,
+                         KafkaClientProperties adminProperties) {
+        this.partitionDiscoveryInterval = partitionDiscoveryInterval;
+        this.adminProperties = adminProperties;
         this.startFrom = startFrom;
         this.topic = topic;
         this.bounded = bounded;
@@ -111,8 +134,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
     @Override
     public void restorePositions(List<byte[]> positions) {
         // Every snapshot is decoded now so that a corrupt one fails the restore, not a later connect.
-        positions.forEach(PartitionOffsets::decode);
-        this.restoredSnapshots = List.copyOf(positions);
+        this.restored = PartitionOffsets.known(positions, topic);
     }
 
     @Override
@@ -121,9 +143,11 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             throw new ConnectorClosedException();
         }
         try {
-            LOG.info("Connecting to Kafka: brokers={}, topic={}, group={}, subtask {}/{}, bounded={}, startFrom={}",
+            LOG.info("Connecting to Kafka: brokers={}, topic={}, group={}, subtask {}/{}, bounded={}, startFrom={}, "
+                            + "partitionDiscoveryInterval={}, restored partitions={}",
                     properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG), topic, properties.get(ConsumerConfig.GROUP_ID_CONFIG),
-                    context.subtaskIndex(), context.parallelism(), bounded, startFrom);
+                    context.subtaskIndex(), context.parallelism(), bounded, startFrom, discovers() ? partitionDiscoveryInterval : "off",
+                    restored.map(SortedMap::keySet).map(Object::toString).orElse("none of this topic"));
             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(properties.toProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer = c;
             List<Integer> partitions;
@@ -134,15 +158,20 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
                 throw new IllegalStateException("cannot connect to Kafka " + properties.describeConnection() + " to read topic "
                         + topic + ": " + e.getMessage(), e);
             }
-            owned = PartitionOffsets.ownedPartitions(partitions, context.subtaskIndex(), context.parallelism())
+            List<TopicPartition> mine = PartitionOffsets.ownedPartitions(partitions, context.subtaskIndex(), context.parallelism())
                     .stream().map(p -> new TopicPartition(topic, p)).toList();
-            c.assign(owned);
+            c.assign(mine);
             if (context.metrics() != null) {
                 context.metrics().gauge("pendingRecords", (Gauge<Long>) () -> lag);
             }
-            Map<TopicPartition, Long> start = startOffsets(c);
+            Map<TopicPartition, Long> start = startOffsets(c, mine);
             start.forEach(c::seek);
             nextOffsets.putAll(start);
+            owned = mine;
+            if (discovers()) {
+                admin = Admin.create(adminProperties.toProperties());
+                nextDiscoveryNanos = System.nanoTime() + partitionDiscoveryInterval.toNanos();
+            }
             if (bounded) {
                 endOffsets = c.endOffsets(owned, CLIENT_CALL_TIMEOUT);
             }
@@ -169,30 +198,93 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
         }
     }
 
+    private boolean discovers() {
+        return !bounded && !partitionDiscoveryInterval.isZero();
+    }
+
     /**
-     * Restored position, else the group's committed offset, else {@code startFrom} (default earliest, the original's
-     * "oldest"). The group offset stays ahead of startFrom: it is how a partition whose state went to another subtask
-     * after a rescale resumes, and how a job redeployed without a savepoint continues where it was.
+     * Where each partition starts: its restored offset; else, when the state knows the topic, the earliest offset
+     * (the partition appeared after the snapshot); else, the state knowing nothing of the topic, the group's
+     * committed offset, else {@code startFrom} (default earliest, the original's "oldest").
      */
-    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> c) {
+    private Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions) {
         Map<TopicPartition, Long> start = new HashMap<>();
-        SortedMap<Integer, Long> restored = PartitionOffsets.restoreOwned(restoredSnapshots, topic,
-                owned.stream().map(TopicPartition::partition).toList());
-        restored.forEach((p, offset) -> start.put(new TopicPartition(topic, p), offset));
-        Set<TopicPartition> rest = new HashSet<>(owned);
-        rest.removeAll(start.keySet());
-        if (!rest.isEmpty()) {
-            c.committed(rest, CLIENT_CALL_TIMEOUT).forEach((tp, committed) -> {
-                if (committed != null) {
-                    start.put(tp, committed.offset());
-                }
-            });
-            rest.removeAll(start.keySet());
+        Set<TopicPartition> rest = new HashSet<>();
+        for (TopicPartition tp : partitions) {
+            Long offset = restored.map(known -> known.get(tp.partition())).orElse(null);
+            if (offset != null) {
+                start.put(tp, offset);
+            } else {
+                rest.add(tp);
+            }
         }
+        if (rest.isEmpty()) {
+            return start;
+        }
+        if (restored.isPresent()) {
+            start.putAll(c.beginningOffsets(rest, CLIENT_CALL_TIMEOUT));
+            return start;
+        }
+        c.committed(rest, CLIENT_CALL_TIMEOUT).forEach((tp, committed) -> {
+            if (committed != null) {
+                start.put(tp, committed.offset());
+            }
+        });
+        rest.removeAll(start.keySet());
         if (!rest.isEmpty()) {
             start.putAll(startFrom.offsets(c, rest, CLIENT_CALL_TIMEOUT));
         }
         return start;
+    }
+
+    /**
+     * Once per interval: the topic's partitions as the brokers know them now; new ones this subtask owns are added to
+     * the assignment from their earliest offset (or their restored one, should the state know a partition that the
+     * metadata at connect did not list yet). A failed lookup is retried at the next interval.
+     */
+    private void discoverPartitions(KafkaConsumer<byte[], byte[]> c) {
+        if (admin == null || System.nanoTime() < nextDiscoveryNanos) {
+            return;
+        }
+        nextDiscoveryNanos = System.nanoTime() + partitionDiscoveryInterval.toNanos();
+        List<Integer> all;
+        try {
+            all = admin.describeTopics(List.of(topic)).allTopicNames().get(TOPIC_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().stream().map(TopicPartitionInfo::partition).toList();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Looking for new partitions of topic {} failed, trying again in {}: {}", topic, partitionDiscoveryInterval, e.toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        List<TopicPartition> current = owned;
+        List<TopicPartition> added = PartitionOffsets.ownedPartitions(all, context.subtaskIndex(), context.parallelism()).stream()
+                .map(p -> new TopicPartition(topic, p)).filter(tp -> !current.contains(tp)).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> start = new HashMap<>();
+        List<TopicPartition> unknown = new ArrayList<>();
+        for (TopicPartition tp : added) {
+            Long offset = restored.map(known -> known.get(tp.partition())).orElse(null);
+            if (offset != null) {
+                start.put(tp, offset);
+            } else {
+                unknown.add(tp);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            start.putAll(c.beginningOffsets(unknown, CLIENT_CALL_TIMEOUT));
+        }
+        List<TopicPartition> next = new ArrayList<>(current);
+        next.addAll(added);
+        c.assign(next);
+        start.forEach(c::seek);
+        nextOffsets.putAll(start);
+        owned = List.copyOf(next);
+        LOG.info("Kafka source found {} new partition(s) of topic {}: now reads {} from {}", added.size(), topic,
+                next.stream().map(TopicPartition::partition).toList(), byPartition(start));
     }
 
     @Override
@@ -207,6 +299,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
                 throw new IllegalStateException("Kafka source polled before connect");
             }
             commitRequestedOffsets(c);
+            discoverPartitions(c);
             if (owned.isEmpty()) {
                 // More subtasks than partitions: a bounded one has nothing to do, an unbounded one waits quietly.
                 lag = 0;
@@ -356,6 +449,15 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
         wakeup(); // a poll blocked in the consumer holds the read lock; make it return
         if (guardClose()) {
             return;
+        }
+        try {
+            Admin a = admin;
+            admin = null;
+            if (a != null) {
+                a.close(CLOSE_TIMEOUT);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the admin client of topic {} failed: {}", topic, e.toString());
         }
         try {
             KafkaConsumer<byte[], byte[]> c = consumer;

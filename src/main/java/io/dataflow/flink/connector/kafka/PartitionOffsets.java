@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -66,18 +67,31 @@ public record PartitionOffsets(String topic, SortedMap<Integer, Long> offsets) {
      */
     public static SortedMap<Integer, Long> restoreOwned(Collection<byte[]> snapshots, String topic, Collection<Integer> owned) {
         SortedMap<Integer, Long> out = new TreeMap<>();
+        known(snapshots, topic).ifPresent(all -> all.forEach((partition, offset) -> {
+            if (owned.contains(partition)) {
+                out.put(partition, offset);
+            }
+        }));
+        return out;
+    }
+
+    /**
+     * Every partition of {@code topic} that the snapshots of all subtasks hold, with its offset (the further one if
+     * two name it), or empty when no snapshot is of this topic: the state then knows nothing of it (a fresh job, or
+     * the manifest changed topic). Every subtask snapshots all partitions it reads, also one that reads none, so when
+     * the state knows the topic, a partition missing here appeared after the snapshot.
+     */
+    public static Optional<SortedMap<Integer, Long>> known(Collection<byte[]> snapshots, String topic) {
+        SortedMap<Integer, Long> out = new TreeMap<>();
+        boolean topicKnown = false;
         for (byte[] bytes : snapshots) {
             PartitionOffsets position = decode(bytes);
-            if (!position.topic().equals(topic)) {
-                continue;
+            if (position.topic().equals(topic)) {
+                topicKnown = true;
+                position.offsets().forEach((partition, offset) -> out.merge(partition, offset, Math::max));
             }
-            position.offsets().forEach((partition, offset) -> {
-                if (owned.contains(partition)) {
-                    out.merge(partition, offset, Math::max);
-                }
-            });
         }
-        return out;
+        return topicKnown ? Optional.of(out) : Optional.empty();
     }
 
     /** The partitions a subtask reads: those whose number modulo the parallelism is its index. */

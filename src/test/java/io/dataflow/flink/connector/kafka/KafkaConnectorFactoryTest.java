@@ -68,6 +68,21 @@ class KafkaConnectorFactoryTest {
     }
 
     @Test
+    void partitionDiscoveryIntervalIsAGoDurationAtMostAMinuteByDefaultAndZeroTurnsItOff() throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        Config defaults = source("{'brokers':'a:9092','topic':'orders'}", errors);
+        assertThat(defaults.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL)).isEqualTo(Duration.ofSeconds(30))
+                .isLessThanOrEqualTo(Duration.ofMinutes(1));
+        Config set = source("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'1m30s'}", errors);
+        assertThat(set.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL)).isEqualTo(Duration.ofSeconds(90));
+        Config off = source("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'0'}", errors);
+        assertThat(off.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL)).isZero();
+        assertThat(errors.list()).isEmpty();
+        assertThat(sourceErrors("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'soon'}"))
+                .singleElement().asString().contains("source.config.partitionDiscoveryInterval");
+    }
+
+    @Test
     void sinkDefaultsAreTheNewestOriginals() throws Exception {
         ValidationErrors errors = new ValidationErrors();
         Config c = sink("{'brokers':['a:9092'],'topic':'out'}", errors);
@@ -95,7 +110,7 @@ class KafkaConnectorFactoryTest {
         assertThat(sourceErrors("{'topics':'x'}")).containsExactlyInAnyOrder(
                 "source.config.topics: unknown field (known: avroSchema, avroSchemaFile, bounded, brokers, consumerGroup, "
                         + "consumerMaxWait, fetchMaxBytes, fetchMinBytes, format, isolationLevel, maxPartitionFetchBytes, netReadTimeout, "
-                        + "netWriteTimeout, sasl, schemaRegistry, securityProtocol, startFrom, tls, topic)",
+                        + "netWriteTimeout, partitionDiscoveryInterval, sasl, schemaRegistry, securityProtocol, startFrom, tls, topic)",
                 "source.config.brokers: required (or brokersSecretRef)",
                 "source.config.topic: required (or topicSecretRef)");
         assertThat(sinkErrors("{'brokers':'a:1','topic':'t','consumerGroup':'g'}")).singleElement()

@@ -59,6 +59,18 @@ class KafkaSourcePositionTest {
     }
 
     @Test
+    void theStateKnowsATopicOnceAnySnapshotIsOfItEvenWithoutPartitions() {
+        byte[] idle = new PartitionOffsets("orders", new TreeMap<>()).encode(); // a subtask that read no partition
+        byte[] busy = new PartitionOffsets("orders", new TreeMap<>(Map.of(1, 11L))).encode();
+        byte[] otherTopic = new PartitionOffsets("payments", new TreeMap<>(Map.of(0, 999L))).encode();
+        assertThat(PartitionOffsets.known(List.of(idle, busy, otherTopic), "orders")).hasValueSatisfying(known ->
+                assertThat(known).containsExactly(Map.entry(1, 11L)));
+        assertThat(PartitionOffsets.known(List.of(idle), "orders")).hasValueSatisfying(known -> assertThat(known).isEmpty());
+        assertThat(PartitionOffsets.known(List.of(otherTopic), "orders")).as("another topic's state knows nothing of this one").isEmpty();
+        assertThat(PartitionOffsets.known(List.of(), "orders")).isEmpty();
+    }
+
+    @Test
     void restoreOfADuplicatedPartitionTakesTheFurtherOffset() {
         byte[] a = new PartitionOffsets("t", new TreeMap<>(Map.of(0, 5L))).encode();
         byte[] b = new PartitionOffsets("t", new TreeMap<>(Map.of(0, 7L))).encode();
