@@ -451,15 +451,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             return;
         }
         try {
-            Admin a = admin;
-            admin = null;
-            if (a != null) {
-                a.close(CLOSE_TIMEOUT);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Closing the admin client of topic {} failed: {}", topic, e.toString());
-        }
-        try {
+            closeAdmin();
             KafkaConsumer<byte[], byte[]> c = consumer;
             consumer = null;
             if (c != null) {
@@ -471,6 +463,18 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
             LOG.warn("Closing the Kafka consumer of topic {} failed: {}", topic, e.toString());
         } finally {
             unlock();
+        }
+    }
+
+    private void closeAdmin() {
+        Admin a = admin;
+        admin = null;
+        try {
+            if (a != null) {
+                a.close(CLOSE_TIMEOUT);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the admin client of topic {} failed: {}", topic, e.toString());
         }
     }
 
