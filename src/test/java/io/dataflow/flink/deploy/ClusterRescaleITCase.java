@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Rescaling and rolling back jobs on the real session cluster (scripts/servers/flink-start.sh: 2 TaskManagers with 2
- * slots each), operated as docs/OPERATIONS.md says: {@code flink stop} (a savepoint), {@code flink run -s} with the
- * manifest's {@code replicas} changed, {@code flink savepoint} of a running job. The input topic has 6 partitions, so
+ * slots each), operated as docs/OPERATIONS.md says, through the REST calls behind {@code flink stop} (a savepoint),
+ * {@code flink run -s} with the manifest's {@code replicas} changed and {@code flink savepoint} of a running job. The input topic has 6 partitions, so
  * every change of parallelism moves partitions between subtasks (subtask i of n reads the partitions p with
  * p mod n = i). Each test waits until the source's consumer group has committed the input's end offsets (a
  * checkpoint covering every record completed), stops the job with a savepoint (which commits what is pending) and
@@ -52,23 +52,22 @@ class ClusterRescaleITCase {
         String group = "rescale-" + suffix;
         Kafka.createTopic(in, 6);
         Kafka.createTopic(out, 3);
-        SessionCluster cluster = new SessionCluster(work);
         String job = null;
         int produced;
         try {
             try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + i, i -> "{\"id\":" + i + "}")) {
-                job = runAt(cluster, kafkaToKafka(suffix, in, group, out, 2), null, 2);
-                String savepoint = cluster.stopWithSavepoint(job);
-                job = runAt(cluster, kafkaToKafka(suffix, in, group, out, 3), savepoint, 3);
-                savepoint = cluster.stopWithSavepoint(job);
-                job = runAt(cluster, kafkaToKafka(suffix, in, group, out, 1), savepoint, 1);
+                job = runAt(kafkaToKafka(suffix, in, group, out, 2), null, 2);
+                String savepoint = SessionCluster.stopWithSavepoint(job);
+                job = runAt(kafkaToKafka(suffix, in, group, out, 3), savepoint, 3);
+                savepoint = SessionCluster.stopWithSavepoint(job);
+                job = runAt(kafkaToKafka(suffix, in, group, out, 1), savepoint, 1);
                 arrivals.close();
                 produced = arrivals.end();
             }
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            cluster.stopWithSavepoint(job);
+            SessionCluster.stopWithSavepoint(job);
         } finally {
-            cluster.cancelIfRunning(job);
+            SessionCluster.cancelIfRunning(job);
         }
         Delivery delivery = Delivery.of(0, produced, ids(Kafka.readAll(out, "read_committed")));
         System.out.println("rescale 2 -> 3 -> 1, Kafka -> Kafka exactly-once, read_committed: " + delivery);
@@ -95,28 +94,27 @@ class ClusterRescaleITCase {
         for (String topic : List.of(beforeS1, afterS1, rolledBack)) {
             Kafka.createTopic(topic, 3);
         }
-        SessionCluster cluster = new SessionCluster(work);
         String job = null;
         try {
             Kafka.produce(in, 1000, i -> "{\"id\":" + i + "}");
-            job = runAt(cluster, kafkaToKafka(suffix, in, group, beforeS1, 2), null, 2);
+            job = runAt(kafkaToKafka(suffix, in, group, beforeS1, 2), null, 2);
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            String s1 = cluster.stopWithSavepoint(job);
+            String s1 = SessionCluster.stopWithSavepoint(job);
             Delivery first = Delivery.of(0, 1000, ids(Kafka.readAll(beforeS1, "read_committed")));
             assertThat(first.lost() + first.duplicates() + first.unexpected()).as("the run before S1: " + first).isZero();
 
             Kafka.produce(in, 1000, i -> "k-" + (1000 + i), i -> "{\"id\":" + (1000 + i) + "}");
-            job = runAt(cluster, kafkaToKafka(suffix, in, group, afterS1, 2), s1, 2);
+            job = runAt(kafkaToKafka(suffix, in, group, afterS1, 2), s1, 2);
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            cluster.cancel(job);
+            SessionCluster.cancel(job);
             System.out.println("rollback: the group moved past S1 to " + ConsumerGroupProgress.committed(group, in));
 
             Kafka.produce(in, 500, i -> "k-" + (2000 + i), i -> "{\"id\":" + (2000 + i) + "}");
-            job = runAt(cluster, kafkaToKafka(suffix, in, group, rolledBack, 3), s1, 3);
+            job = runAt(kafkaToKafka(suffix, in, group, rolledBack, 3), s1, 3);
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            cluster.stopWithSavepoint(job);
+            SessionCluster.stopWithSavepoint(job);
         } finally {
-            cluster.cancelIfRunning(job);
+            SessionCluster.cancelIfRunning(job);
         }
         Delivery delivery = Delivery.of(1000, 2500, ids(Kafka.readAll(rolledBack, "read_committed")));
         System.out.println("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> Kafka exactly-once: " + delivery);
@@ -138,24 +136,23 @@ class ClusterRescaleITCase {
         String table = "public.rescale_pg_" + suffix;
         Kafka.createTopic(in, 6);
         Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)");
-        SessionCluster cluster = new SessionCluster(work);
         String job = null;
         int produced;
         try {
             try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + (i / 2),
                     i -> "{\"id\":" + (i / 2) + ",\"seq\":" + i + "}")) {
-                job = runAt(cluster, kafkaToPostgres(suffix, in, group, table, 2), null, 2);
-                String savepoint = cluster.stopWithSavepoint(job);
-                job = runAt(cluster, kafkaToPostgres(suffix, in, group, table, 3), savepoint, 3);
-                savepoint = cluster.stopWithSavepoint(job);
-                job = runAt(cluster, kafkaToPostgres(suffix, in, group, table, 1), savepoint, 1);
+                job = runAt(kafkaToPostgres(suffix, in, group, table, 2), null, 2);
+                String savepoint = SessionCluster.stopWithSavepoint(job);
+                job = runAt(kafkaToPostgres(suffix, in, group, table, 3), savepoint, 3);
+                savepoint = SessionCluster.stopWithSavepoint(job);
+                job = runAt(kafkaToPostgres(suffix, in, group, table, 1), savepoint, 1);
                 arrivals.close();
                 produced = arrivals.end();
             }
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            cluster.stopWithSavepoint(job);
+            SessionCluster.stopWithSavepoint(job);
         } finally {
-            cluster.cancelIfRunning(job);
+            SessionCluster.cancelIfRunning(job);
         }
         Map<Long, Long> expected = new HashMap<>();
         for (int i = 0; i < produced; i++) {
@@ -176,8 +173,8 @@ class ClusterRescaleITCase {
     }
 
     /** Submits (or resumes from {@code savepoint}) and waits until every subtask runs at {@code parallelism} and checkpoints. */
-    static String runAt(SessionCluster cluster, Path manifest, String savepoint, int parallelism) throws Exception {
-        String job = savepoint == null ? cluster.submit(manifest) : cluster.resume(manifest, savepoint);
+    static String runAt(Path manifest, String savepoint, int parallelism) throws Exception {
+        String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
         SessionCluster.awaitRunning(job);
         assertThat(SessionCluster.vertexParallelisms(job)).as("parallelism of every vertex").containsOnly(parallelism);
         // two checkpoints: the job has read and written while at this parallelism before it is changed again

@@ -40,13 +40,12 @@ class TaskManagerLossITCase {
         Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: tm-loss-" + suffix + "}\n"
                 + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + ClusterRescaleITCase.kafkaSource(in, group)
                 + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n");
-        SessionCluster cluster = new SessionCluster(work);
         String job = null;
         int produced;
         String killed;
         try {
             try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + i, i -> "{\"id\":" + i + "}")) {
-                job = ClusterRescaleITCase.runAt(cluster, manifest, null, 3);
+                job = ClusterRescaleITCase.runAt(manifest, null, 3);
                 List<String> before = SessionCluster.taskManagersOf(job);
                 assertThat(before).as("the job's subtasks are spread over both TaskManagers").hasSize(2);
                 killed = SessionCluster.killTaskManager(1);
@@ -63,11 +62,11 @@ class TaskManagerLossITCase {
                 produced = arrivals.end();
             }
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            cluster.cancel(job);
+            SessionCluster.cancel(job);
             // leave a cluster whose JobManager lists only live TaskManagers for the tests after this one
             SessionCluster.awaitTaskManagerGone(killed);
         } finally {
-            cluster.cancelIfRunning(job);
+            SessionCluster.cancelIfRunning(job);
         }
         Delivery delivery = Delivery.of(0, produced, ClusterRescaleITCase.ids(Kafka.readAll(out)));
         System.out.println("kill -9 of a TaskManager, Kafka -> Kafka at-least-once: " + delivery + " (" + SessionCluster.failures(job)

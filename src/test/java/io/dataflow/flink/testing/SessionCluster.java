@@ -2,13 +2,13 @@ package io.dataflow.flink.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Operates jobs on the real session cluster of scripts/servers/flink-start.sh the way docs/OPERATIONS.md tells a user
- * to: submit, stop with a savepoint, take a savepoint, resume and cancel through Flink's own command line
- * (scripts/flink.sh, i.e. {@code flink run -d}, {@code flink stop}, {@code flink savepoint}, {@code flink cancel}),
- * and watches them through the REST API. It also kills a TaskManager with {@code kill -9} and starts its replacement
+ * Operates jobs on the real session cluster of scripts/servers/flink-start.sh through its REST API — the calls Flink's
+ * command line and web UI make (docs/OPERATIONS.md gives the {@code flink run -s}, {@code flink stop},
+ * {@code flink savepoint} and {@code flink cancel} equivalents; {@code FlinkRunITCase} covers submission by the command
+ * line itself): upload the shaded jar, run it with a manifest (optionally from a savepoint), stop with a savepoint, take
+ * a savepoint, cancel, and watch jobs. It also kills a TaskManager with {@code kill -9} and starts its replacement
  * (flink-start.sh tops up missing TaskManagers). Test classes using it need {@code @RealServers(Server.FLINK)}.
  * The job's parallelism is the manifest's {@code replicas}: the compiler sets it on every operator, so it is what a
  * rescale changes (a {@code flink run -p} is overridden by it).
@@ -32,50 +31,50 @@ public final class SessionCluster {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final Pattern SUBMITTED = Pattern.compile("submitted: ([0-9a-f]{32})");
-    private static final Pattern SAVEPOINT = Pattern.compile("Savepoint completed\\. Path: (\\S+)");
+    /** The jar uploaded to the running JobManager by this JVM, reused by every submission (96 MB: once is enough). */
+    private static String uploadedJar;
 
-    private final Path work;
-
-    /** @param work a directory for the CLI's output files (a test's {@code @TempDir}) */
-    public SessionCluster(Path work) {
-        this.work = work;
+    private SessionCluster() {
     }
 
     public static String rest() {
         return "http://127.0.0.1:" + RealServersExtension.port(Server.FLINK);
     }
 
-    /** {@code flink run -d JAR MANIFEST}: the job id. */
-    public String submit(Path manifest) throws Exception {
-        return submitted(flink("run", "-d", jar(), manifest.toString()));
+    /** Runs the jar with the manifest (as {@code flink run -d JAR MANIFEST}): the job id. */
+    public static String submit(Path manifest) throws Exception {
+        return run(manifest, null);
     }
 
-    /** {@code flink run -d -s SAVEPOINT JAR MANIFEST}: the new job's id; every operator's state must map (no -n). */
-    public String resume(Path manifest, String savepoint) throws Exception {
-        return submitted(flink("run", "-d", "-s", savepoint, jar(), manifest.toString()));
+    /** Runs the jar with the manifest from a savepoint (as {@code flink run -d -s SAVEPOINT}, every state must map): the job id. */
+    public static String resume(Path manifest, String savepoint) throws Exception {
+        return run(manifest, savepoint);
     }
 
-    /** {@code flink stop JOB}: stops the job with a savepoint in the cluster's savepoint directory; its path. */
-    public String stopWithSavepoint(String jobId) throws Exception {
-        String path = savepointPath(flink("stop", jobId));
+    /** Stops the job with a savepoint in the cluster's savepoint directory (as {@code flink stop JOB}); its path. */
+    public static String stopWithSavepoint(String jobId) throws Exception {
+        String path = savepointOf(jobId, post("/jobs/" + jobId + "/stop", "{\"drain\":false}"));
         awaitState(jobId, "FINISHED");
         return path;
     }
 
-    /** {@code flink savepoint JOB}: a savepoint of the running job, which keeps running; its path. */
-    public String savepoint(String jobId) throws Exception {
-        return savepointPath(flink("savepoint", jobId));
+    /** A savepoint of the running job, which keeps running (as {@code flink savepoint JOB}); its path. */
+    public static String savepoint(String jobId) throws Exception {
+        return savepointOf(jobId, post("/jobs/" + jobId + "/savepoints", "{\"cancel-job\":false}"));
     }
 
-    /** {@code flink cancel JOB}, then waits until the job is CANCELED. */
-    public void cancel(String jobId) throws Exception {
-        flink("cancel", jobId);
+    /** Cancels the job (as {@code flink cancel JOB}) and waits until it is CANCELED. */
+    public static void cancel(String jobId) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rest() + "/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new AssertionError("cancelling job " + jobId + ": HTTP " + r.statusCode() + " " + r.body());
+        }
         awaitState(jobId, "CANCELED");
     }
 
     /** Cancels the job unless it already ended; for {@code finally} blocks, so a failed test leaves no job behind. */
-    public void cancelIfRunning(String jobId) throws Exception {
+    public static void cancelIfRunning(String jobId) throws Exception {
         if (jobId != null && !isTerminal(state(jobId))) {
             cancel(jobId);
         }
@@ -181,40 +180,76 @@ public final class SessionCluster {
         return List.of("FINISHED", "CANCELED", "FAILED").contains(state);
     }
 
-    private String flink(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", RealServersExtension.projectDir().resolve("scripts/flink.sh").toString()));
-        command.addAll(List.of(arguments));
-        Path log = Files.createTempFile(work, "flink-" + arguments[0] + "-", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(300, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not return within 300 s");
+    private static String run(Path manifest, String savepoint) throws Exception {
+        ObjectNode request = JSON.createObjectNode();
+        request.putArray("programArgsList").add(manifest.toString());
+        if (savepoint != null) {
+            request.put("savepointPath", savepoint);
+            request.put("allowNonRestoredState", false);
         }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed with exit code " + process.exitValue() + ":\n" + output);
+        JsonNode answer = post("/jars/" + jar() + "/run", request.toString());
+        if (!answer.hasNonNull("jobid")) {
+            throw new AssertionError("running " + manifest + (savepoint == null ? "" : " from " + savepoint) + " failed: " + answer);
         }
-        return output;
+        return answer.path("jobid").asText();
     }
 
-    private static String submitted(String output) {
-        Matcher id = SUBMITTED.matcher(output);
-        if (!id.find()) {
-            throw new AssertionError("flink run printed no job id:\n" + output);
+    /** Waits for the savepoint an asynchronous operation (stop, savepoint) was triggered for; its path. */
+    private static String savepointOf(String jobId, JsonNode trigger) throws Exception {
+        String requestId = trigger.path("request-id").asText();
+        if (requestId.isEmpty()) {
+            throw new AssertionError("no savepoint of job " + jobId + " was triggered: " + trigger);
         }
-        return id.group(1);
+        JsonNode[] done = new JsonNode[1];
+        await("the savepoint of job " + jobId + " completes", () -> {
+            JsonNode status = get(rest() + "/jobs/" + jobId + "/savepoints/" + requestId);
+            done[0] = status;
+            return "COMPLETED".equals(status.path("status").path("id").asText());
+        }, 180);
+        JsonNode operation = done[0].path("operation");
+        if (!operation.hasNonNull("location")) {
+            throw new AssertionError("the savepoint of job " + jobId + " failed: " + operation);
+        }
+        return operation.path("location").asText();
     }
 
-    private static String savepointPath(String output) {
-        Matcher path = SAVEPOINT.matcher(output);
-        if (!path.find()) {
-            throw new AssertionError("the Flink CLI printed no savepoint path:\n" + output);
+    /** The id of the shaded jar on the JobManager, uploaded on first use (and again after a cluster restart). */
+    private static synchronized String jar() throws Exception {
+        if (uploadedJar != null) {
+            for (JsonNode file : get(rest() + "/jars").path("files")) {
+                if (uploadedJar.equals(file.path("id").asText())) {
+                    return uploadedJar;
+                }
+            }
         }
-        return path.group(1);
+        Path jar = RealServersExtension.projectDir().resolve("target/dataflow-flink.jar");
+        String boundary = "dataflow-" + System.nanoTime();
+        HttpRequest upload = HttpRequest.newBuilder(URI.create(rest() + "/jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.concat(
+                        HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; "
+                                + "filename=\"dataflow-flink.jar\"\r\nContent-Type: application/x-java-archive\r\n\r\n"),
+                        HttpRequest.BodyPublishers.ofFile(jar),
+                        HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
+                .build();
+        JsonNode answer = JSON.readTree(HTTP.send(upload, HttpResponse.BodyHandlers.ofString()).body());
+        if (!"success".equals(answer.path("status").asText())) {
+            throw new AssertionError("uploading " + jar + " failed: " + answer);
+        }
+        String filename = answer.path("filename").asText();
+        uploadedJar = filename.substring(filename.lastIndexOf('/') + 1);
+        return uploadedJar;
     }
 
-    private static String jar() {
-        return RealServersExtension.projectDir().resolve("target/dataflow-flink.jar").toString();
+    private static JsonNode post(String path, String json) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rest() + path)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(180)).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = JSON.readTree(r.body());
+        if (r.statusCode() >= 300) {
+            throw new AssertionError("POST " + path + " " + json + ": HTTP " + r.statusCode() + " " + answer);
+        }
+        return answer;
     }
 
     public static JsonNode get(String url) throws IOException, InterruptedException {
