@@ -220,8 +220,8 @@ class ClusterRescaleITCase {
         String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
         SessionCluster.awaitRunning(job);
         assertThat(SessionCluster.vertexParallelisms(job)).as("parallelism of every vertex").containsOnly(parallelism);
-        // two checkpoints: the job has read and written while at this parallelism before it is changed again
-        SessionCluster.awaitCheckpoints(job, 2);
+        // a completed checkpoint: the job ran at this parallelism, with records arriving, before it is changed again
+        SessionCluster.awaitCheckpoints(job, 1);
         return job;
     }
 
