@@ -71,7 +71,7 @@ public final class SteadyProducer implements AutoCloseable {
         return acked.get();
     }
 
-    /** Stops sending; returns the number after the last record sent (the next test step can continue from there). */
+    /** Stops sending after the current batch; fails if any record sent was not written. {@link #end()} then counts them all. */
     @Override
     public void close() throws InterruptedException {
         running = false;
