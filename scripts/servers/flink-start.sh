@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Starts a standalone Flink session cluster on 127.0.0.1: one JobManager and one TaskManager, assembled from the Flink
-# jars on Maven Central (the distribution tarball is not served there). It is what `flink run` talks to: submit with
-# scripts/flink.sh run target/dataflow-flink.jar MANIFEST. Idempotent: when the recorded processes are alive it only
-# prints the REST port. The Prometheus reporter is loaded as a plugin, as in a distribution.
-# Env: FLINK_EXTRA_JAVA_OPTS (extra JVM flags), FLINK_VERSION (1.20.5), FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORTS (19250-19259),
+# Starts a standalone Flink session cluster on 127.0.0.1: one JobManager and FLINK_TASKMANAGERS TaskManagers (2 slots
+# each), assembled from the Flink jars on Maven Central (the distribution tarball is not served there). It is what
+# `flink run` talks to: submit with scripts/flink.sh run target/dataflow-flink.jar MANIFEST. The Prometheus reporter is
+# loaded as a plugin, as in a distribution.
+# Idempotent, and it tops up: when the JobManager is alive it starts only the TaskManagers whose process is gone (one
+# killed with kill -9, or a FLINK_TASKMANAGERS larger than before) with the settings of the cluster's first start,
+# waits until each has registered, and prints the REST port; with nothing missing it only prints the port. TaskManager
+# i (1..N) has its pid file taskmanager-i.pid, its log run/taskmanager-i.log (a replacement appends to it), its tmp dir
+# run/tmp/taskmanager-i and the resource id taskmanager-i-<start time> (the id in the REST API and in metric labels);
+# its RPC and data ports are chosen free by Flink, its metrics port is the first free one of FLINK_METRICS_PORTS.
+# Env: FLINK_TASKMANAGERS (2; at most 9 with the default metrics port range), FLINK_EXTRA_JAVA_OPTS (extra JVM
+#      flags), FLINK_VERSION (1.20.5), FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORTS (19250-19259),
 #      FLINK_DIR ($SERVERS_BASE/flink, SERVERS_BASE: see lib.sh), JAVA (java), FLINK_START_TIMEOUT (180)
 # Prints: the REST port on stdout (web UI and REST API on http://127.0.0.1:PORT).
 set -euo pipefail
@@ -20,13 +27,55 @@ PROJECT_DIR="$(cd "$(dirname "$0")/../.." && pwd)"
 DIST="$FLINK_DIR/dist-$FLINK_VERSION"
 RUN="$FLINK_DIR/run"
 JM_PID="$FLINK_DIR/jobmanager.pid"
-TM_PID="$FLINK_DIR/taskmanager.pid"
+TASKMANAGERS="${FLINK_TASKMANAGERS:-2}"
+# What start_taskmanager needs (java, class path, JVM flags, memory settings), saved at the cluster's start so that a
+# replacement TaskManager starts exactly like its siblings, whatever the environment of the later call.
+TM_ENV="$RUN/taskmanager.env"
+if ! [[ "$TASKMANAGERS" =~ ^[1-9][0-9]*$ ]]; then log "FLINK_TASKMANAGERS must be a whole number >= 1, got '$TASKMANAGERS'"; exit 1; fi
 
-if pid_alive "$JM_PID" && pid_alive "$TM_PID"; then
-  log "flink already running (jobmanager pid $(cat "$JM_PID"), taskmanager pid $(cat "$TM_PID"))"
+tm_pidfile() { echo "$FLINK_DIR/taskmanager-$1.pid"; }
+
+# start_taskmanager I: starts TaskManager I in the background, records its pid, prints its resource id
+start_taskmanager() {
+  local i="$1" id
+  id="taskmanager-$i-$(date +%s%N | cut -c1-13)"
+  mkdir -p "$RUN/tmp/taskmanager-$i"
+  # shellcheck disable=SC2086 # the computed flags are word lists
+  nohup "$JAVA" ${TM_PARAMS[0]} -Dlog.file="$RUN/taskmanager-$i.log" "${common[@]}" -Djava.io.tmpdir="$RUN/tmp/taskmanager-$i" \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$RUN/conf" ${TM_PARAMS[1]} \
+    -D "io.tmp.dirs=$RUN/tmp/taskmanager-$i" -D "taskmanager.resource-id=$id" \
+    >> "$RUN/taskmanager-$i.out" 2>&1 < /dev/null &
+  echo $! > "$(tm_pidfile "$i")"
+  echo "$id"
+}
+
+# registered ID: the JobManager's REST API lists the TaskManager with that resource id
+registered() { curl -sf "http://127.0.0.1:$FLINK_REST_PORT/taskmanagers" | grep -q "\"id\":\"$1\""; }
+
+if pid_alive "$JM_PID" && [ -f "$TM_ENV" ]; then
+  missing=()
+  for ((i = 1; i <= TASKMANAGERS; i++)); do pid_alive "$(tm_pidfile "$i")" || missing+=("$i"); done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    log "flink already running (jobmanager pid $(cat "$JM_PID"), $TASKMANAGERS taskmanagers)"
+    echo "$FLINK_REST_PORT"; exit 0
+  fi
+  # shellcheck disable=SC1090 # written by this script's full start below
+  . "$TM_ENV"
+  export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$DIST/plugins"
+  for i in "${missing[@]}"; do
+    id="$(start_taskmanager "$i")"
+    log "flink taskmanager $i (re)started: pid $(cat "$(tm_pidfile "$i")"), resource id $id"
+    if ! wait_for "${FLINK_START_TIMEOUT:-180}" "$(tm_pidfile "$i")" registered "$id"; then
+      tail -n 30 "$RUN/taskmanager-$i.log" "$RUN/taskmanager-$i.out" >&2 || true
+      stop_pidfile "$(tm_pidfile "$i")" 10; exit 1
+    fi
+  done
+  log "flink taskmanagers ${missing[*]} registered with the running jobmanager"
   echo "$FLINK_REST_PORT"; exit 0
 fi
-stop_pidfile "$TM_PID" 10; stop_pidfile "$JM_PID" 10
+# a full (re)start; taskmanager.pid is the single TaskManager of this script's earlier versions
+for f in "$FLINK_DIR"/taskmanager*.pid; do stop_pidfile "$f" 10; done
+stop_pidfile "$JM_PID" 10
 if port_open "$FLINK_REST_PORT" || port_open "$FLINK_RPC_PORT"; then
   log "port $FLINK_REST_PORT or $FLINK_RPC_PORT is taken by another process"; exit 1
 fi
@@ -96,20 +145,20 @@ nohup "$JAVA" ${JM_PARAMS[0]} -Dlog.file="$RUN/jobmanager.log" "${common[@]}" \
   org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$RUN/conf" ${JM_PARAMS[1]} \
   > "$RUN/jobmanager.out" 2>&1 < /dev/null &
 echo $! > "$JM_PID"
-# shellcheck disable=SC2086
-nohup "$JAVA" ${TM_PARAMS[0]} -Dlog.file="$RUN/taskmanager.log" "${common[@]}" \
-  org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$RUN/conf" ${TM_PARAMS[1]} \
-  > "$RUN/taskmanager.out" 2>&1 < /dev/null &
-echo $! > "$TM_PID"
-log "flink jobmanager pid $(cat "$JM_PID"), taskmanager pid $(cat "$TM_PID"), logs in $RUN"
+declare -p JAVA TM_PARAMS common > "$TM_ENV"
+for ((i = 1; i <= TASKMANAGERS; i++)); do start_taskmanager "$i" > /dev/null; done
+log "flink jobmanager pid $(cat "$JM_PID"), $TASKMANAGERS taskmanagers, logs in $RUN"
 
-# ready: the REST API answers and counts one TaskManager
+# ready: every TaskManager process lives and the REST API counts all of them
 ready() {
-  pid_alive "$TM_PID" && curl -sf "http://127.0.0.1:$FLINK_REST_PORT/overview" | grep -q '"taskmanagers":1'
+  for ((i = 1; i <= TASKMANAGERS; i++)); do pid_alive "$(tm_pidfile "$i")" || return 1; done
+  curl -sf "http://127.0.0.1:$FLINK_REST_PORT/overview" | grep -q "\"taskmanagers\":$TASKMANAGERS,"
 }
 if ! wait_for "${FLINK_START_TIMEOUT:-180}" "$JM_PID" ready; then
-  tail -n 30 "$RUN/jobmanager.log" "$RUN/taskmanager.log" "$RUN"/*.out >&2 || true
-  stop_pidfile "$TM_PID" 10; stop_pidfile "$JM_PID" 10; exit 1
+  tail -n 30 "$RUN/jobmanager.log" "$RUN"/taskmanager-*.log "$RUN"/*.out >&2 || true
+  for ((i = 1; i <= TASKMANAGERS; i++)); do stop_pidfile "$(tm_pidfile "$i")" 10; done
+  stop_pidfile "$JM_PID" 10; exit 1
 fi
-log "flink session cluster ready on http://127.0.0.1:$FLINK_REST_PORT after $(elapsed "$T0") s, RSS JM $(rss_mb "$JM_PID") MiB, TM $(rss_mb "$TM_PID") MiB"
+tm_rss=""; for ((i = 1; i <= TASKMANAGERS; i++)); do tm_rss+=" $(rss_mb "$(tm_pidfile "$i")")"; done
+log "flink session cluster ready on http://127.0.0.1:$FLINK_REST_PORT after $(elapsed "$T0") s, RSS JM $(rss_mb "$JM_PID") MiB, TMs${tm_rss} MiB"
 echo "$FLINK_REST_PORT"

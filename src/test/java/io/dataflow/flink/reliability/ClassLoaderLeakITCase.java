@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * job gets a user-code class loader: after a PostgreSQL → PostgreSQL job that restarted its tasks 50 times and then
  * finished, no class loader of it may be left. A trigger on the target fails the sink's first 50 writes (a sequence
  * counts them; sequences are not rolled back), so the job restarts 50 times before it completes. After a full GC of
- * the TaskManager (jcmd GC.run) no more {@code ChildFirstClassLoader}s may live than before the job and the classes
- * it holds may not have grown by a loader's worth (scripts/servers/flink-start.sh runs the TaskManager with
+ * the TaskManagers (jcmd GC.run) no more {@code ChildFirstClassLoader}s may live than before the job and the classes
+ * it holds may not have grown by a loader's worth (scripts/servers/flink-start.sh runs the TaskManagers with
  * {@code -XX:SoftRefLRUPolicyMSPerMB=0}, so JDK caches that keep a failed job's classes softly are cleared too); Flink's check for use of a closed class loader
  * ({@code classloader.check-leaked-classloader}, on by default) must not have fired; the target holds every row once.
  * Before {@link io.dataflow.flink.runtime.UserCodeReleaseHooks}, every finished job left its loader behind.
@@ -65,8 +65,10 @@ class ClassLoaderLeakITCase {
         Postgres.execute("CREATE TRIGGER " + failures + " BEFORE INSERT ON " + target + " FOR EACH ROW EXECUTE FUNCTION " + failures + "()");
 
         String rest = "http://127.0.0.1:" + RealServersExtension.port(Server.FLINK);
-        String taskManager = get(rest + "/taskmanagers").path("taskmanagers").get(0).path("id").asText();
-        long classesBefore = liveClassesAfterFullGc(rest, taskManager);
+        // the cluster has several TaskManagers and the job lands on any of them: every figure is their sum
+        List<String> taskManagers = new java.util.ArrayList<>();
+        get(rest + "/taskmanagers").path("taskmanagers").forEach(tm -> taskManagers.add(tm.path("id").asText()));
+        long classesBefore = liveClassesAfterFullGc(rest, taskManagers);
         long loadersBefore = userCodeClassLoaders();
 
         String job = "cll-" + suffix;
@@ -87,18 +89,19 @@ class ClassLoaderLeakITCase {
         assertThat(Postgres.count("SELECT count(*) FROM " + target)).isEqualTo(3000);
         assertThat(Postgres.count("SELECT count(*) FROM " + target + " t JOIN " + source + " s USING (id) WHERE t.v = s.v")).isEqualTo(3000);
 
-        long classesAfter = liveClassesAfterFullGc(rest, taskManager);
+        long classesAfter = liveClassesAfterFullGc(rest, taskManagers);
         long loadersAfter = userCodeClassLoaders();
-        System.out.printf("class loaders: %d user-code class loaders and %d live classes in the TaskManager before the job; after it "
+        System.out.printf("class loaders: %d user-code class loaders and %d live classes in the TaskManagers before the job; after it "
                 + "finished (%d injected write failures, %d of them in the exception history, which keeps 16) and a full GC: %d and %d (%+d)%n",
                 loadersBefore, classesBefore, RESTARTS, restarts,
                 loadersAfter, classesAfter, classesAfter - classesBefore);
-        assertThat(loadersAfter).as("user-code class loaders left in the TaskManager after the job").isLessThanOrEqualTo(loadersBefore);
+        assertThat(loadersAfter).as("user-code class loaders left in the TaskManagers after the job").isLessThanOrEqualTo(loadersBefore);
         // one leaked loader keeps the jar's classes: about 2 000 of them for this job
         assertThat(classesAfter - classesBefore).as("classes still held after the job").isLessThan(500);
-        String taskManagerLog = Files.readString(RealServersExtension.serversBase().resolve("flink/run/taskmanager.log"),
-                StandardCharsets.UTF_8);
-        assertThat(taskManagerLog).doesNotContain("Trying to access closed classloader");
+        for (Path taskManagerLog : files("flink/run", "taskmanager-*.log")) {
+            assertThat(Files.readString(taskManagerLog, StandardCharsets.UTF_8)).as(taskManagerLog.toString())
+                    .doesNotContain("Trying to access closed classloader");
+        }
     }
 
     private String submit(Path manifest, String... dynamicProperties) throws Exception {
@@ -116,14 +119,27 @@ class ClassLoaderLeakITCase {
         return id.group(1);
     }
 
-    /** The TaskManager's live {@code ChildFirstClassLoader}s (one per job whose classes are still held), by jcmd. */
+    /** The TaskManagers' live {@code ChildFirstClassLoader}s (one per job whose classes are still held), by jcmd. */
     private static long userCodeClassLoaders() throws Exception {
-        String tree = jcmd("VM.classloaders");
-        return Pattern.compile("org\\.apache\\.flink\\.util\\.ChildFirstClassLoader").matcher(tree).results().count();
+        long loaders = 0;
+        for (Path pid : files("flink", "taskmanager-*.pid")) {
+            String tree = jcmd(pid, "VM.classloaders");
+            loaders += Pattern.compile("org\\.apache\\.flink\\.util\\.ChildFirstClassLoader").matcher(tree).results().count();
+        }
+        return loaders;
     }
 
-    private static String jcmd(String command) throws Exception {
-        Path pid = RealServersExtension.serversBase().resolve("flink/taskmanager.pid");
+    /** The files of the session cluster's directory (scripts/servers/flink-start.sh) matching a glob, e.g. one per TaskManager. */
+    private static List<Path> files(String directory, String glob) throws IOException {
+        List<Path> files = new java.util.ArrayList<>();
+        try (var stream = Files.newDirectoryStream(RealServersExtension.serversBase().resolve(directory), glob)) {
+            stream.forEach(files::add);
+        }
+        assertThat(files).as(glob + " in " + directory).isNotEmpty();
+        return files;
+    }
+
+    private static String jcmd(Path pid, String command) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Files.readString(pid).trim(), command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -132,15 +148,20 @@ class ClassLoaderLeakITCase {
         return out;
     }
 
-    /** Classes the TaskManager holds (loaded minus unloaded) after a full GC, which unloads unreachable class loaders. */
-    private static long liveClassesAfterFullGc(String rest, String taskManager) throws Exception {
-        jcmd("GC.run");
+    /** Classes the TaskManagers hold (loaded minus unloaded) after a full GC, which unloads unreachable class loaders. */
+    private static long liveClassesAfterFullGc(String rest, List<String> taskManagers) throws Exception {
+        for (Path pid : files("flink", "taskmanager-*.pid")) {
+            jcmd(pid, "GC.run");
+        }
         // the REST API refreshes metric values every second (flink-start.sh): wait until two readings agree
         long previous = -1;
         Thread.sleep(2_000);
         for (int i = 0; i < 40; i++) {
-            long live = metric(rest, taskManager, "Status.JVM.ClassLoader.ClassesLoaded")
-                    - metric(rest, taskManager, "Status.JVM.ClassLoader.ClassesUnloaded");
+            long live = 0;
+            for (String taskManager : taskManagers) {
+                live += metric(rest, taskManager, "Status.JVM.ClassLoader.ClassesLoaded")
+                        - metric(rest, taskManager, "Status.JVM.ClassLoader.ClassesUnloaded");
+            }
             if (live == previous) {
                 return live;
             }

@@ -1,0 +1,77 @@
+package io.dataflow.flink.deploy;
+
+import io.dataflow.flink.testing.ConsumerGroupProgress;
+import io.dataflow.flink.testing.Kafka;
+import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.Server;
+import io.dataflow.flink.testing.SessionCluster;
+import io.dataflow.flink.testing.SteadyProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * (d) A TaskManager of the real session cluster (scripts/servers/flink-start.sh: 2 TaskManagers, 2 slots each) dies
+ * with {@code kill -9} while a Kafka → Kafka job at parallelism 3 runs on both and records keep arriving. The 2 slots
+ * left are too few for the job, so it can only come back once flink-start.sh has started a replacement; it must then
+ * run again with subtasks on the replacement and deliver every record. The sink is at-least-once (the default), so the
+ * records between the last completed checkpoint and the crash are written again: counted and printed, not forbidden.
+ */
+@RealServers({Server.KAFKA, Server.FLINK})
+class TaskManagerLossITCase {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void jobRecoversOnAReplacementTaskManagerAfterKillNineAndLosesNothing() throws Exception {
+        String suffix = ClusterRescaleITCase.suffix();
+        String in = "tm-loss-in-" + suffix;
+        String out = "tm-loss-out-" + suffix;
+        String group = "tm-loss-" + suffix;
+        Kafka.createTopic(in, 6);
+        Kafka.createTopic(out, 3);
+        Path manifest = work.resolve("tm-loss.yaml");
+        Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: tm-loss-" + suffix + "}\n"
+                + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + ClusterRescaleITCase.kafkaSource(in, group)
+                + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n");
+        String job = null;
+        int produced;
+        String killed;
+        try {
+            try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + i, i -> "{\"id\":" + i + "}")) {
+                job = ClusterRescaleITCase.runAt(manifest, null, 3);
+                List<String> before = SessionCluster.taskManagersOf(job);
+                assertThat(before).as("the job's subtasks are spread over both TaskManagers").hasSize(2);
+                killed = SessionCluster.killTaskManager(1);
+                SessionCluster.startMissingTaskManagers();
+                String recovering = job;
+                SessionCluster.await("the job failed over after losing " + killed, () -> SessionCluster.failures(recovering) > 0, 180);
+                SessionCluster.awaitRunning(job);
+                SessionCluster.awaitCheckpoints(job, 2);
+                List<String> after = SessionCluster.taskManagersOf(job);
+                System.out.println("TaskManager loss: killed " + killed + "; the job ran on " + before + ", now on " + after);
+                assertThat(after).as("the job runs on the replacement of " + killed).doesNotContain(killed)
+                        .anyMatch(id -> id.startsWith("taskmanager-1-"));
+                arrivals.close();
+                produced = arrivals.end();
+            }
+            ConsumerGroupProgress.awaitAtEnd(group, in);
+            SessionCluster.cancel(job);
+            // leave a cluster whose JobManager lists only live TaskManagers for the tests after this one
+            SessionCluster.awaitTaskManagerGone(killed);
+        } finally {
+            SessionCluster.cancelIfRunning(job);
+        }
+        Delivery delivery = Delivery.of(0, produced, ClusterRescaleITCase.ids(Kafka.readAll(out)));
+        System.out.println("kill -9 of a TaskManager, Kafka -> Kafka at-least-once: " + delivery + " (" + SessionCluster.failures(job)
+                + " failure(s) in the job's history)");
+        assertThat(delivery.lost()).as(delivery.toString()).isZero();
+        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+    }
+}
