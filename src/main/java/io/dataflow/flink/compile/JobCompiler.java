@@ -25,10 +25,12 @@ import java.util.List;
  *
  * <pre>
  * source ─► transform ─► sink ─────────────┐ (records the sink refused)
- *                          └─ committables ─► committer (parallelism 1; Iceberg/Nessie sinks)
  *              ├─ route i side output ─► route i sink ─┤
  *              └─ errors side output ──────────────────┴─► error sink
  * </pre>
+ *
+ * A sink whose type has a committer (Iceberg, Nessie) also sends its writers' committables on a side output to one
+ * committer operator at parallelism 1, which commits once per completed checkpoint.
  *
  * Does no I/O: connectors connect in their operators' {@code open()}, so {@code main()} stays free of side effects
  * (it may run again after a JobManager failover).
