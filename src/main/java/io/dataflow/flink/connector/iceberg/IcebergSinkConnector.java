@@ -47,7 +47,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     private final CatalogConnection catalogConnection;
     private final ConnectorContext context;
     /** Fresh per run: names this writer's data files and manifests apart from every other writer's. */
-    private final String commitUser = UUID.randomUUID().toString();
+    private final String writerId = UUID.randomUUID().toString();
     private final List<PendingCommit> restored = new ArrayList<>();
     private final List<DataFile> closedFiles = new ArrayList<>();
 
@@ -206,7 +206,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     }
 
     private DataWriter<Record> newDataWriter() throws IOException {
-        String name = String.format("%s-%05d-%05d.parquet", commitUser, context.subtaskIndex(), fileCounter++);
+        String name = String.format("%s-%05d-%05d.parquet", writerId, context.subtaskIndex(), fileCounter++);
         OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(name));
         return Parquet.writeData(file)
                 .forTable(table)
@@ -246,7 +246,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     }
 
     private byte[] writeManifest(long checkpointId) throws IOException {
-        String name = String.format("dataflow-%s-%05d-cp%d.avro", commitUser, context.subtaskIndex(), checkpointId);
+        String name = String.format("dataflow-%s-%05d-cp%d.avro", writerId, context.subtaskIndex(), checkpointId);
         OutputFile out = table.io().newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
         int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
         // A placeholder snapshot id, as Flink's Iceberg sink uses: the manifest only carries the file list through the
