@@ -70,7 +70,8 @@ public record JobPlan(String jobName, List<OperatorPlan> operators, List<String>
 
     /** The committer of the sink operator with uid {@code sinkUid}, if that sink has one. */
     public java.util.Optional<OperatorPlan> committerOf(String sinkUid) {
-        return operators.stream().filter(o -> o.role().equals("committer") && o.uid().equals(sinkUid + "-committer")).findFirst();
+        String uid = new Uids(jobName).committer(sinkUid);
+        return operators.stream().filter(o -> o.role().equals("committer") && o.uid().equals(uid)).findFirst();
     }
 
     private static Map<String, Object> routeConditions(Manifest manifest) {
