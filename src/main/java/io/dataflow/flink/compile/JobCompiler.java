@@ -7,6 +7,7 @@ import io.dataflow.flink.manifest.RouteSpec;
 import io.dataflow.flink.manifest.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
+import io.dataflow.flink.runtime.SinkCommitterOperator;
 import io.dataflow.flink.runtime.SinkWriterOperator;
 import io.dataflow.flink.runtime.SourceFunctionWrapper;
 import io.dataflow.flink.runtime.TransformFunction;
@@ -27,6 +28,9 @@ import java.util.List;
  *              ├─ route i side output ─► route i sink ─┤
  *              └─ errors side output ──────────────────┴─► error sink
  * </pre>
+ *
+ * A sink whose type has a committer (Iceberg, Nessie) also sends its writers' committables on a side output to one
+ * committer operator at parallelism 1, which commits once per completed checkpoint.
  *
  * Does no I/O: connectors connect in their operators' {@code open()}, so {@code main()} stays free of side effects
  * (it may run again after a JobManager failover).
@@ -93,9 +97,9 @@ public final class JobCompiler {
             RouteSpec route = manifest.routes().get(i);
             OperatorPlan routePlan = plan.operators().stream().filter(o -> o.uid().equals(uids.routeSink(route.index())))
                     .findFirst().orElseThrow();
-            failed.add(sink(routeStreams.get(i), route.sink(), routePlan, manifest, "route-" + route.index() + "-sink", hasErrorSink));
+            failed.add(sink(routeStreams.get(i), route.sink(), routePlan, plan, manifest, "route-" + route.index() + "-sink", hasErrorSink));
         }
-        failed.add(sink(stream, manifest.sink(), plan.operator("sink"), manifest, "sink", hasErrorSink));
+        failed.add(sink(stream, manifest.sink(), plan.operator("sink"), plan, manifest, "sink", hasErrorSink));
 
         manifest.errors().ifPresent(errorSink -> {
             DataStream<Message> errors = failed.get(0);
@@ -103,10 +107,11 @@ public final class JobCompiler {
                 errors = errors.union(more);
             }
             OperatorPlan errorsPlan = plan.operator("error-sink");
-            errors.transform(errorsPlan.name(), MessageTypeInfo.INSTANCE,
+            SingleOutputStreamOperator<Message> written = errors.transform(errorsPlan.name(), MessageTypeInfo.INSTANCE,
                             new SinkWriterOperator(errorSink.sink(), manifest.name(), "errors", false))
                     .uid(errorsPlan.uid())
                     .setParallelism(errorsPlan.parallelism());
+            committer(written, errorSink.sink(), errorsPlan, plan, manifest, "errors");
         });
         return plan;
     }
@@ -129,11 +134,24 @@ public final class JobCompiler {
         errors.throwIfAny();
     }
 
-    /** A sink operator; its output carries the records the target refused, as error envelopes. */
-    private static DataStream<Message> sink(DataStream<Message> input, ConnectorSpec spec, OperatorPlan plan, Manifest manifest,
-                                            String role, boolean hasErrorSink) {
-        return input.transform(plan.name(), MessageTypeInfo.INSTANCE, new SinkWriterOperator(spec, manifest.name(), role, hasErrorSink))
-                .uid(plan.uid())
-                .setParallelism(plan.parallelism());
+    /** A sink operator (and its committer, if it has one); its output carries the records the target refused, as error envelopes. */
+    private static DataStream<Message> sink(DataStream<Message> input, ConnectorSpec spec, OperatorPlan sinkPlan, JobPlan plan,
+                                            Manifest manifest, String role, boolean hasErrorSink) {
+        SingleOutputStreamOperator<Message> written = input.transform(sinkPlan.name(), MessageTypeInfo.INSTANCE,
+                        new SinkWriterOperator(spec, manifest.name(), role, hasErrorSink))
+                .uid(sinkPlan.uid())
+                .setParallelism(sinkPlan.parallelism());
+        committer(written, spec, sinkPlan, plan, manifest, role);
+        return written;
+    }
+
+    /** The writers' committables all go to one committer, which commits once per completed checkpoint. */
+    private static void committer(SingleOutputStreamOperator<Message> written, ConnectorSpec spec, OperatorPlan sinkPlan,
+                                  JobPlan plan, Manifest manifest, String role) {
+        plan.committerOf(sinkPlan.uid()).ifPresent(committerPlan -> written.getSideOutput(SinkWriterOperator.COMMITTABLES)
+                .transform(committerPlan.name(), MessageTypeInfo.INSTANCE, new SinkCommitterOperator(spec, manifest.name(), role))
+                .uid(committerPlan.uid())
+                .setParallelism(committerPlan.parallelism())
+                .setMaxParallelism(1));
     }
 }

@@ -46,16 +46,32 @@ public record JobPlan(String jobName, List<OperatorPlan> operators, List<String>
             config.putAll(route.sink().config().describe());
             ops.add(new OperatorPlan("route " + route.index() + " sink: " + route.sink().type(), uids.routeSink(route.index()),
                     "route-sink", route.sink().type(), parallelism, masked(manifest, config)));
+            addCommitter(ops, uids, route.sink(), uids.routeSink(route.index()));
         }
         ops.add(new OperatorPlan("sink: " + manifest.sink().type(), uids.sink(), "sink", manifest.sink().type(), parallelism,
                 masked(manifest, manifest.sink().config().describe())));
+        addCommitter(ops, uids, manifest.sink(), uids.sink());
         manifest.errors().ifPresent(e -> {
             Map<String, Object> config = new LinkedHashMap<>(e.sink().config().describe());
             config.put("ackPolicy", e.ackPolicy().manifestName());
             ops.add(new OperatorPlan("error sink: " + e.sink().type(), uids.errors(), "error-sink", e.sink().type(), parallelism,
                     masked(manifest, config)));
+            addCommitter(ops, uids, e.sink(), uids.errors());
         });
         return new JobPlan(manifest.name(), List.copyOf(ops), manifest.warnings());
+    }
+
+    /** A sink whose writers hand their files to one committer gets that committer right behind it, at parallelism 1. */
+    private static void addCommitter(List<OperatorPlan> ops, Uids uids, ConnectorSpec sink, String sinkUid) {
+        if (ConnectorRegistry.sink(sink.type()).hasCommitter(sink.config())) {
+            ops.add(new OperatorPlan("commit: " + sink.type(), uids.committer(sinkUid), "committer", sink.type(), 1, Map.of()));
+        }
+    }
+
+    /** The committer of the sink operator with uid {@code sinkUid}, if that sink has one. */
+    public java.util.Optional<OperatorPlan> committerOf(String sinkUid) {
+        String uid = new Uids(jobName).committer(sinkUid);
+        return operators.stream().filter(o -> o.role().equals("committer") && o.uid().equals(uid)).findFirst();
     }
 
     private static Map<String, Object> routeConditions(Manifest manifest) {

@@ -42,4 +42,9 @@ public final class Uids {
     public String errors() {
         return flow + "-errors";
     }
+
+    /** The committer behind the sink operator with uid {@code sinkUid} (sinks with a committer only). */
+    public String committer(String sinkUid) {
+        return sinkUid + "-committer";
+    }
 }

@@ -72,4 +72,16 @@ public interface ConnectorFactory {
     default SinkConnector createSink(Config config, ConnectorContext context) {
         throw new IllegalStateException(type() + " is not a sink");
     }
+
+    /**
+     * Whether this sink's writers hand their {@link SinkConnector#committables} to one {@link SinkCommitter}
+     * (parallelism 1, its own operator) that commits once per completed checkpoint, instead of committing themselves.
+     */
+    default boolean hasCommitter(Config config) {
+        return false;
+    }
+
+    default SinkCommitter createCommitter(Config config, ConnectorContext context) {
+        throw new IllegalStateException(type() + " has no committer");
+    }
 }

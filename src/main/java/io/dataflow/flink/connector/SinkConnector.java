@@ -55,6 +55,16 @@ public interface SinkConnector extends AutoCloseable {
     default void restoreState(long restoredCheckpointId, List<byte[]> entries) throws Exception {
     }
 
+    /**
+     * For sinks with a {@link SinkCommitter} ({@link ConnectorFactory#hasCommitter}): called right after
+     * {@link #flush()} before every checkpoint barrier and once at the end of the input; returns what was written
+     * since the previous call as committables, which the runtime hands to the sink's single committer. The committer
+     * keeps them in its own state and commits them when the checkpoint completes, so the writer keeps nothing.
+     */
+    default List<byte[]> committables(long checkpointId) throws Exception {
+        return List.of();
+    }
+
     /** The checkpoint, and every one before it, is durable: commit what was pre-committed for it. */
     default void checkpointComplete(long checkpointId) throws Exception {
     }

@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,20 @@ import java.util.concurrent.ScheduledFuture;
  * <p>Two-phase-commit sinks (exactly-once) keep what {@link SinkConnector#snapshotState} returns in operator list
  * state, get it back through {@link SinkConnector#restoreState} before they connect, and commit in
  * {@link SinkConnector#checkpointComplete}. Plain (not union) list state, as in the source wrapper: union state
- * fails the checkpoints of a bounded job once some sink subtasks have finished.
+ * fails the checkpoints of a bounded job once some sink subtasks have finished. Sinks with a committer (Iceberg,
+ * Nessie) instead send their {@link SinkConnector#committables} downstream on {@link #COMMITTABLES} before each
+ * barrier; their one {@link SinkCommitterOperator} keeps and commits them, off the writers' task threads.
  */
 public final class SinkWriterOperator extends AbstractStreamOperator<Message> implements OneInputStreamOperator<Message, Message> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SinkWriterOperator.class);
+
+    /**
+     * The side output that carries the sink's {@link SinkConnector#committables} to its {@link SinkCommitterOperator}
+     * (sinks with a committer only), sent before each checkpoint barrier and at the end of the input.
+     */
+    public static final OutputTag<byte[]> COMMITTABLES = new OutputTag<>("committables", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final ConnectorSpec spec;
     private final String jobName;
@@ -143,6 +152,13 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
+        emitCommittables(checkpointId);
+    }
+
+    private void emitCommittables(long checkpointId) throws Exception {
+        for (byte[] committable : connector.committables(checkpointId)) {
+            output.collect(COMMITTABLES, new StreamRecord<>(new WriterCommittable(checkpointId, committable).encode()));
+        }
     }
 
     @Override
@@ -160,6 +176,8 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     @Override
     public void finish() throws Exception {
         flush();
+        // The files since the last barrier; the committer commits them with the final checkpoint.
+        emitCommittables(WriterCommittable.END_OF_INPUT);
         super.finish();
     }
 

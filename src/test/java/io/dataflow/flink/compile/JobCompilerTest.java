@@ -57,4 +57,30 @@ class JobCompilerTest {
             assertThat(env.getStreamGraph(false).getStreamNodes()).as(example.toString()).isNotEmpty();
         }
     }
+
+    /**
+     * A Nessie sink at parallelism 3 gets one committer behind its writers: uid {@code <flow>-sink-committer},
+     * parallelism 1, fed by the writers; the uids of the existing operators stay as they were.
+     */
+    @Test
+    void nessieSinkGetsOneCommitterBehindItsWritersWithAStableUid() {
+        Manifest m = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse("replicas: 3\n"
+                + "source:\n  type: kafka\n  config: {brokers: 'a:9092', topic: in}\n"
+                + "sink:\n  type: nessie\n  config: {baseURL: 'http://127.0.0.1:1', warehouse: '/tmp/w', namespace: ns, table: t, "
+                + "authenticationType: NONE}\n", "Lake Job");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(1000);
+        JobPlan plan = JobCompiler.create().compile(m, env);
+
+        assertThat(plan.operators()).extracting(OperatorPlan::uid, OperatorPlan::role, OperatorPlan::parallelism).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("lake-job-source", "source", 3),
+                org.assertj.core.groups.Tuple.tuple("lake-job-sink", "sink", 3),
+                org.assertj.core.groups.Tuple.tuple("lake-job-sink-committer", "committer", 1));
+        org.apache.flink.streaming.api.graph.StreamGraph graph = env.getStreamGraph(false);
+        org.apache.flink.streaming.api.graph.StreamNode committer = graph.getStreamNodes().stream()
+                .filter(n -> "lake-job-sink-committer".equals(n.getTransformationUID())).findFirst().orElseThrow();
+        assertThat(committer.getParallelism()).isEqualTo(1);
+        assertThat(committer.getInEdges()).hasSize(1);
+        assertThat(graph.getStreamNode(committer.getInEdges().get(0).getSourceId()).getTransformationUID()).isEqualTo("lake-job-sink");
+    }
 }

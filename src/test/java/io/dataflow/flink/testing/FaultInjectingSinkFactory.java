@@ -4,6 +4,7 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigOption;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * Test-only sink types {@code faulty-<type>} (postgresql, kafka, nessie): the real sink of that type, with the same
  * options, failing the task inside the sink where {@link SinkFaults}' plan says — in {@code flush()} after part of the
  * buffer reached the target, or in the completed checkpoint's notification before or after the real sink commits
- * (the Kafka exactly-once sink commits its transaction there, the Iceberg sinks their append). The wrapper holds the
+ * (the Kafka exactly-once sink commits its transaction there; for the Iceberg sinks, whose one committer appends,
+ * in that committer's commit instead). The wrapper holds the
  * records written since the last flush and hands them to the real sink at flush, so that it decides how much of a
  * flush reaches the target; without a planned fault it passes everything on unchanged.
  */
@@ -71,7 +73,48 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
 
     @Override
     public SinkConnector createSink(Config config, ConnectorContext context) {
-        return new FaultInjectingSink(delegate().createSink(config, context));
+        return new FaultInjectingSink(delegate().createSink(config, context), delegate().hasCommitter(config));
+    }
+
+    @Override
+    public boolean hasCommitter(Config config) {
+        return delegate().hasCommitter(config);
+    }
+
+    /** A sink with a committer (the Iceberg sinks) commits there: its commit faults fall in the committer. */
+    @Override
+    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+        return new FaultInjectingCommitter(delegate().createCommitter(config, context));
+    }
+
+    private static final class FaultInjectingCommitter implements SinkCommitter {
+        private final SinkCommitter real;
+
+        FaultInjectingCommitter(SinkCommitter real) {
+            this.real = real;
+        }
+
+        @Override
+        public void open() throws Exception {
+            real.open();
+        }
+
+        @Override
+        public void commit(String commitUser, long checkpointId, List<byte[]> committables) throws Exception {
+            SinkFaults.checkpointCompleted();
+            if (!committables.isEmpty() && SinkFaults.falls(SinkFaults.Fault.BEFORE_COMMIT)) {
+                throw new IllegalStateException("injected fault before the commit of completed checkpoint " + checkpointId);
+            }
+            real.commit(commitUser, checkpointId, committables);
+            if (!committables.isEmpty() && SinkFaults.falls(SinkFaults.Fault.AFTER_COMMIT)) {
+                throw new IllegalStateException("injected fault after the commit of completed checkpoint " + checkpointId);
+            }
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     public static final class Postgres extends FaultInjectingSinkFactory {
@@ -94,12 +137,15 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
 
     private static final class FaultInjectingSink implements SinkConnector {
         private final SinkConnector real;
+        /** Whether a committer of its own commits what this sink wrote (commit faults fall there, not here). */
+        private final boolean committerCommits;
         private final List<Message> buffered = new ArrayList<>();
         /** Records handed to the real sink since its last commit: a commit fault falls only where there is something to commit. */
         private long sinceCommit;
 
-        FaultInjectingSink(SinkConnector real) {
+        FaultInjectingSink(SinkConnector real, boolean committerCommits) {
             this.real = real;
+            this.committerCommits = committerCommits;
         }
 
         @Override
@@ -148,12 +194,21 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
         }
 
         @Override
+        public List<byte[]> committables(long checkpointId) throws Exception {
+            return real.committables(checkpointId);
+        }
+
+        @Override
         public void restoreState(long restoredCheckpointId, List<byte[]> entries) throws Exception {
             real.restoreState(restoredCheckpointId, entries);
         }
 
         @Override
         public void checkpointComplete(long checkpointId) throws Exception {
+            if (committerCommits) {
+                real.checkpointComplete(checkpointId);
+                return;
+            }
             // this notification is the completed checkpoint a fault waits for since the previous one
             SinkFaults.checkpointCompleted();
             if (sinceCommit > 0 && SinkFaults.falls(SinkFaults.Fault.BEFORE_COMMIT)) {

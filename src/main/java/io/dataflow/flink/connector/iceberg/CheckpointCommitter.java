@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Commits one checkpoint's data files as one Iceberg append, exactly once. Every snapshot it creates carries the
@@ -47,41 +49,55 @@ final class CheckpointCommitter {
         return -1;
     }
 
-    /** Commits the pending files unless already committed; returns whether this call created a snapshot. */
+    /** Commits one writer's pending files (state of a version whose writers committed themselves). */
     static boolean commit(Table table, PendingCommit pending) throws IOException, InterruptedException {
-        ManifestFile manifest = ManifestFiles.decode(pending.manifest());
+        return commit(table, pending.commitUser(), pending.checkpointId(), List.of(pending.manifest()));
+    }
+
+    /**
+     * Commits the files of all {@code manifests} (encoded {@link ManifestFile}s, one per writer) as one append,
+     * unless {@code commitUser} committed this checkpoint or a later one already; returns whether this call created a
+     * snapshot.
+     */
+    static boolean commit(Table table, String commitUser, long checkpointId, List<byte[]> manifests)
+            throws IOException, InterruptedException {
+        List<ManifestFile> decoded = new ArrayList<>(manifests.size());
+        for (byte[] manifest : manifests) {
+            decoded.add(ManifestFiles.decode(manifest));
+        }
         for (int attempt = 1; ; attempt++) {
             table.refresh();
-            if (lastCommittedCheckpoint(table, pending.commitUser()) >= pending.checkpointId()) {
-                LOG.info("Iceberg table {}: checkpoint {} of {} is committed already", table.name(), pending.checkpointId(),
-                        pending.commitUser());
-                deleteQuietly(table, manifest);
+            if (lastCommittedCheckpoint(table, commitUser) >= checkpointId) {
+                LOG.info("Iceberg table {}: checkpoint {} of {} is committed already", table.name(), checkpointId, commitUser);
+                decoded.forEach(manifest -> deleteQuietly(table, manifest));
                 return false;
             }
             AppendFiles append = table.newAppend();
             int files = 0;
-            try (ManifestReader<DataFile> reader = ManifestFiles.read(manifest, table.io(), table.specs())) {
-                for (DataFile file : reader) {
-                    append.appendFile(file.copy());
-                    files++;
+            for (ManifestFile manifest : decoded) {
+                try (ManifestReader<DataFile> reader = ManifestFiles.read(manifest, table.io(), table.specs())) {
+                    for (DataFile file : reader) {
+                        append.appendFile(file.copy());
+                        files++;
+                    }
                 }
             }
-            append.set(COMMIT_USER, pending.commitUser());
-            append.set(CHECKPOINT_ID, Long.toString(pending.checkpointId()));
+            append.set(COMMIT_USER, commitUser);
+            append.set(CHECKPOINT_ID, Long.toString(checkpointId));
             try {
                 long start = System.nanoTime();
                 append.commit();
-                LOG.info("Iceberg table {}: committed checkpoint {} ({} data files) in {} ms", table.name(),
-                        pending.checkpointId(), files, (System.nanoTime() - start) / 1_000_000);
-                deleteQuietly(table, manifest);
+                LOG.info("Iceberg table {}: committed checkpoint {} ({} data files of {} writers) in {} ms", table.name(),
+                        checkpointId, files, decoded.size(), (System.nanoTime() - start) / 1_000_000);
+                decoded.forEach(manifest -> deleteQuietly(table, manifest));
                 return true;
             } catch (CommitFailedException | CommitStateUnknownException e) {
                 if (attempt >= ATTEMPTS) {
-                    throw new IOException("Iceberg table " + table.name() + ": commit of checkpoint " + pending.checkpointId()
+                    throw new IOException("Iceberg table " + table.name() + ": commit of checkpoint " + checkpointId
                             + " failed " + attempt + " times: " + e.getMessage(), e);
                 }
                 LOG.warn("Iceberg table {}: commit of checkpoint {} failed (attempt {}), refreshing and retrying: {}",
-                        table.name(), pending.checkpointId(), attempt, e.getMessage());
+                        table.name(), checkpointId, attempt, e.getMessage());
                 Thread.sleep(200L * attempt);
             }
         }

@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.iceberg;
 
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.manifest.Config;
@@ -97,6 +98,17 @@ public final class IcebergRestConnectorFactory implements ConnectorFactory {
     @Override
     public SinkConnector createSink(Config config, ConnectorContext context) {
         return new IcebergSinkConnector(IcebergSinkSettings.from(config, TYPE), catalog(config), context);
+    }
+
+    /** All writers' files of a checkpoint go into one snapshot, committed by one committer. */
+    @Override
+    public boolean hasCommitter(Config config) {
+        return true;
+    }
+
+    @Override
+    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+        return new IcebergTableCommitter(IcebergSinkSettings.from(config, TYPE), catalog(config));
     }
 
     private static CatalogConnection catalog(Config config) {

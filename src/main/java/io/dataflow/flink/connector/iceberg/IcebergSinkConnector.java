@@ -29,18 +29,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Writes records into an Iceberg table as Parquet data files and commits them once per completed checkpoint
- * (reference §4.6 sink, made exactly-once). {@link #write} appends to an open data file; {@link #flush()} (before
- * every checkpoint barrier) closes it; {@link #snapshotState} lists the closed files of the checkpoint in
- * a manifest kept in Flink state; {@link #checkpointComplete} commits each checkpoint's files as one append
- * ({@link CheckpointCommitter}), so a checkpoint that never completes leaves no rows behind and its records are
- * written again after the restart. Records never become visible before the checkpoint that covers their source
- * position completes.
+ * Writes records into an Iceberg table as Parquet data files (reference §4.6 sink, made exactly-once).
+ * {@link #write} appends to an open data file; {@link #flush()} (before every checkpoint barrier) closes it;
+ * {@link #committables} lists the closed files of the checkpoint in a manifest that the runtime hands to the sink's
+ * one {@link IcebergTableCommitter}, which commits all writers' files of a completed checkpoint as one append. A
+ * checkpoint that never completes leaves no rows behind and its records are written again after the restart.
+ * Records never become visible before the checkpoint that covers their source position completes.
  */
 public final class IcebergSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -49,9 +46,8 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     private final IcebergSinkSettings settings;
     private final CatalogConnection catalogConnection;
     private final ConnectorContext context;
-    /** Fresh per run: the history shows which checkpoints of this run are committed, independent of other runs. */
-    private final String commitUser = UUID.randomUUID().toString();
-    private final TreeMap<Long, PendingCommit> pending = new TreeMap<>();
+    /** Fresh per run: names this writer's data files and manifests apart from every other writer's. */
+    private final String writerId = UUID.randomUUID().toString();
     private final List<PendingCommit> restored = new ArrayList<>();
     private final List<DataFile> closedFiles = new ArrayList<>();
 
@@ -75,9 +71,9 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     }
 
     /**
-     * The pending commits of the checkpoint the job restarts from: that checkpoint completed, so {@link #connect()}
-     * commits them, unless the table's history shows they were committed already. Files written after it are simply
-     * never committed (nothing to clean up in the table).
+     * Pending commits in the state of a savepoint or checkpoint taken by a version whose writers committed
+     * themselves: that checkpoint completed, so {@link #connect()} commits them, unless the table's history shows they
+     * were committed already. Writers of this version keep no state (their files go to the committer).
      */
     @Override
     public void restoreState(long restoredCheckpointId, List<byte[]> entries) {
@@ -210,7 +206,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     }
 
     private DataWriter<Record> newDataWriter() throws IOException {
-        String name = String.format("%s-%05d-%05d.parquet", commitUser, context.subtaskIndex(), fileCounter++);
+        String name = String.format("%s-%05d-%05d.parquet", writerId, context.subtaskIndex(), fileCounter++);
         OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(name));
         return Parquet.writeData(file)
                 .forTable(table)
@@ -237,22 +233,20 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
         closeFile();
     }
 
+    /** The files closed since the previous call, listed in one manifest for the committer ({@link IcebergTableCommitter}). */
     @Override
-    public List<byte[]> snapshotState(long checkpointId) throws Exception {
+    public List<byte[]> committables(long checkpointId) throws Exception {
         closeFile();
-        if (!closedFiles.isEmpty()) {
-            pending.put(checkpointId, new PendingCommit(commitUser, checkpointId, writeManifest(checkpointId)));
-            closedFiles.clear();
+        if (closedFiles.isEmpty()) {
+            return List.of();
         }
-        List<byte[]> out = new ArrayList<>(pending.size());
-        for (PendingCommit commit : pending.values()) {
-            out.add(commit.encode());
-        }
-        return out;
+        byte[] manifest = writeManifest(checkpointId);
+        closedFiles.clear();
+        return List.of(manifest);
     }
 
     private byte[] writeManifest(long checkpointId) throws IOException {
-        String name = String.format("dataflow-%s-%05d-cp%d.avro", commitUser, context.subtaskIndex(), checkpointId);
+        String name = String.format("dataflow-%s-%05d-cp%d.avro", writerId, context.subtaskIndex(), checkpointId);
         OutputFile out = table.io().newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
         int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
         // A placeholder snapshot id, as Flink's Iceberg sink uses: the manifest only carries the file list through the
@@ -264,15 +258,6 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
             }
         }
         return ManifestFiles.encode(manifest.toManifestFile());
-    }
-
-    @Override
-    public void checkpointComplete(long checkpointId) throws Exception {
-        Map<Long, PendingCommit> due = pending.headMap(checkpointId, true);
-        for (PendingCommit commit : new ArrayList<>(due.values())) {
-            CheckpointCommitter.commit(requireTable("pending files"), commit);
-            pending.remove(commit.checkpointId());
-        }
     }
 
     private Table requireTable(String what) {

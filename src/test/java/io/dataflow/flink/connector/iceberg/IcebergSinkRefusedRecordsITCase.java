@@ -3,6 +3,7 @@ package io.dataflow.flink.connector.iceberg;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.manifest.ConfigValidator;
 import io.dataflow.flink.manifest.ValidationErrors;
@@ -76,8 +77,11 @@ class IcebergSinkRefusedRecordsITCase {
             }
             sink.write(Message.of("{\"id\":2000}"));
             sink.flush();
-            sink.snapshotState(1);
-            sink.checkpointComplete(1);
+            List<byte[]> committables = sink.committables(1);
+            try (SinkCommitter committer = new IcebergRestConnectorFactory().createCommitter(config, ConnectorContext.standalone("it", "sink-committer"))) {
+                committer.open();
+                committer.commit("it-run", 1, committables);
+            }
         }
         assertThat(refused).hasSize(REFUSED.size());
         assertThat(refused).allSatisfy(r -> assertThat(r).contains("column amount (int)"));
