@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
 import org.apache.iceberg.catalog.Catalog;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -10,4 +11,15 @@ import java.io.Serializable;
 public interface CatalogConnection extends Serializable {
 
     Catalog open() throws IOException;
+
+    /** Closes a catalog opened by {@link #open} where it holds resources (HTTP clients); a failure only matters to debugging. */
+    static void closeQuietly(Catalog catalog) {
+        if (catalog instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(CatalogConnection.class).debug("closing the catalog failed", e);
+            }
+        }
+    }
 }

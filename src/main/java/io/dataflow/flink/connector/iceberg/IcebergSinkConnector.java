@@ -282,13 +282,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
                 }
                 writer = null;
             }
-            if (catalog instanceof AutoCloseable) {
-                try {
-                    ((AutoCloseable) catalog).close();
-                } catch (Exception e) {
-                    LOG.debug("closing the catalog failed", e);
-                }
-            }
+            CatalogConnection.closeQuietly(catalog);
             catalog = null;
         } finally {
             unlock();

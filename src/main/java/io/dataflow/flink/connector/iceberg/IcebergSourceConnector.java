@@ -322,13 +322,7 @@ public final class IcebergSourceConnector extends BaseConnectorRW implements Sou
             } catch (IOException e) {
                 LOG.debug("closing a data file reader failed", e);
             }
-            if (catalog instanceof AutoCloseable) {
-                try {
-                    ((AutoCloseable) catalog).close();
-                } catch (Exception e) {
-                    LOG.debug("closing the catalog failed", e);
-                }
-            }
+            CatalogConnection.closeQuietly(catalog);
             catalog = null;
         } finally {
             unlock();

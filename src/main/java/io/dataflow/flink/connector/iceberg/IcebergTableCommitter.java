@@ -56,13 +56,7 @@ public final class IcebergTableCommitter implements SinkCommitter {
 
     @Override
     public void close() {
-        if (catalog instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) catalog).close();
-            } catch (Exception e) {
-                LOG.debug("closing the catalog failed", e);
-            }
-        }
+        CatalogConnection.closeQuietly(catalog);
         catalog = null;
         table = null;
     }
