@@ -4,8 +4,6 @@ import io.dataflow.flink.connector.SinkCommitter;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -16,7 +14,6 @@ import java.util.List;
  */
 public final class IcebergTableCommitter implements SinkCommitter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IcebergTableCommitter.class);
 
     private final IcebergSinkSettings settings;
     private final CatalogConnection catalogConnection;
