@@ -14,7 +14,6 @@ import java.util.List;
  */
 public final class IcebergTableCommitter implements SinkCommitter {
 
-
     private final IcebergSinkSettings settings;
     private final CatalogConnection catalogConnection;
     private Catalog catalog;
