@@ -7,7 +7,6 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
-import io.dataflow.flink.connector.polling.ReadHorizon;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.message.Message;
@@ -154,17 +153,11 @@ public final class ClickHousePollingSource extends PollingSource {
         if (!query.isIncremental()) {
             return readQuerySlice(from);
         }
-        String bound = null;
-        boolean heldBack = false;
-        if (horizon != null) {
-            ReadHorizon marks = horizon.advance(highestValue(), System.currentTimeMillis());
-            heldBack = marks.holdsBack();
-            if (!marks.hasBound() || marks.bound() == null) {
-                return new Page(List.of(), from, false, heldBack);
-            }
-            bound = marks.bound();
+        SafetyLagHorizon.Limit limit = horizon == null ? SafetyLagHorizon.Limit.NONE : horizon.limit(this::highestValue);
+        if (limit.readNothing()) {
+            return new Page(List.of(), from, false, limit.heldBack());
         }
-        List<ObjectNode> rows = access.query(query.sql(from, bound));
+        List<ObjectNode> rows = access.query(query.sql(from, limit.bound()));
         List<Message> messages = new ArrayList<>(rows.size());
         PollCursor last = from;
         for (ObjectNode row : rows) {
@@ -176,7 +169,7 @@ public final class ClickHousePollingSource extends PollingSource {
             messages.add(message(row, keyNode, key));
             last = new PollCursor(change != null ? change : last.change(), key != null ? key : last.key());
         }
-        return new Page(messages, last, false, heldBack);
+        return new Page(messages, last, false, limit.heldBack());
     }
 
     /**

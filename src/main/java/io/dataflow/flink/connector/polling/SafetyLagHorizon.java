@@ -42,4 +42,30 @@ public final class SafetyLagHorizon {
         marks.releaseBefore(nowMillis - lagMillis + 1);
         return marks;
     }
+
+    /** The highest value of the cursor's first column visible now: a query of the source's own server. */
+    @FunctionalInterface
+    public interface HighestValue<E extends Exception> {
+        String read() throws E;
+    }
+
+    /**
+     * What one poll may read: nothing yet ({@code readNothing}), or the rows up to {@code bound} (null: no bound);
+     * {@code heldBack}: rows beyond the bound may be waiting, so a bounded source is not done.
+     */
+    public record Limit(boolean readNothing, String bound, boolean heldBack) {
+
+        /** No horizon (a lag of 0): read up to the newest row. */
+        public static final Limit NONE = new Limit(false, null, false);
+    }
+
+    /** Marks the highest value seen now and tells how far this poll may read. */
+    public <E extends Exception> Limit limit(HighestValue<E> highest) throws E {
+        ReadHorizon released = advance(highest.read(), System.currentTimeMillis());
+        boolean heldBack = released.holdsBack();
+        if (!released.hasBound() || released.bound() == null) {
+            return new Limit(true, null, heldBack);
+        }
+        return new Limit(false, released.bound(), heldBack);
+    }
 }

@@ -8,7 +8,6 @@ import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
-import io.dataflow.flink.connector.polling.ReadHorizon;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.manifest.Config;
 import io.dataflow.flink.message.Message;
@@ -179,22 +178,16 @@ public final class TrinoPollingSource extends PollingSource {
         }
         // a connection whose Keycloak token is due (or that a failed poll dropped) is replaced before the query
         connection = connections.fresh(connection);
-        String bound = null;
-        boolean heldBack = false;
-        if (horizon != null) {
-            ReadHorizon marks = horizon.advance(highestValue(), System.currentTimeMillis());
-            heldBack = marks.holdsBack();
-            if (!marks.hasBound() || marks.bound() == null) {
-                return new Page(List.of(), from, false, heldBack);
-            }
-            bound = marks.bound();
+        SafetyLagHorizon.Limit limit = horizon == null ? SafetyLagHorizon.Limit.NONE : horizon.limit(this::highestValue);
+        if (limit.readNothing()) {
+            return new Page(List.of(), from, false, limit.heldBack());
         }
         List<Message> messages = new ArrayList<>();
         PollCursor last = from;
         try (Statement s = connection.createStatement()) {
             running = s;
             s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            try (ResultSet rs = s.executeQuery(query.sql(from, bound))) {
+            try (ResultSet rs = s.executeQuery(query.sql(from, limit.bound()))) {
                 ResultSetMetaData meta = rs.getMetaData();
                 int keyIndex = findColumn(meta, orderColumn);
                 int changeIndex = query.hasChange() ? findColumn(meta, PollingQuery.CHANGE_ALIAS) : -1;
@@ -210,7 +203,7 @@ public final class TrinoPollingSource extends PollingSource {
         } finally {
             running = null;
         }
-        return new Page(messages, last, false, heldBack);
+        return new Page(messages, last, false, limit.heldBack());
     }
 
     /** The highest value of the cursor's first column now, in the text form the cursor keeps. */
