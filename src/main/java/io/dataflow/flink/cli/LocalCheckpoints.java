@@ -5,6 +5,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.util.FileUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,12 +58,13 @@ final class LocalCheckpoints {
         }
     }
 
+    /**
+     * Deletes the job's checkpoints. Flink's checkpoint cleaner may be discarding the same directories on its own
+     * thread right after a job finished; Flink's {@code FileUtils.deleteDirectory} tolerates that.
+     */
     void delete() {
-        if (!Files.exists(jobDir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(jobDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileUtils.deleteDirectory(jobDir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete checkpoints under " + jobDir, e);
         }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -151,12 +152,22 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("job " + manifest.name() + " finished after "
                     + result.getNetRuntime() + " ms");
             if (checkpoints != null) {
-                checkpoints.delete();
+                deleteFinishedJobsCheckpoints(checkpoints, err);
             }
             return 0;
         } catch (Exception e) {
             err.println("job " + manifest.name() + " failed: " + manifest.masker().mask(JobEnvironments.causeChain(e)));
             return 1;
+        }
+    }
+
+    /** The job has finished: a checkpoint left behind only costs a warning, since the next run may pass --fresh. */
+    private static void deleteFinishedJobsCheckpoints(LocalCheckpoints checkpoints, PrintWriter err) {
+        try {
+            checkpoints.delete();
+        } catch (UncheckedIOException e) {
+            err.println("warning: " + e.getMessage() + " (" + e.getCause() + "); the next run resumes from them unless"
+                    + " it is given --fresh");
         }
     }
 
