@@ -96,6 +96,19 @@ class SourceFunctionWrapperKafkaITCase {
         }
     }
 
+    /** The offsets the group has committed, by partition. */
+    private static Map<Integer, Long> groupOffsets(String topic, String group, int partitions) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            Map<Integer, Long> offsets = new TreeMap<>();
+            consumer.committed(IntStream.range(0, partitions).mapToObj(i -> new TopicPartition(topic, i)).collect(Collectors.toSet()))
+                    .forEach((tp, committed) -> offsets.put(tp.partition(), committed == null ? null : committed.offset()));
+            return offsets;
+        }
+    }
+
     private static void addPartitions(String topic, int total) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrap()))) {
             admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total))).all().get();
@@ -201,6 +214,74 @@ class SourceFunctionWrapperKafkaITCase {
             assertThat(values(read)).as("records after the snapshot at parallelism %d, each once", parallelism)
                     .containsExactlyInAnyOrderElementsOf(after);
         }
+    }
+
+    /**
+     * Union state from 3 subtasks to 1 and back to 3: each subtask reads exactly the partitions it owns (partition
+     * modulo parallelism) and resumes each at the offset of the snapshot restored from. The consumer group, which only
+     * mirrors progress, receives the offsets of the latest completed checkpoint: a late completion of an older one,
+     * after a newer one completed, does not move it back.
+     */
+    @Test
+    void everySubtaskResumesItsPartitionsFromThreeToOneAndBackAndALateOlderCompletionDoesNotMoveTheGroupBack() throws Exception {
+        String topic = unique("union");
+        String group = unique("g");
+        Kafka.createTopic(topic, 6);
+        List<Integer> partitions = List.of(0, 1, 2, 3, 4, 5);
+        ConnectorSpec spec = kafkaSource(topic, group, ",\"partitionDiscoveryInterval\":\"0\"");
+        Map<Integer, Long> everyPartitionAt10 = partitions.stream().collect(Collectors.toMap(p -> p, p -> 10L));
+
+        List<String> first = produce(topic, partitions, 0, 10);
+        List<SourceSubtask> three = start(3, i -> SourceSubtask.fresh(spec, 3, i));
+        awaitCount(three, first.size());
+        List<OperatorSubtaskState> checkpoint1 = new ArrayList<>();
+        for (SourceSubtask s : three) {
+            checkpoint1.add(s.snapshot(1));
+        }
+        List<String> second = produce(topic, partitions, 10, 20);
+        awaitCount(three, first.size() + second.size());
+        List<OperatorSubtaskState> checkpoint2 = new ArrayList<>();
+        for (SourceSubtask s : three) {
+            checkpoint2.add(s.snapshot(2));
+        }
+        for (SourceSubtask s : three) {
+            s.checkpointComplete(2);
+            s.checkpointComplete(1); // late: checkpoint 1 is subsumed by 2
+        }
+        for (int i = 0; i < 3; i++) {
+            int subtask = i;
+            assertThat(three.get(i).emitted()).extracting(m -> (Integer) m.metadata("partition")).as("subtask %d of 3", i)
+                    .allMatch(p -> p % 3 == subtask);
+        }
+        closeAll(three);
+        assertThat(groupOffsets(topic, group, 6)).as("the group at checkpoint 2, not moved back to checkpoint 1")
+                .isEqualTo(partitions.stream().collect(Collectors.toMap(p -> p, p -> 20L)));
+
+        List<String> third = produce(topic, partitions, 20, 30);
+        List<SourceSubtask> one = start(1, i -> SourceSubtask.restored(spec, checkpoint2, 1, i));
+        awaitCount(one, third.size());
+        assertThat(firstOffsets(one.get(0).emitted())).as("3 -> 1: every partition from checkpoint 2")
+                .isEqualTo(partitions.stream().collect(Collectors.toMap(p -> p, p -> 20L)));
+        assertThat(values(emitted(one))).containsExactlyInAnyOrderElementsOf(third);
+        List<OperatorSubtaskState> checkpoint3 = snapshotAndClose(one, 3);
+
+        List<String> fourth = produce(topic, partitions, 30, 40);
+        List<SourceSubtask> threeAgain = start(3, i -> SourceSubtask.restored(spec, checkpoint3, 3, i));
+        awaitCount(threeAgain, fourth.size());
+        closeAll(threeAgain);
+        for (int i = 0; i < 3; i++) {
+            int subtask = i;
+            assertThat(firstOffsets(threeAgain.get(i).emitted())).as("1 -> 3: subtask %d resumes its partitions from checkpoint 3", i)
+                    .isEqualTo(partitions.stream().filter(p -> p % 3 == subtask).collect(Collectors.toMap(p -> p, p -> 30L)));
+        }
+        assertThat(values(emitted(threeAgain))).containsExactlyInAnyOrderElementsOf(fourth);
+
+        List<SourceSubtask> fromOlder = start(2, i -> SourceSubtask.restored(spec, checkpoint1, 2, i));
+        awaitCount(fromOlder, 30 * partitions.size());
+        closeAll(fromOlder);
+        assertThat(firstOffsets(emitted(fromOlder))).as("3 -> 2 from the older checkpoint 1, the group being far ahead")
+                .isEqualTo(everyPartitionAt10);
+        assertThat(emitted(fromOlder)).hasSize(30 * partitions.size());
     }
 
     /**

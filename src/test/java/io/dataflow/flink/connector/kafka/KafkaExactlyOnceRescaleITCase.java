@@ -184,6 +184,46 @@ class KafkaExactlyOnceRescaleITCase {
         assertThat(IntStream.range(0, 3).mapToObj(n -> topic + "-" + n + "-pool-0")).allMatch(ids::containsKey);
     }
 
+    /**
+     * 1 -> 3 -> 1 with a pre-committed, not yet committed transaction in every snapshot: the restore alone (before the
+     * restored job's first checkpoint) makes those records visible, whichever new subtask received the entry.
+     */
+    @Test
+    void scaleUpFromOneToThreeAndBackToOneCommitsThePreCommittedTransactionsOfTheStateOnRestore() throws Exception {
+        Kafka.createTopic(topic, 3);
+        var one = start(1, null);
+        OperatorSubtaskState atOne = runAndKill(one, 1, 2);
+        assertThat(Kafka.readAll(topic, "read_committed")).as("checkpoint 3 pre-committed, its completion never notified")
+                .hasSizeLessThan(expected.size());
+
+        var three = start(3, atOne);
+        assertThat(Kafka.readAll(topic, "read_committed")).as("1 -> 3: restored, before any new checkpoint")
+                .containsExactlyInAnyOrderElementsOf(expected);
+        write(three, false);
+        checkpoint(three, 4);
+        complete(three, 4);
+        assertEveryRecordOnceAndNothingOpen("after 1 -> 3");
+        OperatorSubtaskState atThree = runAndKill(three, 5, 2);
+
+        var backToOne = start(1, atThree);
+        assertThat(Kafka.readAll(topic, "read_committed")).as("3 -> 1: restored, before any new checkpoint")
+                .containsExactlyInAnyOrderElementsOf(expected);
+        write(backToOne, false);
+        checkpoint(backToOne, 8);
+        complete(backToOne, 8);
+        assertEveryRecordOnceAndNothingOpen("after 3 -> 1");
+        for (var subtask : backToOne) {
+            subtask.close();
+        }
+        for (var zombie : one) {
+            zombie.close();
+        }
+        for (var zombie : three) {
+            zombie.close();
+        }
+        assertEveryRecordOnceAndNothingOpen("at the end");
+    }
+
     @Test
     void aScaleUpAttemptThatDiedBeforeItsFirstCheckpointLeavesNothingOpenAfterTheOlderStateIsRestored() throws Exception {
         Kafka.createTopic(topic, 3);
