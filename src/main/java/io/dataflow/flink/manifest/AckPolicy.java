@@ -1,9 +1,9 @@
 package io.dataflow.flink.manifest;
 
 /**
- * The original's {@code errors.ackPolicy}. With Flink checkpoints replacing acks, all three mean the same for
- * the source position: a failed record is written to the error sink before the checkpoint that covers it
- * completes. {@code never} and {@code afterMainSinkSuccess} are accepted for compatibility (see docs).
+ * The original's {@code errors.ackPolicy}. Only {@code afterWrite} can be kept on Flink (a failed record is in the
+ * error sink before the checkpoint that covers it completes); {@code never} and {@code afterMainSinkSuccess} are
+ * recognised so that the parser can refuse them with the reason (docs/TRANSFORMATIONS.md).
  */
 public enum AckPolicy {
     AFTER_WRITE("afterWrite"),

@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param parallelism        from {@code replicas} (default 1); the source and every operator run this wide
  * @param checkpointInterval from {@code checkpointSaveInterval}, or null to use the cluster's / CLI's setting
- * @param checkpointReset    start without restoring a checkpoint (local mode)
+ * @param checkpointReset    drop the source positions of a restored job once (runtime.CheckpointReset)
  * @param strictIdempotency  polling sources need idempotent sinks
  */
 public record JobSettings(int parallelism, Duration checkpointInterval, boolean checkpointReset, boolean strictIdempotency) {

@@ -118,7 +118,7 @@ public final class ManifestJsonSchema {
                 // Top-level fields are read strictly by the parser: a boolean must be a YAML boolean, a number a number.
                 Map.entry("replicas", () -> strict("integer", "Parallelism of the job; above 1 only for a Kafka source.").put("minimum", 0)),
                 Map.entry("checkpointSaveInterval", () -> duration("Flink checkpoint interval, at least 100ms.")),
-                Map.entry("checkpointReset", () -> strict("boolean", "Start without restoring the job's checkpoints (local runs) / without a savepoint.")),
+                Map.entry("checkpointReset", () -> strict("boolean", "One-shot: a job restored from a checkpoint or savepoint written while this was false drops its source positions once and reads as a new job does; restored again with true it resumes (docs/MANIFEST.md).")),
                 Map.entry("strictIdempotency", () -> strict("boolean", "Reject non-idempotent sinks behind a polling source.")),
                 Map.entry("checkpointPersistence", () -> strict("boolean", "Accepted; Flink always keeps positions in its checkpoints (false is warned about).")),
                 Map.entry("checkpointSyncOnAck", () -> strict("boolean", "Accepted with a warning: acknowledgements are replaced by checkpoints.")),
@@ -180,9 +180,10 @@ public final class ManifestJsonSchema {
 
     private static ObjectNode errorSink() {
         ObjectNode e = (ObjectNode) connector(ConnectorRegistry.sinkTypes(), ConnectorFactory::sinkOptions, "error sink");
-        ((ObjectNode) e.get("properties")).set("ackPolicy", enumeration("When the failed record's source position may advance; "
-                + "on Flink all three behave like afterWrite (the record is in the error sink before its checkpoint completes).",
-                List.of(AckPolicy.names()), true).put("default", AckPolicy.AFTER_WRITE.manifestName()));
+        ((ObjectNode) e.get("properties")).set("ackPolicy", enumeration("When the failed record's source position may advance: afterWrite, once the record is in the error sink "
+                + "(before the checkpoint that covers it completes). The original's never and afterMainSinkSuccess are refused: "
+                + "a checkpoint cannot leave one record behind.",
+                List.of(AckPolicy.AFTER_WRITE.manifestName()), true).put("default", AckPolicy.AFTER_WRITE.manifestName()));
         return e;
     }
 

@@ -382,12 +382,17 @@ public final class ManifestParser {
                 try {
                     policy = AckPolicy.of(ack.asText());
                 } catch (IllegalArgumentException e) {
-                    errors.add("errors.ackPolicy", "must be one of " + String.join(", ", AckPolicy.names()) + " (got \"" + ack.asText() + "\")");
+                    errors.add("errors.ackPolicy", "must be afterWrite, the only policy a Flink job can keep (got \"" + ack.asText() + "\")");
                 }
             }
             if (policy != AckPolicy.AFTER_WRITE) {
-                warnings.add("errors.ackPolicy: " + policy.manifestName() + " behaves like afterWrite on Flink: a failed record is in the error sink "
-                        + "before the checkpoint that covers it completes (see docs/MANIFEST.md)");
+                // The original leaves such a record unacknowledged, to be read again after a restart unless a later
+                // success moves the position past it. Flink's checkpoints cover every record before them, so there is
+                // no way to leave one record behind; running it as afterWrite would silently change its meaning.
+                errors.add("errors.ackPolicy", policy.manifestName() + " is not supported: a checkpoint covers every record before it, "
+                        + "so a failed record cannot be left unacknowledged to be read again; use afterWrite (or leave ackPolicy out) "
+                        + "to keep failed records in the error sink, or leave out the errors sink so that a record a sink refuses "
+                        + "fails the task and is read again from the last checkpoint after the restart");
             }
             ConnectorSpec sink = connectorAt("errors", copy, false);
             return sink == null ? null : new ErrorSinkSpec(sink, policy);

@@ -11,12 +11,15 @@ import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.source.RichParallelSourceFunction;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,22 +49,31 @@ import java.util.List;
  * <p>Entries of the plain list state that earlier versions wrote ({@value #LEGACY_POSITIONS}) are read once on
  * restore and handed over together with the union entries, then cleared: an unchanged parallelism resumes exactly.
  * {@code close()} is safe after cancel, after a failed open and twice (the connector's guards make it so).
+ *
+ * <p>The manifest's {@code checkpointReset} is kept in state too ({@value #CHECKPOINT_RESET}): a restore drops the
+ * positions once when it asks for a reset, see {@link CheckpointReset}.
  */
 public final class SourceFunctionWrapper extends RichParallelSourceFunction<Message>
         implements CheckpointedFunction, CheckpointListener {
 
     private static final long serialVersionUID = 1L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(SourceFunctionWrapper.class);
+
     private final ConnectorSpec spec;
     private final String jobName;
+    private final boolean checkpointReset;
 
     /** Union list state: every subtask's latest position entry, handed to every subtask on restore. */
     static final String POSITIONS = "source-positions-all";
     /** Plain list state of earlier versions, read on restore only. */
     static final String LEGACY_POSITIONS = "source-positions";
+    /** Union list state: the manifest's checkpointReset the positions were written under. */
+    static final String CHECKPOINT_RESET = "checkpoint-reset";
 
     private transient SourceConnector connector;
     private transient ListState<byte[]> positions;
+    private transient ListState<Boolean> resetMarker;
     private transient FinishedReaders finishedReaders;
     private transient Counter recordsRead;
     private volatile boolean running = true;
@@ -69,8 +81,14 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private volatile Throwable batchFailure;
 
     public SourceFunctionWrapper(ConnectorSpec spec, String jobName) {
+        this(spec, jobName, false);
+    }
+
+    /** @param checkpointReset the manifest's {@code checkpointReset}: drop restored positions once (see {@link CheckpointReset}) */
+    public SourceFunctionWrapper(ConnectorSpec spec, String jobName, boolean checkpointReset) {
         this.spec = spec;
         this.jobName = jobName;
+        this.checkpointReset = checkpointReset;
     }
 
     @Override
@@ -83,13 +101,19 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getMetricGroup().addGroup("dataflow")));
-        if (context.isRestored()) {
+        resetMarker = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(CHECKPOINT_RESET, Types.BOOLEAN));
+        if (context.isRestored() && CheckpointReset.dropsRestoredPositions(checkpointReset, resetMarker.get())) {
+            LOG.info("checkpointReset: {} source starts without the positions of the checkpoint it was restored from",
+                    spec.type());
+            positions.clear();
+        } else if (context.isRestored()) {
             List<byte[]> restored = new ArrayList<>();
             positions.get().forEach(restored::add);
             legacy.get().forEach(restored::add);
             connector.restorePositions(restored);
         }
         legacy.clear();
+        resetMarker.update(List.of(checkpointReset));
     }
 
     @Override
@@ -158,6 +182,7 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
             throw new IllegalStateException("no checkpoint after a record failed downstream: " + failure.getMessage(), failure);
         }
         positions.update(List.of(connector.snapshotPosition(context.getCheckpointId())));
+        resetMarker.update(List.of(checkpointReset));
     }
 
     @Override

@@ -1,10 +1,13 @@
 package io.dataflow.flink.testing;
 
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,6 +63,40 @@ public final class SelfSignedTls {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(ssl));
         return server;
+    }
+
+    /**
+     * The same, asking every client for a certificate during the handshake and accepting only {@code client}'s
+     * (mutual TLS); a client without it fails the handshake.
+     */
+    public HttpsServer httpsServerRequiringClientCertificate(SelfSignedTls client) throws Exception {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD.toCharArray());
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("client", client.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(ssl) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = ssl.getDefaultSSLParameters();
+                parameters.setNeedClientAuth(true);
+                params.setSSLParameters(parameters);
+            }
+        });
+        return server;
+    }
+
+    /** Writes the private key as PKCS#8 PEM (a client's key file). */
+    public Path writePrivateKeyPem(Path file) throws Exception {
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(keys.getKey(ALIAS, PASSWORD.toCharArray()).getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        return file;
     }
 
     /** Writes the certificate as PEM (a CA file for clients that take one). */

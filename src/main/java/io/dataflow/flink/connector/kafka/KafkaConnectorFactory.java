@@ -80,12 +80,20 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
         String topic = config.get(KafkaOptions.TOPIC);
         RecordKeys keys = config.getOptional(KafkaOptions.KEY).map(RecordKeys::byPath).orElseGet(RecordKeys::byMetadata);
         if (!isExactlyOnce(config)) {
-            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config), keys);
+            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config), keys, flushEvery(config));
         }
         String prefix = config.getOptional(KafkaOptions.TRANSACTIONAL_ID_PREFIX)
                 .orElseGet(() -> TransactionalIds.defaultPrefix(context.jobName(), context.role()));
         return new KafkaExactlyOnceSinkConnector(topic, KafkaClientProperties.forProducer(config), KafkaClientProperties.forAdmin(config),
                 prefix, context.subtaskIndex(), context.parallelism(), keys);
+    }
+
+    /** async: false sends synchronously (flush after every record); else flushMessages, 0 = on checkpoints only. */
+    static int flushEvery(Config config) {
+        if (!config.get(KafkaOptions.ASYNC)) {
+            return 1;
+        }
+        return config.getOptional(KafkaOptions.FLUSH_MESSAGES).orElse(0);
     }
 
     private static boolean isExactlyOnce(Config config) {

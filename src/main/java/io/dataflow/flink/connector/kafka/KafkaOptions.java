@@ -94,9 +94,10 @@ public final class KafkaOptions {
             .description("Basic-auth password (normally passwordSecretRef)").build();
     public static final ConfigOption<Config> REGISTRY_BASIC_AUTH = ConfigOption.object("basicAuth", REGISTRY_USERNAME, REGISTRY_PASSWORD)
             .description("HTTP basic authentication to the registry").build();
-    public static final ConfigOption<Config> REGISTRY_TLS = ConfigOption.object("tls", TLS_INSECURE_SKIP_VERIFY, TLS_CA_FILE, TLS_CA)
+    public static final ConfigOption<Config> REGISTRY_TLS = ConfigOption.object("tls", TLS_INSECURE_SKIP_VERIFY, TLS_CA_FILE, TLS_CA,
+                    TLS_CERT_FILE, TLS_KEY_FILE, TLS_CERT, TLS_KEY)
             .description("TLS to an https registry: the CA that signs its certificate (none = the JVM's trust store) or "
-                    + "insecureSkipVerify").build();
+                    + "insecureSkipVerify, and a client certificate with its key for a registry that asks for one").build();
     public static final ConfigOption<Config> SCHEMA_REGISTRY = ConfigOption.object("schemaRegistry", REGISTRY_URL, REGISTRY_BASIC_AUTH, REGISTRY_TLS)
             .description("format avro: records in the Confluent wire format (byte 0, then the 4-byte schema id) are decoded "
                     + "with the schema the registry holds for that id").build();
@@ -142,12 +143,14 @@ public final class KafkaOptions {
     public static final ConfigOption<String> COMPRESSION = ConfigOption.enumOf("compression", "none", "gzip", "snappy", "lz4", "zstd")
             .defaultValue("snappy").description("Compression of record batches (the newest original's default: snappy)").build();
     public static final ConfigOption<Boolean> ASYNC = ConfigOption.bool("async").defaultValue(true)
-            .description("Accepted for manifests written for the original. Sends are always asynchronous (the producer "
-                    + "batches in the background) and are made durable on every checkpoint, when the sink flushes; "
-                    + "false does not make sends synchronous").build();
+            .description("true: sends are asynchronous (the producer batches in the background) and are made durable on "
+                    + "every checkpoint, when the sink flushes, or every flushMessages records; false: every record waits for "
+                    + "the broker's acknowledgement before the next one is sent (the original's sync producer; slower). "
+                    + "false needs deliveryGuarantee at-least-once").build();
     public static final ConfigOption<Integer> FLUSH_MESSAGES = ConfigOption.integer("flushMessages").min(0)
-            .description("Accepted for manifests written for the original; the Java producer batches by bytes "
-                    + "(flushBytes) and time (flushFrequency), not by record count, so it has no effect").build();
+            .description("async: every N records the sink sends what the producer has buffered and waits for the broker's "
+                    + "acknowledgements (besides every checkpoint); 0 or not set: on checkpoints, flushBytes and flushFrequency "
+                    + "only. Needs deliveryGuarantee at-least-once").build();
     public static final ConfigOption<Integer> FLUSH_BYTES = ConfigOption.integer("flushBytes").min(0)
             .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
     public static final ConfigOption<Duration> FLUSH_FREQUENCY = ConfigOption.duration("flushFrequency")

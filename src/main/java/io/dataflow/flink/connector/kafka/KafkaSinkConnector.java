@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * batch are sent again; the flush succeeds. Any other send error fails the flush, and the next {@link #write}, so a
  * broken sink stops early instead of at the next checkpoint. Without a listener a refused record fails the flush too.
  * Callbacks run on the producer's I/O thread and only queue; the listener is called on the task thread.
+ *
+ * <p>{@code flushEvery} is the original's sync producer ({@code async: false}: 1, every write waits for the broker's
+ * acknowledgement) and its {@code flushMessages} (N: every N-th write sends what is buffered and waits for it). The
+ * Java producer batches by bytes and time only, so a flush by record count is the producer's own {@code flush()}.
  */
 public final class KafkaSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -40,6 +44,9 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     private final String topic;
     private final KafkaClientProperties properties;
     private final RecordKeys keys;
+    /** Flush after this many writes; 0: only when the runtime flushes (every checkpoint). */
+    private final int flushEvery;
+    private int writesSinceFlush;
 
     private volatile KafkaProducer<byte[], byte[]> producer;
     private RejectedRecordListener listener;
@@ -51,9 +58,18 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     private final Queue<Message> toResend = new ConcurrentLinkedQueue<>();
 
     public KafkaSinkConnector(String topic, KafkaClientProperties properties, RecordKeys keys) {
+        this(topic, properties, keys, 0);
+    }
+
+    /** @param flushEvery flush after this many writes (1: synchronous sends); 0: only on the runtime's flush */
+    public KafkaSinkConnector(String topic, KafkaClientProperties properties, RecordKeys keys, int flushEvery) {
+        if (flushEvery < 0) {
+            throw new IllegalArgumentException("flushEvery must be >= 0, got " + flushEvery);
+        }
         this.topic = topic;
         this.properties = properties;
         this.keys = keys;
+        this.flushEvery = flushEvery;
     }
 
     @Override
@@ -82,6 +98,9 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
         throwIfSendFailed();
         reportRefusedAndResend();
         send(message);
+        if (flushEvery > 0 && ++writesSinceFlush >= flushEvery) {
+            flush();
+        }
     }
 
     private void send(Message message) throws IOException {
@@ -121,6 +140,7 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
             p.flush();
             throwIfSendFailed();
         } while (reportRefusedAndResend());
+        writesSinceFlush = 0;
     }
 
     /** Hands refused records to the listener and sends their batchmates again; true when it sent any. */

@@ -79,7 +79,7 @@ final class KafkaValidation {
                 errors.add(registry.pathOf(KafkaOptions.REGISTRY_URL), "must be an http:// or https:// URL");
             }
             if (registry.has(KafkaOptions.REGISTRY_TLS)) {
-                exclusive(registry.get(KafkaOptions.REGISTRY_TLS), KafkaOptions.TLS_CA_FILE, KafkaOptions.TLS_CA, errors);
+                validateTls(registry.get(KafkaOptions.REGISTRY_TLS), errors);
             }
         }
     }
@@ -110,6 +110,18 @@ final class KafkaValidation {
         }
         if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE)) && !config.get(KafkaOptions.IDEMPOTENT)) {
             errors.add(config.pathOf(KafkaOptions.IDEMPOTENT), "exactly-once needs the idempotent producer (remove idempotent: false)");
+        }
+        if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
+            // A transaction's records become visible when the checkpoint commits it; sending them one by one earlier
+            // would cost a round trip per record and make nothing visible sooner.
+            if (!config.get(KafkaOptions.ASYNC)) {
+                errors.add(config.pathOf(KafkaOptions.ASYNC), "false cannot be used with deliveryGuarantee exactly-once (records "
+                        + "become visible when the checkpoint's transaction commits); remove async: false, or use at-least-once");
+            }
+            if (config.getOptional(KafkaOptions.FLUSH_MESSAGES).orElse(0) > 0) {
+                errors.add(config.pathOf(KafkaOptions.FLUSH_MESSAGES), "cannot be used with deliveryGuarantee exactly-once (records "
+                        + "become visible when the checkpoint's transaction commits); remove it, or use at-least-once");
+            }
         }
         String prefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
         if (prefix != null && prefix.isBlank()) {

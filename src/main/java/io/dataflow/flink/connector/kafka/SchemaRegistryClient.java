@@ -3,8 +3,10 @@ package io.dataflow.flink.connector.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigOption;
 import org.apache.avro.Schema;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * answer {@code {"schema": "<Avro JSON>"}}) and keeps each one: an id names one schema forever, so the cache never
  * expires. 30 s per request, as the original. Unlike the original, an https registry without a {@code tls} section is
  * verified against the JVM's trust store (the original skipped verification); {@code insecureSkipVerify} skips it.
+ * A client certificate ({@code certFile}/{@code keyFile} or their secret refs) is presented to a registry that asks
+ * for one (mutual TLS).
  */
 final class SchemaRegistryClient {
 
@@ -107,8 +111,7 @@ final class SchemaRegistryClient {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             TrustManager[] trust = null;
-            String ca = tls.has(KafkaOptions.TLS_CA) ? tls.get(KafkaOptions.TLS_CA)
-                    : tls.has(KafkaOptions.TLS_CA_FILE) ? Files.readString(Path.of(tls.get(KafkaOptions.TLS_CA_FILE)), StandardCharsets.UTF_8) : null;
+            String ca = pem(tls, KafkaOptions.TLS_CA_FILE, KafkaOptions.TLS_CA);
             if (ca != null) {
                 KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
                 store.load(null, null);
@@ -122,11 +125,23 @@ final class SchemaRegistryClient {
             } else if (tls.get(KafkaOptions.TLS_INSECURE_SKIP_VERIFY)) {
                 trust = new TrustManager[]{new TrustAll()};
             }
-            context.init(null, trust, null);
+            String cert = pem(tls, KafkaOptions.TLS_CERT_FILE, KafkaOptions.TLS_CERT);
+            String key = pem(tls, KafkaOptions.TLS_KEY_FILE, KafkaOptions.TLS_KEY);
+            KeyManager[] keys = cert != null && key != null ? PemKeyManagers.of(cert, key,
+                    tls.has(KafkaOptions.TLS_KEY) ? tls.pathOf(KafkaOptions.TLS_KEY) : tls.pathOf(KafkaOptions.TLS_KEY_FILE)) : null;
+            context.init(keys, trust, null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException(tls.path() + ": cannot set up TLS to the schema registry (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The PEM text given as content (from a secret) or as a file read here, on the task manager; null when neither. */
+    private static String pem(Config tls, ConfigOption<String> file, ConfigOption<String> content) throws IOException {
+        if (tls.has(content)) {
+            return tls.get(content);
+        }
+        return tls.has(file) ? Files.readString(Path.of(tls.get(file)), StandardCharsets.UTF_8) : null;
     }
 
     /** insecureSkipVerify: any certificate. (Host names are still checked by the JDK's HTTP client.) */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.dataflow.flink.compile.JobCompiler;
+import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.manifest.ConfigValidator;
+import io.dataflow.flink.manifest.ValidationErrors;
 import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.MiniClusterJobs;
 import io.dataflow.flink.testing.Postgres;
@@ -37,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * format: avro end to end: Avro records on the real Kafka broker → JSON rows in the real PostgreSQL. The Confluent
@@ -67,7 +71,9 @@ class KafkaAvroITCase {
     @BeforeEach
     void startRegistry(org.junit.jupiter.api.TestInfo test) throws Exception {
         suffix = UUID.randomUUID().toString().substring(0, 8);
-        registry = test.getTestMethod().orElseThrow().getName().contains("Https") ? httpsServer() : HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String method = test.getTestMethod().orElseThrow().getName();
+        registry = method.contains("ClientCertificate") ? httpsServerRequiringClientCertificate()
+                : method.contains("Https") ? httpsServer() : HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String expectedAuth = "Basic " + Base64.getEncoder().encodeToString("registry-user:registry-pw".getBytes(StandardCharsets.UTF_8));
         registry.createContext("/schemas/ids/", exchange -> {
             byte[] body;
@@ -97,6 +103,19 @@ class KafkaAvroITCase {
         SelfSignedTls tls = SelfSignedTls.generate(tlsDir, "registry");
         tls.writeCertificatePem(tlsDir.resolve("registry-ca.pem"));
         return tls.httpsServer();
+    }
+
+    /**
+     * An https registry that accepts only the client certificate written to {@code client-cert.pem} / {@code client-key.pem};
+     * its own certificate is in {@code registry-ca.pem}.
+     */
+    private HttpServer httpsServerRequiringClientCertificate() throws Exception {
+        SelfSignedTls server = SelfSignedTls.generate(tlsDir, "registry");
+        server.writeCertificatePem(tlsDir.resolve("registry-ca.pem"));
+        SelfSignedTls client = SelfSignedTls.generate(tlsDir, "client");
+        client.writeCertificatePem(tlsDir.resolve("client-cert.pem"));
+        client.writePrivateKeyPem(tlsDir.resolve("client-key.pem"));
+        return server.httpsServerRequiringClientCertificate(client);
     }
 
     @AfterEach
@@ -216,6 +235,37 @@ class KafkaAvroITCase {
 
         assertThat(Postgres.count("SELECT count(DISTINCT id) FROM public." + table)).isEqualTo(100);
         assertThat(schemaRequests.get()).isPositive();
+    }
+
+    /** schemaRegistry.tls.certFile / keyFile: the registry refuses any client without that certificate. */
+    @Test
+    void wireFormatThroughAnHttpsRegistryThatRequiresAClientCertificate() throws Exception {
+        String topic = "avro-mtls-" + suffix;
+        String table = "avro_mtls_" + suffix;
+        Kafka.createTopic(topic, 1);
+        produce(topic, 100, i -> AvroTesting.wire(SCHEMA_ID, AvroTesting.order(i), AvroTesting.orderSchema()));
+        String url = "https://127.0.0.1:" + registry.getAddress().getPort();
+        Config withoutCertificate = registryConfig(url, "");
+        assertThatThrownBy(() -> new SchemaRegistryClient(withoutCertificate).schema(SCHEMA_ID))
+                .as("the registry asks for a client certificate").isInstanceOf(java.io.IOException.class);
+
+        String avro = "    schemaRegistry:\n      url: " + url + "\n"
+                + "      basicAuth:\n        username: registry-user\n        password: registry-pw\n"
+                + "      tls:\n        caFile: " + tlsDir.resolve("registry-ca.pem") + "\n"
+                + "        certFile: " + tlsDir.resolve("client-cert.pem") + "\n        keyFile: " + tlsDir.resolve("client-key.pem") + "\n";
+        MiniClusterJobs.run(manifest(topic, table, avro, null), "avro-mtls-" + suffix, JobCompiler.create(), 500, 2);
+
+        assertThat(Postgres.count("SELECT count(DISTINCT id) FROM public." + table)).isEqualTo(100);
+        assertThat(schemaRequests.get()).isPositive();
+    }
+
+    private Config registryConfig(String url, String extraTls) throws Exception {
+        ValidationErrors errors = new ValidationErrors();
+        String json = "{\"url\":\"" + url + "\",\"basicAuth\":{\"username\":\"registry-user\",\"password\":\"registry-pw\"},"
+                + "\"tls\":{\"caFile\":\"" + tlsDir.resolve("registry-ca.pem") + "\"" + extraTls + "}}";
+        Config c = ConfigValidator.validate("schemaRegistry", JSON.readTree(json), KafkaOptions.SCHEMA_REGISTRY.children(), errors);
+        assertThat(errors.list()).isEmpty();
+        return c;
     }
 
     @Test

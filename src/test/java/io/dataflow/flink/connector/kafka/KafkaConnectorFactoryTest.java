@@ -92,7 +92,8 @@ class KafkaConnectorFactoryTest {
         assertThat(c.get(KafkaOptions.COMPRESSION)).isEqualTo("snappy");
         assertThat(c.get(KafkaOptions.ASYNC)).isTrue();
         assertThat(c.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo("at-least-once");
-        assertThat(KafkaOptions.ASYNC.description()).contains("always asynchronous").contains("checkpoint");
+        assertThat(KafkaConnectorFactory.flushEvery(c)).as("async: flushed on checkpoints only").isZero();
+        assertThat(KafkaOptions.ASYNC.description()).contains("false: every record waits").contains("checkpoint");
     }
 
     @Test
