@@ -115,12 +115,24 @@ final class OriginalSeriesCollector extends Collector {
         return null;
     }
 
-    /** One series: its sample name and labels. Ordered so that a family's samples come out grouped and stable. */
+    /**
+     * One series: its sample name and labels. Ordered so that a family's samples come out grouped and stable, a
+     * histogram's buckets by their bound.
+     */
     private record SeriesKey(String name, List<String> labelNames, List<String> labelValues) implements Comparable<SeriesKey> {
         @Override
         public int compareTo(SeriesKey other) {
-            int byName = name.compareTo(other.name);
-            return byName != 0 ? byName : String.join("\u0000", labelValues).compareTo(String.join("\u0000", other.labelValues));
+            int order = name.compareTo(other.name);
+            for (int i = 0; order == 0 && i < Math.min(labelValues.size(), other.labelValues.size()); i++) {
+                order = labelNames.get(i).equals("le") && other.labelNames.get(i).equals("le")
+                        ? Double.compare(bound(labelValues.get(i)), bound(other.labelValues.get(i)))
+                        : labelValues.get(i).compareTo(other.labelValues.get(i));
+            }
+            return order != 0 ? order : Integer.compare(labelValues.size(), other.labelValues.size());
+        }
+
+        private static double bound(String le) {
+            return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
         }
     }
 }
