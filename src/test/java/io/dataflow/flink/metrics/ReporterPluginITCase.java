@@ -5,6 +5,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.plugin.DefaultPluginManager;
 import org.apache.flink.core.plugin.DirectoryBasedPluginFinder;
 import org.apache.flink.metrics.prometheus.AbstractPrometheusReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.runtime.clusterframework.types.ResourceID;
 import org.apache.flink.runtime.metrics.MetricRegistryConfiguration;
 import org.apache.flink.runtime.metrics.MetricRegistryImpl;
@@ -13,6 +14,7 @@ import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +53,16 @@ class ReporterPluginITCase {
         conf.setString("metrics.reporter.prom.port", String.valueOf(port));
         DefaultPluginManager plugins = new DefaultPluginManager(new DirectoryBasedPluginFinder(work.resolve("plugins")).findPlugins(),
                 new FlinkLibOnly(getClass().getClassLoader()), CoreOptions.getPluginParentFirstLoaderPatterns(conf));
-        List<ReporterSetup> reporters = ReporterSetup.fromConfiguration(conf, plugins);
+        // Flink also looks for reporter factories on the thread's class path (its lib/); this test's class path has
+        // the project's, a TaskManager's lib/ has not: look there through FlinkLibOnly, which hides them.
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        List<ReporterSetup> reporters;
+        Thread.currentThread().setContextClassLoader(new FlinkLibOnly(getClass().getClassLoader()));
+        try {
+            reporters = ReporterSetup.fromConfiguration(conf, plugins);
+        } finally {
+            Thread.currentThread().setContextClassLoader(context);
+        }
         assertThat(reporters).hasSize(1);
         assertThat(reporters.get(0).getReporter().getClass().getName()).isEqualTo(DataflowPrometheusReporter.class.getName());
         assertThat(reporters.get(0).getReporter().getClass().getClassLoader()).as("loaded from the plugin directory")
@@ -82,12 +93,21 @@ class ReporterPluginITCase {
         }
     }
 
-    /** The class path of a Flink process's {@code lib/}: no Prometheus reporter, no simpleclient and no job classes. */
+    /**
+     * The class path of a Flink process's {@code lib/}: no Prometheus reporter, no simpleclient, no job classes and no
+     * reporter factories to find.
+     */
     private static final class FlinkLibOnly extends ClassLoader {
         private static final List<String> ABSENT = List.of("org.apache.flink.metrics.prometheus.", "io.prometheus.", "io.dataflow.");
 
         FlinkLibOnly(ClassLoader parent) {
             super(parent);
+        }
+
+        @Override
+        public java.util.Enumeration<java.net.URL> getResources(String name) throws IOException {
+            return name.equals("META-INF/services/" + MetricReporterFactory.class.getName())
+                    ? java.util.Collections.emptyEnumeration() : super.getResources(name);
         }
 
         @Override
