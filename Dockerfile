@@ -12,7 +12,11 @@ LABEL org.opencontainers.image.version="0.1.0"
 COPY --chown=flink:flink target/dataflow-flink.jar /opt/flink/usrlib/dataflow-flink.jar
 
 # Checkpoints, savepoints and HA metadata go to s3:// paths: enable the S3 filesystem that the image ships in
-# opt/ (filesystems are plugins and load only from plugins/). The Prometheus reporter needs nothing here: the
-# distribution already has it in plugins/metrics-prometheus/; flinkConfiguration turns it on.
+# opt/ (filesystems are plugins and load only from plugins/).
+# Metrics: flinkConfiguration names the jar's reporter (io.dataflow.flink.metrics.DataflowPrometheusReporterFactory,
+# Flink's series plus the original's dataflow_* series, docs/OPERATIONS.md#metrics). Reporters load when the JobManager
+# or TaskManager starts, from plugins/, and this one extends Flink's Prometheus reporter: a link to the jar beside
+# Flink's reporter in plugins/metrics-prometheus/ makes one plugin of the two.
 RUN mkdir -p /opt/flink/plugins/s3-fs-presto \
- && cp /opt/flink/opt/flink-s3-fs-presto-*.jar /opt/flink/plugins/s3-fs-presto/
+ && cp /opt/flink/opt/flink-s3-fs-presto-*.jar /opt/flink/plugins/s3-fs-presto/ \
+ && ln -s /opt/flink/usrlib/dataflow-flink.jar /opt/flink/plugins/metrics-prometheus/dataflow-flink.jar

@@ -7,17 +7,21 @@ import io.dataflow.flink.manifest.RouteSpec;
 import io.dataflow.flink.manifest.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
+import io.dataflow.flink.metrics.JobLabels;
 import io.dataflow.flink.runtime.SinkCommitterOperator;
 import io.dataflow.flink.runtime.SinkWriterOperator;
 import io.dataflow.flink.runtime.SourceFunctionWrapper;
 import io.dataflow.flink.runtime.TransformFunction;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a validated {@link Manifest} into a Flink job graph on the given environment, following its
@@ -65,6 +69,10 @@ public final class JobCompiler {
         // Every record type has its own serializer; a Kryo fallback would be a silent slowdown, so forbid it.
         env.getConfig().disableGenericTypes();
         env.setParallelism(manifest.settings().parallelism());
+        // The labels of the original's dataflow_* series, read back by every operator (io.dataflow.flink.metrics).
+        Map<String, String> parameters = new HashMap<>(env.getConfig().getGlobalJobParameters().toMap());
+        parameters.putAll(JobLabels.parameters(manifest));
+        env.getConfig().setGlobalJobParameters(Configuration.fromMap(parameters));
         boolean hasErrorSink = manifest.errors().isPresent();
 
         OperatorPlan sourcePlan = plan.operator("source");

@@ -34,6 +34,8 @@ import java.util.TreeSet;
 public final class ManifestParser {
 
     public static final String API_VERSION = "dataflow.dataflow.io/v1";
+    /** The namespace of a manifest without {@code metadata.namespace}: where Kubernetes puts such a resource. */
+    public static final String DEFAULT_NAMESPACE = "default";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +80,7 @@ public final class ManifestParser {
         JsonNode root = readTree(text);
         ValidationErrors errors = new ValidationErrors();
         String name = defaultName;
+        String namespace = DEFAULT_NAMESPACE;
         JsonNode spec = root;
         boolean cron = false;
         if (root.has("kind") || root.has("apiVersion")) {
@@ -95,6 +98,8 @@ public final class ManifestParser {
             } else {
                 name = metaName;
             }
+            String metaNamespace = root.path("metadata").path("namespace").asText("");
+            namespace = metaNamespace.isBlank() ? DEFAULT_NAMESPACE : metaNamespace;
             spec = root.path("spec");
             if (!spec.isObject()) {
                 errors.add("spec", "required");
@@ -105,7 +110,7 @@ public final class ManifestParser {
             throw new ManifestException("", "a manifest must be an object with source and sink");
         }
         resolveConnectorSettings((ObjectNode) spec, errors);
-        return new SpecReader((ObjectNode) spec, cron, errors).read(name);
+        return new SpecReader((ObjectNode) spec, cron, errors).read(name, namespace);
     }
 
     /**
@@ -179,7 +184,7 @@ public final class ManifestParser {
             this.errors = errors;
         }
 
-        Manifest read(String name) {
+        Manifest read(String name, String namespace) {
             checkTopLevelFields();
             ConnectorSpec source = connector("source", true);
             List<RouteSpec> routes = new ArrayList<>();
@@ -191,7 +196,7 @@ public final class ManifestParser {
                 checkIdempotency(source, sink, routes, errorSink);
             }
             errors.throwIfAny();
-            return new Manifest(name, source, List.copyOf(steps), List.copyOf(routes), sink, errorSink, settings, List.copyOf(warnings), masker);
+            return new Manifest(name, namespace, source, List.copyOf(steps), List.copyOf(routes), sink, errorSink, settings, List.copyOf(warnings), masker);
         }
 
         private void checkTopLevelFields() {

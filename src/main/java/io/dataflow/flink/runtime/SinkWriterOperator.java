@@ -7,6 +7,7 @@ import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.message.ErrorEnvelope;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.SourceRejections;
+import io.dataflow.flink.metrics.JobLabels;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -72,6 +73,9 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     private transient Map<String, Counter> rejectedByType;
     private transient MetricGroup metrics;
     private transient FlushMetrics flushMetrics;
+    private transient ConnectorSeries series;
+    private transient Counter messagesSent;
+    private transient Counter messagesWritten;
     private transient List<Rejection> rejections;
     private transient ListState<byte[]> sinkState;
     private transient List<byte[]> restoredEntries;
@@ -111,9 +115,14 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         rejectedByType = new HashMap<>();
         flushMetrics = new FlushMetrics(metrics);
         rejections = new ArrayList<>();
+        JobLabels labels = JobLabels.of(getRuntimeContext().getGlobalJobParameters(), jobName);
+        series = new ConnectorSeries(getMetricGroup(), labels, spec.type(), role);
+        messagesSent = labels.group(getMetricGroup()).addGroup("sink_type", spec.type()).addGroup("route", labels.route(role))
+                .counter("dataflow_messages_sent_total");
+        messagesWritten = series.group().addGroup("route", labels.route(role)).counter("dataflow_connector_messages_written_total");
         connector = ConnectorRegistry.sink(spec.type()).createSink(spec.config(), new ConnectorContext(jobName, role,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), metrics));
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), metrics, series.group()));
         if (reportRejections) {
             connector.setRejectedRecordListener((message, reason) -> rejections.add(new Rejection(message, reason)));
         }
@@ -123,7 +132,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         }
         connector.restoreState(restoredCheckpointId, restoredEntries);
         restoredEntries = null;
-        connector.connect();
+        series.connect(connector::connect);
         long interval = connector.flushIntervalMillis();
         if (interval > 0) {
             flushTimer = getProcessingTimeService().scheduleWithFixedDelay(time -> flush(), interval, interval);
@@ -144,8 +153,10 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
             }
             return;
         }
+        messagesSent.inc();
         connector.write(element.getValue());
         recordsWritten.inc();
+        messagesWritten.inc();
         emitRejections();
     }
 
@@ -194,8 +205,9 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         }
         Instant now = Instant.now();
         for (Rejection r : rejections) {
-            rejectedByType.computeIfAbsent(ErrorTypes.ofSinkRejection(r.reason()),
-                    type -> metrics.addGroup("error_type", type).counter("recordsRejected")).inc();
+            String errorType = ErrorTypes.ofSinkRejection(r.reason());
+            rejectedByType.computeIfAbsent(errorType, type -> metrics.addGroup("error_type", type).counter("recordsRejected")).inc();
+            series.error("write", errorType).inc();
             output.collect(new StreamRecord<>(ErrorEnvelope.of(r.message(), r.reason(), spec.type(), now)));
         }
         rejections.clear();
@@ -206,6 +218,9 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         try {
             if (flushTimer != null) {
                 flushTimer.cancel(false);
+            }
+            if (series != null) {
+                series.disconnected();
             }
             if (connector != null) {
                 connector.close();

@@ -6,6 +6,7 @@ import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.message.Message;
+import io.dataflow.flink.metrics.JobLabels;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
@@ -76,6 +77,10 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private transient ListState<Boolean> resetMarker;
     private transient FinishedReaders finishedReaders;
     private transient Counter recordsRead;
+    private transient JobLabels labels;
+    private transient ConnectorSeries series;
+    private transient Counter messagesReceived;
+    private transient Counter messagesRead;
     private volatile boolean running = true;
     /** What emitting a batch threw half-way through, if it did: see {@link #snapshotState}. */
     private volatile Throwable batchFailure;
@@ -97,10 +102,12 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
                 new ListStateDescriptor<>(POSITIONS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         ListState<byte[]> legacy = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>(LEGACY_POSITIONS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        labels = JobLabels.of(getRuntimeContext().getGlobalJobParameters(), jobName);
+        series = new ConnectorSeries(getRuntimeContext().getMetricGroup(), labels, spec.type(), "source");
         connector = ConnectorRegistry.source(spec.type()).createSource(spec.config(), new ConnectorContext(jobName, "source",
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
-                getRuntimeContext().getMetricGroup().addGroup("dataflow")));
+                getRuntimeContext().getMetricGroup().addGroup("dataflow"), series.group()));
         resetMarker = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(CHECKPOINT_RESET, Types.BOOLEAN));
         if (context.isRestored() && CheckpointReset.dropsRestoredPositions(checkpointReset, resetMarker.get())) {
             LOG.info("checkpointReset: {} source starts without the positions of the checkpoint it was restored from",
@@ -120,12 +127,15 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     public void open(OpenContext openContext) throws Exception {
         UserCodeReleaseHooks.register(getRuntimeContext());
         recordsRead = getRuntimeContext().getMetricGroup().addGroup("dataflow").counter("recordsRead");
+        messagesReceived = labels.group(getRuntimeContext().getMetricGroup()).addGroup("source_type", spec.type())
+                .counter("dataflow_messages_received_total");
+        messagesRead = series.group().counter("dataflow_connector_messages_read_total");
         StreamingRuntimeContext runtime = (StreamingRuntimeContext) getRuntimeContext();
         finishedReaders = new FinishedReaders(runtime.getGlobalAggregateManager(), runtime.getOperatorUniqueID(),
                 runtime.getTaskInfo().getIndexOfThisSubtask(), runtime.getTaskInfo().getAttemptNumber(),
                 runtime.getTaskInfo().getNumberOfParallelSubtasks());
         finishedReaders.reading();
-        connector.connect();
+        series.connect(connector::connect);
     }
 
     @Override
@@ -157,6 +167,8 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
                 batch.markEmitted();
             }
             recordsRead.inc(batch.messages().size());
+            messagesReceived.inc(batch.messages().size());
+            messagesRead.inc(batch.messages().size());
         }
     }
 
@@ -193,6 +205,9 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     @Override
     public void close() throws Exception {
         running = false;
+        if (series != null) {
+            series.disconnected();
+        }
         if (connector != null) {
             connector.close();
         }

@@ -4,6 +4,7 @@ import io.dataflow.flink.manifest.RouteSpec;
 import io.dataflow.flink.manifest.TransformationSpec;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
+import io.dataflow.flink.metrics.JobLabels;
 import io.dataflow.flink.transform.TransformChain;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -55,7 +56,8 @@ public final class TransformFunction extends ProcessFunction<Message, Message> {
     @Override
     @SuppressWarnings("unchecked")
     public void open(OpenContext openContext) {
-        metrics = new TransformMetrics(getRuntimeContext().getMetricGroup(), steps, routes.size());
+        JobLabels labels = JobLabels.of(getRuntimeContext().getGlobalJobParameters(), getRuntimeContext().getJobInfo().getJobName());
+        metrics = new TransformMetrics(getRuntimeContext().getMetricGroup(), labels, steps, routes.size());
         dispatcher = new RecordDispatcher(TransformChain.create(steps, metrics), routes, mainSinkType, hasErrorSink);
         routeTags = new OutputTag[routes.size()];
         for (int i = 0; i < routes.size(); i++) {
@@ -69,7 +71,9 @@ public final class TransformFunction extends ProcessFunction<Message, Message> {
         metrics.recordsIn.inc();
         targets.ctx = ctx;
         targets.out = out;
+        long start = System.nanoTime();
         dispatcher.dispatch(value, targets);
+        metrics.processingDuration.observeNanos(System.nanoTime() - start);
     }
 
     /** The dispatcher's outcomes as Flink outputs and metrics; reused for every record. */

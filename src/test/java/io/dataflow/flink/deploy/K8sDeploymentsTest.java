@@ -78,7 +78,7 @@ class K8sDeploymentsTest {
             assertThat(spec.at("/flinkConfiguration/state.checkpoints.dir").asText()).isNotBlank();
             assertThat(spec.at("/flinkConfiguration/state.savepoints.dir").asText()).isNotBlank();
             assertThat(spec.at("/flinkConfiguration/metrics.reporter.prom.factory.class").asText())
-                    .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                    .isEqualTo("io.dataflow.flink.metrics.DataflowPrometheusReporterFactory");
         }
     }
 
@@ -144,7 +144,9 @@ class K8sDeploymentsTest {
     void theDockerfileBuildsTheImageTheDeploymentsRun() throws IOException {
         String dockerfile = Files.readString(PROJECT.resolve("Dockerfile"));
         assertThat(dockerfile).contains("FROM flink:1.20.5-java17")
-                .contains("target/dataflow-flink.jar " + K8sDeployments.JAR_URI.substring("local://".length()));
+                .contains("target/dataflow-flink.jar " + K8sDeployments.JAR_URI.substring("local://".length()))
+                // the reporter the deployments name loads from Flink's Prometheus plugin directory (ReporterPluginITCase)
+                .contains("ln -s " + K8sDeployments.JAR_URI.substring("local://".length()) + " /opt/flink/plugins/metrics-prometheus/");
     }
 
     /** What {@code java -jar dataflow-flink.jar k8s <example>} prints: jobs/k8s/ holds exactly that. */

@@ -105,6 +105,11 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
      * partition's end is known): the {@code pendingRecords} gauge, FLIP-33's name for a source's backlog.
      */
     private volatile long lag = -1;
+    /**
+     * The same per owned partition ({@code dataflow_kafka_consumer_lag{topic,partition}}; -1 while its end is not
+     * known); a partition's gauge is registered the first time the poll thread looks at it.
+     */
+    private final Map<Integer, Long> partitionLags = new ConcurrentHashMap<>();
     /** Offsets of the latest completed checkpoint, waiting for the poll thread to commit them. */
     private final AtomicReference<Map<TopicPartition, OffsetAndMetadata>> commitRequest = new AtomicReference<>();
 
@@ -322,15 +327,20 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
         }
     }
 
-    /** The consumer's lag summed over the owned partitions (its cached end offsets, no request), -1 if one is unknown. */
+    /**
+     * The consumer's lag summed over the owned partitions (its cached end offsets, no request), -1 if one is unknown;
+     * each partition's own lag goes to its gauge.
+     */
     private long currentLag(KafkaConsumer<byte[], byte[]> c) {
         long sum = 0;
         for (TopicPartition tp : owned) {
             OptionalLong partitionLag = c.currentLag(tp);
-            if (partitionLag.isEmpty()) {
-                return -1;
+            long value = partitionLag.orElse(-1);
+            if (partitionLags.put(tp.partition(), value) == null) {
+                context.series().addGroup("topic", topic).addGroup("partition", String.valueOf(tp.partition()))
+                        .gauge("dataflow_kafka_consumer_lag", (Gauge<Long>) () -> partitionLags.getOrDefault(tp.partition(), -1L));
             }
-            sum += partitionLag.getAsLong();
+            sum = sum < 0 || value < 0 ? -1 : sum + value;
         }
         return sum;
     }

@@ -5,7 +5,9 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.message.Message;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ public abstract class PollingSource extends BaseConnectorRW implements SourceCon
     private final PollSchedule schedule;
     private PollCursor cursor = PollCursor.START;
     private volatile int healthy = 1;
+    private final Counter pollErrors;
 
     /**
      * @param kind  how logs name the source, e.g. "PostgreSQL source"
@@ -55,6 +58,9 @@ public abstract class PollingSource extends BaseConnectorRW implements SourceCon
         if (context.metrics() != null) {
             context.metrics().gauge("pollHealthy", (Gauge<Integer>) () -> healthy);
         }
+        context.series().gauge("dataflow_connector_source_poll_healthy", (Gauge<Integer>) () -> healthy);
+        pollErrors = context.series().addGroup("operation", "read").addGroup("error_type", "poll")
+                .counter("dataflow_connector_errors_total", new ThreadSafeSimpleCounter());
     }
 
     /** The query being polled; set by {@link #connect()}. */
@@ -136,6 +142,7 @@ public abstract class PollingSource extends BaseConnectorRW implements SourceCon
 
     private void onPollFailure(Exception e) {
         healthy = 0;
+        pollErrors.inc();
         long now = System.currentTimeMillis();
         long backoff = schedule.pollFailed(now);
         if (schedule.shouldLogFailure(now)) {
