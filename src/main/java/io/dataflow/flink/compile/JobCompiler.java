@@ -33,6 +33,9 @@ import java.util.Map;
  *              └─ errors side output ──────────────────┴─► error sink
  * </pre>
  *
+ * A single-reader source (polling, CDC) at {@code replicas} above 1 runs at parallelism 1 and hands its records to the
+ * transformations and sinks partitioned by {@link RowKey}; a Kafka source runs at {@code replicas} and stays chained.
+ *
  * A sink whose type has a committer (Iceberg, Nessie) also sends its writers' committables on a side output to one
  * committer operator at parallelism 1, which commits once per completed checkpoint.
  *
@@ -81,7 +84,15 @@ public final class JobCompiler {
                 .uid(sourcePlan.uid())
                 .setParallelism(sourcePlan.parallelism());
         if (afterSource != null) {
-            stream = stream.map(afterSource, MessageTypeInfo.INSTANCE).name("probe").uid(uids.flow() + "-probe");
+            // at the source's parallelism, chained to it: a probe never changes how records are distributed
+            stream = stream.map(afterSource, MessageTypeInfo.INSTANCE).name("probe").uid(uids.flow() + "-probe")
+                    .setParallelism(sourcePlan.parallelism());
+        }
+        if (sourcePlan.parallelism() < manifest.settings().parallelism()) {
+            // One reader (polling cursor, replication slot) feeding replicas: every record of a row goes to one subtask,
+            // in the order read, so a row's last change is the one its sink writes last. A partitioning, not an
+            // operator: the uids and state of every operator stay as at replicas: 1.
+            stream = stream.partitionCustom(new RowKeyPartitioner(), new RowKey());
         }
 
         List<DataStream<Message>> failed = new ArrayList<>();

@@ -65,6 +65,15 @@ public interface ConnectorFactory {
         return false;
     }
 
+    /**
+     * Whether this source reads with one reader but tags every record with its row's metadata {@code table} and
+     * {@code id}: the job then runs its transformations and sinks at {@code replicas}, behind the source at
+     * parallelism 1, and sends every record of one row to the same subtask (so the changes of a row keep their order).
+     */
+    default boolean isRowKeyedSource(Config config) {
+        return false;
+    }
+
     default SourceConnector createSource(Config config, ConnectorContext context) {
         throw new IllegalStateException(type() + " is not a source");
     }

@@ -116,7 +116,7 @@ public final class ManifestJsonSchema {
                     return t;
                 }),
                 // Top-level fields are read strictly by the parser: a boolean must be a YAML boolean, a number a number.
-                Map.entry("replicas", () -> strict("integer", "Parallelism of the job; above 1 only for a Kafka source.").put("minimum", 0)),
+                Map.entry("replicas", () -> strict("integer", "Parallelism of the job; above 1 for Kafka sources and, keyed by row behind a source at parallelism 1, for PostgreSQL (polling and CDC), ClickHouse and Trino sources.").put("minimum", 0)),
                 Map.entry("checkpointSaveInterval", () -> duration("Flink checkpoint interval, at least 100ms.")),
                 Map.entry("checkpointReset", () -> strict("boolean", "One-shot: a job restored from a checkpoint or savepoint written while this was false drops its source positions once and reads as a new job does; restored again with true it resumes (docs/MANIFEST.md).")),
                 Map.entry("strictIdempotency", () -> strict("boolean", "Reject non-idempotent sinks behind a polling source.")),

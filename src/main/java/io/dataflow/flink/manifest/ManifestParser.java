@@ -403,6 +403,12 @@ public final class ManifestParser {
             return sink == null ? null : new ErrorSinkSpec(sink, policy);
         }
 
+        /** Kafka reads at replicas; polling and CDC sources read once and the job keys their records by row. */
+        private static boolean scalesWithReplicas(ConnectorSpec source) {
+            var factory = ConnectorRegistry.source(source.type());
+            return factory.isParallelSource(source.config()) || factory.isRowKeyedSource(source.config());
+        }
+
         private JobSettings settings(ConnectorSpec source) {
             int parallelism = 1;
             JsonNode replicas = spec.get("replicas");
@@ -411,9 +417,10 @@ public final class ManifestParser {
                     errors.add("replicas", "must be a whole number >= 0");
                 } else {
                     parallelism = Math.max(1, replicas.asInt());
-                    if (parallelism > 1 && source != null
-                            && !ConnectorRegistry.source(source.type()).isParallelSource(source.config())) {
-                        errors.add("replicas", "values above 1 are only allowed for a Kafka source (got " + parallelism + ")");
+                    if (parallelism > 1 && source != null && !scalesWithReplicas(source)) {
+                        errors.add("replicas", "values above 1 need a source that reads in parallel (kafka) or whose records carry "
+                                + "a row key (postgresql, postgresql-cdc, clickhouse, trino); a " + source.type()
+                                + " source has neither (got " + parallelism + ")");
                     }
                 }
             }

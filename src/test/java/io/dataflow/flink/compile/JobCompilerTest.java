@@ -83,4 +83,58 @@ class JobCompilerTest {
         assertThat(committer.getInEdges()).hasSize(1);
         assertThat(graph.getStreamNode(committer.getInEdges().get(0).getSourceId()).getTransformationUID()).isEqualTo("lake-job-sink");
     }
+
+    private static final String CDC_SOURCE = "source:\n  type: postgresql-cdc\n  config: {connectionString: 'postgres://u@127.0.0.1:1/db', "
+            + "slotName: s, publicationName: p, tables: [public.t]}\n";
+
+    private static org.apache.flink.streaming.api.graph.StreamGraph graphOf(String manifest) {
+        Manifest m = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(manifest, "Cdc Job");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(1000);
+        JobCompiler.create().compile(m, env);
+        return env.getStreamGraph(false);
+    }
+
+    private static org.apache.flink.streaming.api.graph.StreamNode node(org.apache.flink.streaming.api.graph.StreamGraph graph, String uid) {
+        return graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID())).findFirst().orElseThrow();
+    }
+
+    /**
+     * replicas: 3 behind the CDC source: one reader (one slot) at parallelism 1, the transformations and the sink at 3,
+     * fed through the row-key partitioner (not round robin, which would reorder a row's changes); the uids are those
+     * of replicas: 1, where everything is chained, so a savepoint of either shape restores into the other.
+     */
+    @Test
+    void cdcSourceAtReplicasThreeReadsOnceAndKeysItsRecordsByRowIntoThreeSinkSubtasks() {
+        String rest = "transformations:\n  - type: mask\n    config: {fields: [name]}\n"
+                + "sink:\n  type: kafka\n  config: {brokers: 'a:9092', topic: out}\n";
+        org.apache.flink.streaming.api.graph.StreamGraph wide = graphOf("replicas: 3\n" + CDC_SOURCE + rest);
+        org.apache.flink.streaming.api.graph.StreamNode source = node(wide, "cdc-job-source");
+        org.apache.flink.streaming.api.graph.StreamNode transform = node(wide, "cdc-job-transform");
+        assertThat(source.getParallelism()).isEqualTo(1);
+        assertThat(transform.getParallelism()).isEqualTo(3);
+        assertThat(node(wide, "cdc-job-sink").getParallelism()).isEqualTo(3);
+        assertThat(transform.getInEdges()).singleElement().satisfies(edge -> {
+            assertThat(edge.getSourceId()).isEqualTo(source.getId());
+            assertThat(edge.getPartitioner()).isInstanceOf(org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper.class);
+        });
+
+        org.apache.flink.streaming.api.graph.StreamGraph narrow = graphOf("replicas: 1\n" + CDC_SOURCE + rest);
+        assertThat(narrow.getStreamNodes()).extracting(org.apache.flink.streaming.api.graph.StreamNode::getTransformationUID)
+                .containsExactlyInAnyOrderElementsOf(wide.getStreamNodes().stream()
+                        .map(org.apache.flink.streaming.api.graph.StreamNode::getTransformationUID).toList());
+        assertThat(node(narrow, "cdc-job-transform").getInEdges()).singleElement().satisfies(edge -> assertThat(edge.getPartitioner())
+                .isInstanceOf(org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner.class));
+    }
+
+    /** A Kafka source at replicas 3 stays as it was: read at 3, chained forward into the sink. */
+    @Test
+    void kafkaSourceAtReplicasThreeStaysChainedToItsSink() {
+        org.apache.flink.streaming.api.graph.StreamGraph graph = graphOf("replicas: 3\n"
+                + "source:\n  type: kafka\n  config: {brokers: 'a:9092', topic: in}\n"
+                + "sink:\n  type: kafka\n  config: {brokers: 'a:9092', topic: out}\n");
+        assertThat(node(graph, "cdc-job-source").getParallelism()).isEqualTo(3);
+        assertThat(node(graph, "cdc-job-sink").getInEdges()).singleElement().satisfies(edge -> assertThat(edge.getPartitioner())
+                .isInstanceOf(org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner.class));
+    }
 }

@@ -30,12 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every change of parallelism moves partitions between subtasks (subtask i of n reads the partitions p with
  * p mod n = i). Each test waits until the source's consumer group has committed the input's end offsets (a
  * checkpoint covering every record completed), stops the job with a savepoint (which commits what is pending) and
- * only then counts the output.
+ * only then counts the output. The PostgreSQL CDC scenario (d) reads a replication slot instead, at parallelism 1 behind
+ * a sink at the job's parallelism.
  */
 @RealServers({Server.KAFKA, Server.POSTGRES, Server.FLINK})
 class ClusterRescaleITCase {
 
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+    private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
 
     @TempDir
     Path work;
@@ -170,6 +172,102 @@ class ClusterRescaleITCase {
         System.out.printf("rescale 2 -> 3 -> 1, Kafka -> PostgreSQL upsert: %d records, %d keys, %d rows, %d keys missing, "
                 + "%d keys not at their last version%n", produced, expected.size(), rows.size(), missing, stale);
         assertThat(rows).as("every key produced, each with its last version").isEqualTo(expected);
+    }
+
+    /**
+     * (d) PostgreSQL CDC → Kafka exactly-once through the same 2 → 3 → 1 rescale while changes keep arriving (50 keys,
+     * each changed again and again, every change its own transaction with a unique seq), then a rollback: the run at 1
+     * moves the slot past savepoint S2 and is cancelled, and S2 (taken at 3) is restored at 2. The source reads the slot
+     * at parallelism 1 and the sink writes at the job's parallelism; a read_committed consumer must see every change
+     * once. PostgreSQL resumes a slot at its confirmed position, not before: the rolled-back run goes on where the
+     * cancelled run's last completed checkpoint (which committed its records to the same topic) left off.
+     */
+    @Test
+    void postgresCdcToKafkaRescaledTwoThreeOneAndRolledBackDeliversEveryChangeOnce() throws Exception {
+        String suffix = suffix();
+        String table = "public.rescale_cdc_" + suffix;
+        String slot = "rescale_slot_" + suffix;
+        String publication = "rescale_pub_" + suffix;
+        String out = "rescale-cdc-out-" + suffix;
+        Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)");
+        Kafka.createTopic(out, 3);
+        String job = null;
+        int changes;
+        try {
+            job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 2), null, 2);
+            // the slot exists (the job runs): from here on every change is in the slot's stream
+            try (SteadyChanges arrivals = new SteadyChanges(table, 50, 10, 100)) {
+                SessionCluster.awaitCheckpoints(job, 2);
+                String savepoint = SessionCluster.stopWithSavepoint(job);
+                job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 3), savepoint, 3);
+                String s2 = SessionCluster.stopWithSavepoint(job);
+                job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 1), s2, 1);
+                SessionCluster.awaitCheckpoints(job, 2);
+                SessionCluster.cancel(job);
+                System.out.println("CDC rollback: the slot confirmed " + confirmedFlush(slot) + " before S2 was restored");
+                job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 2), s2, 2);
+                SessionCluster.awaitCheckpoints(job, 2);
+                arrivals.close();
+                changes = arrivals.end();
+            }
+            int last = changes - 1;
+            SessionCluster.await("the last change (seq " + last + ") is committed to " + out,
+                    () -> seqs(Kafka.readAll(out, "read_committed")).contains(last), 180);
+            SessionCluster.stopWithSavepoint(job);
+        } finally {
+            SessionCluster.cancelIfRunning(job);
+            Postgres.dropReplicationSlot(slot);
+            Postgres.execute("DROP PUBLICATION IF EXISTS " + publication);
+        }
+        Delivery delivery = Delivery.of(0, changes, seqs(Kafka.readAll(out, "read_committed")));
+        System.out.println("rescale 2 -> 3 -> 1, rollback to S2 at 2, PostgreSQL CDC -> Kafka exactly-once, read_committed: " + delivery);
+        assertThat(delivery.lost()).as(delivery.toString()).isZero();
+        assertThat(delivery.duplicates()).as(delivery.toString()).isZero();
+        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+    }
+
+    /**
+     * {@link #runAt} for a CDC job: the source reads its slot at parallelism 1 and the sink runs at {@code parallelism}
+     * (one vertex at 1, where they chain).
+     */
+    private static String runCdcAt(Path manifest, String savepoint, int parallelism) throws Exception {
+        String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
+        try {
+            SessionCluster.awaitRunning(job);
+            List<Integer> expected = parallelism == 1 ? List.of(1) : List.of(1, parallelism);
+            assertThat(SessionCluster.vertexParallelisms(job)).as("the slot's reader, then the sink").containsExactlyInAnyOrderElementsOf(expected);
+            SessionCluster.awaitCheckpoints(job, 1);
+            return job;
+        } catch (Throwable failure) {
+            SessionCluster.cancelIfRunning(job);
+            throw failure;
+        }
+    }
+
+    private Path cdcToKafka(String suffix, String table, String slot, String publication, String out, int parallelism) throws Exception {
+        return manifest("rescale-cdc-" + suffix, parallelism, "  source:\n    type: postgresql-cdc\n    config:\n"
+                + "      connectionString: \"" + Postgres.url() + "\"\n      slotName: " + slot + "\n"
+                + "      publicationName: " + publication + "\n      tables: [" + table + "]\n      heartbeatIntervalSeconds: 1\n"
+                + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n"
+                + "      deliveryGuarantee: exactly-once\n");
+    }
+
+    private static String confirmedFlush(String slot) throws Exception {
+        try (var connection = Postgres.connect(); Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+            return rs.next() ? rs.getString(1) : "(no slot)";
+        }
+    }
+
+    /** The seq of every change record (the row's {@code seq} column). */
+    static List<Integer> seqs(List<String> values) {
+        return values.stream().map(v -> {
+            Matcher m = SEQ.matcher(v);
+            if (!m.find()) {
+                throw new AssertionError("no seq in output record " + v);
+            }
+            return Integer.parseInt(m.group(1));
+        }).toList();
     }
 
     /** Submits (or resumes from {@code savepoint}) and waits until every subtask runs at {@code parallelism} and checkpoints. */

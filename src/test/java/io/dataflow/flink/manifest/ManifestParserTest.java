@@ -69,6 +69,18 @@ class ManifestParserTest {
         assertThat(parser().parse(file).name()).isEqualTo("clicks-raw");
     }
 
+    /** Polling and CDC sources read once; replicas above 1 runs their transformations and sinks that wide. */
+    @Test
+    void replicasAboveOneIsAcceptedBehindPollingAndCdcSources() {
+        String sink = "sink: {type: kafka, config: {brokers: [localhost:9092], topic: out}}\n";
+        for (String source : List.of(
+                "source: {type: postgresql, config: {connectionString: \"postgres://p@localhost/db\", table: t}}\n",
+                "source: {type: postgresql-cdc, config: {connectionString: \"postgres://p@localhost/db\", slotName: s, "
+                        + "publicationName: p, tables: [public.t]}}\n")) {
+            assertThat(parser().parse("replicas: 3\n" + source + sink, "x").settings().parallelism()).as(source).isEqualTo(3);
+        }
+    }
+
     @Test
     void topLevelFieldsOfTheOriginalAreMappedOrWarnedAbout() {
         String spec = "replicas: 3\ncheckpointSaveInterval: 5s\ncheckpointReset: true\nstrictIdempotency: true\n"

@@ -43,6 +43,12 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
         return true;
     }
 
+    /** Every row carries metadata table and id (the cursor's key column): replicas above 1 key by it. */
+    @Override
+    public boolean isRowKeyedSource(Config config) {
+        return true;
+    }
+
     @Override
     public List<ConfigOption<?>> sourceOptions() {
         return PostgresOptions.SOURCE;

@@ -40,6 +40,12 @@ public final class PostgresCdcConnectorFactory implements ConnectorFactory {
         return true;
     }
 
+    /** Every change carries metadata table and id (the {@code primaryKeyColumn} value): replicas above 1 key by it. */
+    @Override
+    public boolean isRowKeyedSource(Config config) {
+        return true;
+    }
+
     @Override
     public List<ConfigOption<?>> sourceOptions() {
         return PostgresCdcOptions.SOURCE;
