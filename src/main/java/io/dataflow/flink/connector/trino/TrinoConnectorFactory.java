@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.manifest.Config;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * Connector type {@code trino} (reference §4.5), over trino-jdbc with optional Keycloak bearer tokens: the polling
- * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink.
+ * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink, whose MERGEs one
+ * committer makes ({@link TrinoMergeCommitter}).
  */
 public final class TrinoConnectorFactory implements ConnectorFactory {
 
@@ -67,6 +69,21 @@ public final class TrinoConnectorFactory implements ConnectorFactory {
     public boolean isIdempotentSink(Config config) {
         String key = config.get(TrinoOptions.CONFLICT_KEY);
         return config.get(TrinoOptions.UPSERT_MODE) && key != null && !key.isBlank();
+    }
+
+    /**
+     * Upserts go through one committer: the writers stage each key's last row, the committer MERGEs them once per
+     * completed checkpoint, so concurrent MERGEs never conflict on an Iceberg table. INSERTs (appends) do not
+     * conflict and are written by each writer at its flushes, as before.
+     */
+    @Override
+    public boolean hasCommitter(Config config) {
+        return isIdempotentSink(config);
+    }
+
+    @Override
+    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+        return new TrinoMergeCommitter(TrinoSinkSettings.from(config));
     }
 
     @Override

@@ -28,13 +28,14 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Upserts from several writers into one Iceberg table through a real Trino 483: Kafka → Trino at parallelism 3
+ * Several writers into one Iceberg table through a real Trino 483: Kafka → Trino upserts at parallelism 3
  * with many versions of every key. The writers hand their rows to the sink's one committer, which MERGEs once per
  * completed checkpoint, so no two MERGEs race for the table (Iceberg refuses the loser of such a race: "Failed to
- * commit", conflicting files). The job runs with no restart allowed: any failure fails the test.
+ * commit", conflicting files). Appends (INSERT mode) from three writers, which each writer makes itself, do not
+ * conflict. The jobs run with no restart allowed: any failure fails the test.
  */
 @RealServers({Server.TRINO, Server.KAFKA})
-class TrinoParallelUpsertITCase {
+class TrinoParallelWritersITCase {
 
     private static final int KEYS = 300;
     private static final int VERSIONS = 40;
@@ -70,7 +71,7 @@ class TrinoParallelUpsertITCase {
         long snapshotsBefore = Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\"");
         String topic = "trino-parallel-upsert-" + UUID.randomUUID().toString().substring(0, 8);
         Kafka.createTopic(topic, 3);
-        Kafka.produce(topic, KEYS * VERSIONS, i -> "key-" + (i % KEYS), TrinoParallelUpsertITCase::record);
+        Kafka.produce(topic, KEYS * VERSIONS, i -> "key-" + (i % KEYS), TrinoParallelWritersITCase::record);
         String yaml = "replicas: 3\n"
                 + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + topic + "\n"
                 + "    consumerGroup: it-" + topic + "\n    bounded: true\n"
@@ -94,6 +95,28 @@ class TrinoParallelUpsertITCase {
                 KEYS * VERSIONS, completedCheckpoints, snapshots);
         assertThat(completedCheckpoints).isPositive();
         assertThat(snapshots).as("at most one Iceberg snapshot per completed checkpoint").isBetween(1L, completedCheckpoints);
+    }
+
+    @Test
+    void threeWritersAppendWithoutConflictsAndEveryRecordIsStoredOnce() throws Exception {
+        String table = "appended";
+        String t = "lake." + lakeSchema + "." + table;
+        Trino.execute("CREATE TABLE " + t + " (id bigint, version integer, name varchar)");
+        String topic = "trino-parallel-append-" + UUID.randomUUID().toString().substring(0, 8);
+        Kafka.createTopic(topic, 3);
+        Kafka.produce(topic, KEYS * VERSIONS, i -> "key-" + (i % KEYS), TrinoParallelWritersITCase::record);
+        String yaml = "replicas: 3\n"
+                + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + topic + "\n"
+                + "    consumerGroup: it-" + topic + "\n    bounded: true\n"
+                + "sink:\n  type: trino\n  config:\n    serverURL: " + Trino.serverUrl() + "\n    catalog: lake\n"
+                + "    schema: " + lakeSchema + "\n    table: " + table + "\n    batchSize: 100\n";
+
+        // No restart allowed: a conflict between the writers' INSERTs fails the job, and with it this call.
+        MiniClusterJobs.run(yaml, "it-trino-parallel-append", JobCompiler.create(), 300, 0);
+
+        assertThat(Trino.count("SELECT count(*) FROM " + t)).as("every record").isEqualTo(KEYS * VERSIONS);
+        assertThat(Trino.count("SELECT count(*) FROM (SELECT DISTINCT id, version FROM " + t + ")")).as("each once")
+                .isEqualTo(KEYS * VERSIONS);
     }
 
     /** The job's completed checkpoints, as the MiniCluster's REST API reports them for the finished job. */
