@@ -10,6 +10,7 @@ import io.dataflow.flink.manifest.ConfigOption;
 import io.dataflow.flink.manifest.ValidationErrors;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Connector type {@code trino} (reference §4.5), over trino-jdbc with optional Keycloak bearer tokens: the polling
@@ -79,6 +80,12 @@ public final class TrinoConnectorFactory implements ConnectorFactory {
     @Override
     public boolean hasCommitter(Config config) {
         return isIdempotentSink(config);
+    }
+
+    /** The committer MERGEs when a checkpoint completes: without checkpoints no upsert would ever be written. */
+    @Override
+    public Optional<String> fieldRequiringCheckpointing(Config config) {
+        return hasCommitter(config) ? Optional.of(config.pathOf(TrinoOptions.UPSERT_MODE)) : Optional.empty();
     }
 
     @Override
