@@ -169,7 +169,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         }
 
         boolean carries(int column) {
-            return upsertRow().carries(column);
+            return carried == null || carried[column];
         }
 
         /** This (later) record of a key over an earlier one: the columns this one does not carry keep the earlier values. */
