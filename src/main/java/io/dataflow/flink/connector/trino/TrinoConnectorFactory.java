@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
+import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.manifest.Config;
@@ -9,10 +10,12 @@ import io.dataflow.flink.manifest.ConfigOption;
 import io.dataflow.flink.manifest.ValidationErrors;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Connector type {@code trino} (reference §4.5), over trino-jdbc with optional Keycloak bearer tokens: the polling
- * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink.
+ * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink, whose MERGEs one
+ * committer makes ({@link TrinoMergeCommitter}).
  */
 public final class TrinoConnectorFactory implements ConnectorFactory {
 
@@ -73,6 +76,27 @@ public final class TrinoConnectorFactory implements ConnectorFactory {
     public boolean isIdempotentSink(Config config) {
         String key = config.get(TrinoOptions.CONFLICT_KEY);
         return config.get(TrinoOptions.UPSERT_MODE) && key != null && !key.isBlank();
+    }
+
+    /**
+     * Upserts go through one committer: the writers stage each key's last row, the committer MERGEs them once per
+     * completed checkpoint, so concurrent MERGEs never conflict on an Iceberg table. INSERTs (appends) do not
+     * conflict and are written by each writer at its flushes, as before.
+     */
+    @Override
+    public boolean hasCommitter(Config config) {
+        return isIdempotentSink(config);
+    }
+
+    /** The committer MERGEs when a checkpoint completes: without checkpoints no upsert would ever be written. */
+    @Override
+    public Optional<String> fieldRequiringCheckpointing(Config config) {
+        return hasCommitter(config) ? Optional.of(config.pathOf(TrinoOptions.UPSERT_MODE)) : Optional.empty();
+    }
+
+    @Override
+    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+        return new TrinoMergeCommitter(TrinoSinkSettings.from(config));
     }
 
     @Override

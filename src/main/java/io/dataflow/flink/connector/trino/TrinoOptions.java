@@ -113,8 +113,9 @@ public final class TrinoOptions {
                     + "format property. Columnar tables must exist")
             .build();
     public static final ConfigOption<Boolean> UPSERT_MODE = ConfigOption.bool("upsertMode").defaultValue(false)
-            .description("Write each batch with MERGE on conflictKey (update the matching row, insert the others); "
-                    + "needs a catalog with MERGE support, such as Iceberg")
+            .description("Upsert with MERGE on conflictKey (update the matching row, insert the others): the writers "
+                    + "hand each key's last row to the sink's one committer, which MERGEs once per completed checkpoint, "
+                    + "so several writers never conflict; needs checkpointing and a catalog with MERGE support, such as Iceberg")
             .build();
     public static final ConfigOption<String> CONFLICT_KEY = ConfigOption.string("conflictKey")
             .description("Column the MERGE matches rows on; required with upsertMode")

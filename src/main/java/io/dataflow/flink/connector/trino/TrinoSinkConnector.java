@@ -1,8 +1,5 @@
 package io.dataflow.flink.connector.trino;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
 import io.dataflow.flink.connector.BaseConnector;
 import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
@@ -26,12 +23,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s (or
- * {@code MERGE}s on the conflict key in upsert mode) typed from the target table's columns, on a background thread
- * while the task reads on ({@link BufferedBatchWriter}); every checkpoint flushes, so a completed checkpoint means
- * every record before it is stored (at-least-once; exactly-once in effect with MERGE on a key). In upsert mode a
- * record without a key is refused (it could never match a row), keys are compared as typed values, and an update
- * leaves the columns a record does not carry as they are.
+ * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s typed from
+ * the target table's columns, on a background thread while the task reads on ({@link BufferedBatchWriter}); every
+ * checkpoint flushes, so a completed checkpoint means every record before it is stored (at-least-once).
+ *
+ * <p>In upsert mode the writers do not MERGE themselves: several subtasks MERGE-ing into one Iceberg table conflict
+ * (Iceberg's optimistic commit refuses all but one: "Found conflicting files"). Each writer keeps the last row of
+ * every key since the previous checkpoint (checked by the probe below, so refused records still go to the error
+ * sink from here) and hands them over before the barrier ({@link #committables}); the sink's one committer
+ * ({@link TrinoMergeCommitter}) MERGEs them once the checkpoint completes (exactly-once in effect: a MERGE on the key
+ * applied again leaves the same table). A record without a key is refused (it could never match a row), keys are
+ * compared as typed values, and an update leaves the columns a record does not carry as they are.
  *
  * <p>A value that does not fit its column is refused before the statement is sent ({@link TrinoLiterals}); one the
  * server refuses ({@link TrinoErrors#isDataError}) fails its statement as a whole (Trino writes atomically). The
@@ -47,11 +49,14 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
 
     private static final Logger LOG = LoggerFactory.getLogger(TrinoSinkConnector.class);
 
-    static final int MAX_ATTEMPTS = 5;
-
     private final TrinoSinkSettings settings;
     private final ConnectorContext context;
-    private final Duration retryDelay;
+    private final TrinoRetries retries;
+    /**
+     * Upsert mode: each key's last row since the previous checkpoint, for the sink's committer. Filled on the batch
+     * writer's thread, handed over on the task thread after a flush ({@link #committables}); guarded by itself.
+     */
+    private final Map<String, TrinoUpsertRow> staged = new LinkedHashMap<>();
 
     private BufferedBatchWriter<RefusedRecordFinder.Refusal<Message>> batches;
     private TrinoAccess access;
@@ -71,7 +76,17 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     TrinoSinkConnector(TrinoSinkSettings settings, ConnectorContext context, Duration retryDelay) {
         this.settings = settings;
         this.context = context;
-        this.retryDelay = retryDelay;
+        this.retries = new TrinoRetries(settings.table(), retryDelay);
+    }
+
+    TrinoSinkSettings settings() {
+        return settings;
+    }
+
+    /** In upsert mode the committer MERGEs when a checkpoint completes: without checkpoints nothing would be written. */
+    @Override
+    public boolean requiresCheckpointing() {
+        return settings.upsertMode();
     }
 
     @Override
@@ -149,34 +164,23 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
      */
     private record Row(int position, Message message, List<String> literals, boolean[] carried) {
 
+        TrinoUpsertRow upsertRow() {
+            return new TrinoUpsertRow(literals, carried);
+        }
+
         boolean carries(int column) {
             return carried == null || carried[column];
         }
 
         /** This (later) record of a key over an earlier one: the columns this one does not carry keep the earlier values. */
-        Row over(Row earlier) {
-            if (carried == null) {
-                return this;
-            }
-            List<String> merged = new ArrayList<>(literals);
-            boolean[] mergedCarried = carried.clone();
-            for (int i = 0; i < merged.size(); i++) {
-                if (!carried[i] && earlier.carries(i)) {
-                    merged.set(i, earlier.literals().get(i));
-                    mergedCarried[i] = true;
-                }
-            }
-            return new Row(position, message, merged, mergedCarried);
+        Row over(TrinoUpsertRow earlier) {
+            TrinoUpsertRow merged = upsertRow().over(earlier);
+            return new Row(position, message, merged.literals(), merged.carried());
         }
 
         /** The VALUES row: the literals, then whether the record carries each of {@code partialColumns}. */
         List<String> values(List<Integer> partialColumns) {
-            if (partialColumns.isEmpty()) {
-                return literals;
-            }
-            List<String> values = new ArrayList<>(literals);
-            partialColumns.forEach(i -> values.add(carries(i) ? "TRUE" : "FALSE"));
-            return values;
+            return upsertRow().values(partialColumns);
         }
     }
 
@@ -201,7 +205,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
             throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
         }
         if (settings.upsertMode()) {
-            rows = lastPerKey(rows);
+            rows = overStaged(lastPerKey(rows));
         }
         for (List<Row> statementRows : chunks(rows)) {
             String reason = writeStatement(statementRows);
@@ -232,9 +236,24 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         for (Row row : rows) {
             String key = row.literals().get(conflictKeyIndex);
             Row earlier = last.remove(key);
-            last.put(key, earlier == null ? row : row.over(earlier));
+            last.put(key, earlier == null ? row : row.over(earlier.upsertRow()));
         }
         return last.size() == rows.size() ? rows : new ArrayList<>(last.values());
+    }
+
+    /** Each key's row over the one staged for it earlier in this checkpoint, as the MERGE will apply them in order. */
+    private List<Row> overStaged(List<Row> rows) {
+        synchronized (staged) {
+            if (staged.isEmpty()) {
+                return rows;
+            }
+            List<Row> out = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                TrinoUpsertRow earlier = staged.get(row.literals().get(conflictKeyIndex));
+                out.add(earlier == null ? row : row.over(earlier));
+            }
+            return out;
+        }
     }
 
     /** In upsert mode, the columns some of these records do not carry: a matched row keeps its value there. */
@@ -266,8 +285,20 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         return out;
     }
 
-    /** One statement for these rows, retried on transient failures; null when written, else the data error. */
+    /**
+     * One statement for these rows, retried on transient failures; null when written, else the data error. In
+     * upsert mode the rows are staged for the committer instead, once the probe says Trino would take them: the
+     * committer's MERGE then carries only rows that were checked, and a refused record still goes to the error
+     * sink from here.
+     */
     private String writeStatement(List<Row> rows) throws TrinoException {
+        if (settings.upsertMode()) {
+            String reason = probe(rows);
+            if (reason == null) {
+                stage(rows);
+            }
+            return reason;
+        }
         List<String> columns = TrinoStatements.names(encoder.columns());
         List<Integer> partial = partialColumns(rows);
         List<List<String>> values = rows.stream().map(r -> r.values(partial)).toList();
@@ -283,6 +314,37 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
                 return TrinoErrors.reason(e);
             }
             throw failure((settings.upsertMode() ? "MERGE" : "INSERT") + " of " + rows.size() + " records failed", e);
+        }
+    }
+
+    /** Rows are already merged over what was staged for their keys ({@link #overStaged}): each replaces it. */
+    private void stage(List<Row> rows) {
+        synchronized (staged) {
+            for (Row row : rows) {
+                String key = row.literals().get(conflictKeyIndex);
+                staged.remove(key);
+                staged.put(key, row.upsertRow());
+            }
+        }
+    }
+
+    /**
+     * Upsert mode: hands each key's last row since the previous call to the sink's committer
+     * ({@link TrinoMergeCommitter}), which MERGEs them once the checkpoint completes. Called after a flush, so every
+     * record before the barrier is staged.
+     */
+    @Override
+    public List<byte[]> committables(long checkpointId) {
+        synchronized (staged) {
+            if (staged.isEmpty()) {
+                return List.of();
+            }
+            List<byte[]> committables = TrinoUpsertCommittable.encode(TrinoStatements.names(encoder.columns()),
+                    new ArrayList<>(staged.values()));
+            LOG.debug("Trino sink {}: staged {} keys for checkpoint {} in {} committables", settings.table(), staged.size(),
+                    checkpointId, committables.size());
+            staged.clear();
+            return committables;
         }
     }
 
@@ -380,28 +442,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         }
     }
 
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T withRetries(Call<T> call) throws SQLException {
-        RetryPolicy<T> transientFailures = RetryPolicy.<T>builder()
-                .handleIf(e -> e instanceof SQLException s && TrinoErrors.isTransient(s))
-                .withBackoff(retryDelay, retryDelay.multipliedBy(16))
-                .withMaxAttempts(MAX_ATTEMPTS)
-                .onRetry(event -> LOG.warn("Trino sink {}: transient failure (attempt {} of {}), retrying: {}",
-                        settings.table(), event.getAttemptCount(), MAX_ATTEMPTS,
-                        event.getLastException() == null ? "" : event.getLastException().getMessage()))
-                .build();
-        try {
-            return Failsafe.with(transientFailures).get(call::run);
-        } catch (FailsafeException e) {
-            if (e.getCause() instanceof SQLException s) {
-                throw s;
-            }
-            throw e;
-        }
+    private <T> T withRetries(TrinoRetries.Call<T> call) throws SQLException {
+        return retries.run(call);
     }
 
     private TrinoException failure(String what, SQLException e) {

@@ -47,6 +47,16 @@ class TrinoConnectorFactoryTest {
     }
 
     @Test
+    void upsertsGoThroughOneCommitterAndNeedCheckpointsWhileInsertsDoNot() throws Exception {
+        Config upsert = sink("{" + BASE + ",'table':'t','upsertMode':true,'conflictKey':'id'}");
+        assertThat(factory.hasCommitter(upsert)).isTrue();
+        assertThat(factory.fieldRequiringCheckpointing(upsert)).contains("sink.config.upsertMode");
+        Config insert = sink("{" + BASE + ",'table':'t'}");
+        assertThat(factory.hasCommitter(insert)).isFalse();
+        assertThat(factory.fieldRequiringCheckpointing(insert)).isEmpty();
+    }
+
+    @Test
     void defaultsAreTheNewestOriginals() throws Exception {
         TrinoSinkSettings s = TrinoSinkSettings.from(sink("{" + BASE + ",'table':'events'}"));
         assertThat(s.batchSize()).isEqualTo(10);

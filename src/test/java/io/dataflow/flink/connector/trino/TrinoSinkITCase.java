@@ -201,7 +201,7 @@ class TrinoSinkITCase {
                 for (Message m : batch) {
                     sink.write(m);
                 }
-                sink.flush();
+                TrinoUpsertCommits.flushAndCommit(sink, 1);
             }
             String t = "lake." + lakeSchema + "." + table;
             assertThat(Trino.count("SELECT count(*) FROM " + t)).as("one row per key after run %d", replay).isEqualTo(120);
@@ -324,7 +324,7 @@ class TrinoSinkITCase {
                 String name = i == 60 ? "" : ",\"name\":\"n" + i + "\"";              // a new key without a name: refused
                 sink.write(Message.of("{\"id\":" + i + name + ",\"d\":" + d + "}"));
             }
-            sink.flush();
+            TrinoUpsertCommits.flushAndCommit(sink, 1);
         }
         assertThat(rejected).hasSize(3);
         assertThat(rejected.get(0)).startsWith("2 ").contains("NOT NULL").contains("name");

@@ -62,7 +62,7 @@ class TrinoUpsertKeysITCase {
             for (String r : records) {
                 sink.write(Message.of(r));
             }
-            sink.flush();
+            TrinoUpsertCommits.flushAndCommit(sink, 1);
         }
         return refused;
     }

@@ -1,0 +1,129 @@
+package io.dataflow.flink.connector.trino;
+
+import io.dataflow.flink.connector.SinkCommitter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one committer of a Trino sink in upsert mode: MERGEs the rows all writers staged for a completed checkpoint
+ * ({@link TrinoUpsertCommittable}) into the table, so only this one task ever MERGEs into it. Several writers each
+ * MERGE-ing into one Iceberg table conflict (Iceberg's optimistic commit refuses the loser: "Found conflicting
+ * files"); one MERGE per checkpoint from one place does not, and gives the table one snapshot per checkpoint as
+ * long as the checkpoint's rows fit one statement ({@link TrinoStatements#MAX_STATEMENT_CHARS}; more take one
+ * MERGE each, in order).
+ *
+ * <p>The rows of one key keep their order: a writer staged only the key's last row of the checkpoint, merged over
+ * its earlier ones ({@link TrinoUpsertRow#over}); a key's records all pass through one writer, as they come from
+ * one source partition on a forward channel; and checkpoints are committed in order. A commit repeated after a
+ * restore (the runtime commits the restored checkpoint's rows again, as it cannot know whether that commit
+ * succeeded before the failure) MERGEs the same last rows again: the table ends the same, and the commits after
+ * it, replayed from the source, follow in order. So {@code commitUser} is not needed to skip anything.
+ */
+final class TrinoMergeCommitter implements SinkCommitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrinoMergeCommitter.class);
+
+    private final TrinoSinkSettings settings;
+    private final TrinoRetries retries;
+    private TrinoAccess access;
+
+    TrinoMergeCommitter(TrinoSinkSettings settings) {
+        this(settings, Duration.ofSeconds(2));
+    }
+
+    TrinoMergeCommitter(TrinoSinkSettings settings, Duration retryDelay) {
+        this.settings = settings;
+        this.retries = new TrinoRetries(settings.table(), retryDelay);
+    }
+
+    @Override
+    public void open() {
+        access = new TrinoAccess(settings.connections(), settings.queryTimeoutSeconds());
+    }
+
+    @Override
+    public void commit(String commitUser, long checkpointId, List<byte[]> committables) throws Exception {
+        if (committables.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        List<String> columns = null;
+        Map<String, TrinoUpsertRow> lastPerKey = new LinkedHashMap<>();
+        int keyIndex = -1;
+        for (byte[] bytes : committables) {
+            TrinoUpsertCommittable staged = TrinoUpsertCommittable.decode(bytes);
+            if (columns == null) {
+                columns = staged.columns();
+                keyIndex = keyIndex(columns);
+            } else if (!columns.equals(staged.columns())) {
+                throw new TrinoException("Trino sink " + settings.table() + ": the writers of checkpoint " + checkpointId
+                        + " staged rows for different columns (" + columns + " and " + staged.columns()
+                        + "); was the table altered while the job ran? Restart the job to write with the new columns");
+            }
+            for (TrinoUpsertRow row : staged.rows()) {
+                String key = row.literals().get(keyIndex);
+                TrinoUpsertRow earlier = lastPerKey.remove(key);
+                lastPerKey.put(key, earlier == null ? row : row.over(earlier));
+            }
+        }
+        List<TrinoUpsertRow> rows = new ArrayList<>(lastPerKey.values());
+        int statements = 0;
+        for (List<TrinoUpsertRow> statementRows : statements(rows, columns.size())) {
+            merge(checkpointId, columns, statementRows);
+            statements++;
+        }
+        LOG.info("Trino sink {}: committed checkpoint {} ({} keys from {} committables, {} MERGE statement(s)) in {} ms",
+                settings.table(), checkpointId, rows.size(), committables.size(), statements, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private int keyIndex(List<String> columns) throws TrinoException {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).equalsIgnoreCase(settings.conflictKey())) {
+                return i;
+            }
+        }
+        throw new TrinoException("Trino sink " + settings.table() + ": conflictKey " + settings.conflictKey()
+                + " is not among the staged columns " + columns);
+    }
+
+    /** The rows cut into statements under {@link TrinoStatements#MAX_STATEMENT_CHARS}. */
+    private static List<List<TrinoUpsertRow>> statements(List<TrinoUpsertRow> rows, int columnCount) {
+        List<Integer> partial = TrinoUpsertRow.partialColumns(rows, columnCount); // a statement's own are a subset: sizes are upper bounds
+        List<List<TrinoUpsertRow>> out = new ArrayList<>();
+        int from = 0;
+        for (List<List<String>> chunk : TrinoStatements.chunks(rows.stream().map(r -> r.values(partial)).toList())) {
+            out.add(rows.subList(from, from + chunk.size()));
+            from += chunk.size();
+        }
+        return out;
+    }
+
+    private void merge(long checkpointId, List<String> columns, List<TrinoUpsertRow> rows) throws TrinoException {
+        List<Integer> partial = TrinoUpsertRow.partialColumns(rows, columns.size());
+        String sql = TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), partial,
+                rows.stream().map(r -> r.values(partial)).toList());
+        try {
+            retries.run(() -> access.execute(sql));
+        } catch (SQLException e) {
+            // The writers checked these rows with the same values before staging them (TrinoRefusalProbe).
+            throw new TrinoException("Trino sink " + settings.table() + ": MERGE of " + rows.size() + " staged rows of checkpoint "
+                    + checkpointId + " failed: " + TrinoErrors.reason(e) + " (Trino error code " + e.getErrorCode()
+                    + (TrinoErrors.isTransient(e) ? ", transient, retries exhausted" : "") + ")", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (access != null) {
+            access.close();
+            access = null;
+        }
+    }
+}
