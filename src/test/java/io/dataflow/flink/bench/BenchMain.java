@@ -391,11 +391,12 @@ public final class BenchMain {
     }
 
     private static long parseMillis(String contender, String output) {
-        Matcher m = (contender.equals("dataflow") ? DATAFLOW_LINE : BENCH_LINE).matcher(output);
+        boolean job = contender.equals("dataflow") || contender.equals("baseline");
+        Matcher m = (job ? DATAFLOW_LINE : BENCH_LINE).matcher(output);
         if (!m.find()) {
             throw new IllegalStateException(contender + " printed no result line:\n" + tail(output));
         }
-        return Long.parseLong(contender.equals("dataflow") ? m.group(1) : m.group(2));
+        return Long.parseLong(job ? m.group(1) : m.group(2));
     }
 
     private String report(Map<String, List<Run>> runs) throws IOException {
