@@ -99,6 +99,14 @@ public final class Message {
         this.data = null;
     }
 
+    /**
+     * True once the payload is held as a tree (parsed, or set by a transformation). A sink that needs only some
+     * fields may stream-parse {@link #data()} while this is false, without building and caching the whole tree.
+     */
+    public boolean isParsed() {
+        return tree != null;
+    }
+
     /** True when the payload parses as JSON (parsing it once if needed). */
     public boolean isJson() {
         return json() != null;

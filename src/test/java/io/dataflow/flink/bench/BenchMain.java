@@ -32,15 +32,22 @@ import java.util.stream.Collectors;
 /**
  * {@code scripts/bench.sh <scenario> [--records N] [--rounds R] [--contenders dataflow,peer,limit]}: loads the input once, then runs the contenders
  * interleaved (dataflow, peer, limit, dataflow, …) on the same local servers and parallelism, checks that each
- * delivered every record, and prints records/s (median, min, max), peak RSS and CPU per contender, then
- * {@code RESULT <scenario> dataflow=… peer=… limit=… peer_ratio=… limit_ratio=…}; the same goes to
- * {@code target/bench/<scenario>.json}. Not a test: figures are printed, never asserted.
+ * delivered every record, and prints records/s (median, min, max), peak RSS, CPU, -Xmx and the largest heap in use
+ * after a garbage collection per contender, then
+ * {@code RESULT <scenario> dataflow=… peer=… limit=… peer_ratio=… limit_ratio=… cpu_ratio=… heap=…}; the same goes to
+ * {@code target/bench/<scenario>.json}. Not a test: figures are printed, never asserted. The dataflow job runs with
+ * the heap {@code BENCH_HEAP} (default 512m), the other contenders with 2g; {@code BENCH_BASELINE_JAR} adds the
+ * contender "baseline": another build's jar run exactly like dataflow (before/after comparisons in one run).
  */
 public final class BenchMain {
 
     private static final Pattern BENCH_LINE = Pattern.compile("BENCH records=(-?\\d+) millis=(\\d+)");
     private static final Pattern DATAFLOW_LINE = Pattern.compile("job \\S+ finished after (\\d+) ms");
     private static final Pattern TIME_LINE = Pattern.compile("TIME (\\d+) ([\\d.]+) ([\\d.]+) ([\\d.]+)");
+    /** A unified-logging GC line's heap change, e.g. {@code Pause Young (Normal) (G1 Evacuation Pause) 300M->42M(512M)}. */
+    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    /** The other contenders' heap; the dataflow (and baseline) JVM runs with BENCH_HEAP. */
+    private static final String CONTENDER_HEAP = "2g";
 
     private static final List<String> FLINK_JAVA17_OPENS = List.of(
             "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
@@ -112,8 +119,14 @@ public final class BenchMain {
         }
     }
 
-    record Run(String contender, double recordsPerSecond, long peakRssMb, double cpuSeconds) {
+    /** heapAfterGcMb: the largest heap in use right after a collection (the live set plus survivors), -1 without a GC. */
+    record Run(String contender, double recordsPerSecond, long peakRssMb, double cpuSeconds, long heapAfterGcMb) {
     }
+
+    /** The dataflow job's heap ({@code BENCH_HEAP}, default 512m): issue 21 asks what heap a job needs at full rate. */
+    private final String dataflowHeap = env("BENCH_HEAP", "512m");
+    /** A jar of another build ({@code BENCH_BASELINE_JAR}) run as a fourth contender, "baseline", exactly like dataflow. */
+    private final String baselineJar = System.getenv("BENCH_BASELINE_JAR");
 
     private final List<String> contenders;
 
@@ -122,7 +135,12 @@ public final class BenchMain {
         this.records = records;
         this.rounds = rounds;
         this.parallelism = scenario.parallelism;
-        this.contenders = scenario.noPeer == null ? contenders : contenders.stream().filter(c -> !c.equals("peer")).collect(Collectors.toList());
+        List<String> chosen = new ArrayList<>(scenario.noPeer == null ? contenders
+                : contenders.stream().filter(c -> !c.equals("peer")).collect(Collectors.toList()));
+        if (baselineJar != null && !baselineJar.isBlank() && !chosen.contains("baseline")) {
+            chosen.add(chosen.contains("dataflow") ? chosen.indexOf("dataflow") + 1 : 0, "baseline");
+        }
+        this.contenders = chosen;
     }
 
     public static void main(String[] args) throws Exception {
@@ -163,8 +181,8 @@ public final class BenchMain {
             for (String contender : runs.keySet()) {
                 Run r = runOnce(contender, scenario.input == Endpoint.KAFKA ? inputTopic : sourceTable, round);
                 runs.get(contender).add(r);
-                System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s%n",
-                        scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds());
+                System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s  heap after GC %5d MB%n",
+                        scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds(), r.heapAfterGcMb());
             }
         }
         return report(runs);
@@ -176,7 +194,14 @@ public final class BenchMain {
         String table = "bench_" + suffix;
         String outTopic = "bench-out-" + suffix;
         createTarget(table, outTopic);
-        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %M %U %S %e", "java", "-Xmx2g", "-Xms2g"));
+        boolean job = contender.equals("dataflow") || contender.equals("baseline");
+        String heap = job ? dataflowHeap : CONTENDER_HEAP;
+        // GC log per JVM (%p: the jar's launcher passes its JVM options on to the job's JVM, which logs to its own file)
+        Path gcDir = Path.of("target", "bench", "gc").toAbsolutePath();
+        Files.createDirectories(gcDir);
+        String gcPrefix = scenario.name + "-" + contender + "-" + round + "-" + suffix;
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %M %U %S %e", "java", "-Xmx" + heap, "-Xms" + heap,
+                "-Xlog:gc:file=" + gcDir.resolve(gcPrefix + "-%p.log")));
         String jfrDir = System.getenv("BENCH_JFR");
         if (jfrDir != null && !jfrDir.isBlank()) {
             // Profiling (docs/BENCHMARKS.md): one JDK Flight Recorder file per contender and round.
@@ -186,11 +211,13 @@ public final class BenchMain {
         Map<String, String> env = new LinkedHashMap<>();
         switch (contender) {
             case "dataflow":
+            case "baseline":
+                String jar = contender.equals("dataflow") ? "target/dataflow-flink.jar" : baselineJar().toString();
                 // With a recording, the JVM the jar's launcher would start is started directly, so that the launcher's
                 // own (idle) JVM does not write the same recording file when it exits.
                 command.addAll(jfrDir != null && !jfrDir.isBlank()
-                        ? List.of("-cp", "target/dataflow-flink.jar" + java.io.File.pathSeparator + "target/flink-lib/*", "io.dataflow.flink.cli.Main")
-                        : List.of("-jar", "target/dataflow-flink.jar"));
+                        ? List.of("-cp", jar + java.io.File.pathSeparator + "target/flink-lib/*", "io.dataflow.flink.cli.Main")
+                        : List.of("-jar", jar));
                 command.addAll(List.of("run", "--local", "--web-port", "0", "bench/" + scenario.name + ".yaml"));
                 env.put("BENCH_BROKERS", brokers);
                 env.put("BENCH_TOPIC", input);
@@ -234,7 +261,37 @@ public final class BenchMain {
         }
         dropTarget(table);
         return new Run(contender, records * 1000.0 / Math.max(1, millis), Long.parseLong(time.group(1)) / 1024,
-                Double.parseDouble(time.group(2)) + Double.parseDouble(time.group(3)));
+                Double.parseDouble(time.group(2)) + Double.parseDouble(time.group(3)), heapAfterGc(gcDir, gcPrefix));
+    }
+
+    /** The largest heap in use after any collection, over the GC logs of one contender run (-1: no collection). */
+    private static long heapAfterGc(Path gcDir, String prefix) throws IOException {
+        long max = -1;
+        try (java.util.stream.Stream<Path> logs = Files.list(gcDir)) {
+            for (Path log : (Iterable<Path>) logs.filter(f -> f.getFileName().toString().startsWith(prefix))::iterator) {
+                Matcher m = GC_HEAP.matcher(Files.readString(log));
+                while (m.find()) {
+                    max = Math.max(max, Long.parseLong(m.group(2)));
+                }
+            }
+        }
+        return max;
+    }
+
+    /**
+     * The baseline jar in a directory of its own beside a link to this build's {@code flink-lib/}, so that the jar's
+     * launcher starts it exactly as it starts the dataflow contender's.
+     */
+    private Path baselineJar() throws IOException {
+        Path dir = Path.of("target", "bench", "baseline").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path jar = dir.resolve("dataflow-flink.jar");
+        Files.copy(Path.of(baselineJar), jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path lib = dir.resolve("flink-lib");
+        if (!Files.exists(lib)) {
+            Files.createSymbolicLink(lib, Path.of("target", "flink-lib").toAbsolutePath());
+        }
+        return jar;
     }
 
     private List<String> peerArguments(String input, String table, String outTopic) {
@@ -334,11 +391,12 @@ public final class BenchMain {
     }
 
     private static long parseMillis(String contender, String output) {
-        Matcher m = (contender.equals("dataflow") ? DATAFLOW_LINE : BENCH_LINE).matcher(output);
+        boolean job = contender.equals("dataflow") || contender.equals("baseline");
+        Matcher m = (job ? DATAFLOW_LINE : BENCH_LINE).matcher(output);
         if (!m.find()) {
             throw new IllegalStateException(contender + " printed no result line:\n" + tail(output));
         }
-        return Long.parseLong(contender.equals("dataflow") ? m.group(1) : m.group(2));
+        return Long.parseLong(job ? m.group(1) : m.group(2));
     }
 
     private String report(Map<String, List<Run>> runs) throws IOException {
@@ -352,29 +410,41 @@ public final class BenchMain {
             json.put("peer_na_reason", scenario.noPeer);
         }
         System.out.printf(Locale.ROOT, "%n%s: %,d records, %d rounds, parallelism %d%n", scenario.name, records, rounds, parallelism);
-        System.out.printf(Locale.ROOT, "%-9s %12s %12s %12s %10s %10s%n", "contender", "median rec/s", "min", "max", "peak RSS", "CPU s");
+        System.out.printf(Locale.ROOT, "%-9s %12s %12s %12s %10s %10s %6s %14s%n", "contender", "median rec/s", "min", "max", "peak RSS",
+                "CPU s", "-Xmx", "heap after GC");
         Map<String, Double> medians = new LinkedHashMap<>();
+        Map<String, Double> cpus = new LinkedHashMap<>();
         for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
             List<Double> rates = e.getValue().stream().map(Run::recordsPerSecond).sorted().collect(Collectors.toList());
             double median = rates.get(rates.size() / 2);
             medians.put(e.getKey(), median);
             long rss = e.getValue().stream().mapToLong(Run::peakRssMb).max().orElse(0);
             double cpu = e.getValue().stream().mapToDouble(Run::cpuSeconds).sorted().toArray()[rates.size() / 2];
-            System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f%n", e.getKey(), median, rates.get(0), rates.get(rates.size() - 1), rss, cpu);
-            json.put(e.getKey(), Map.of("median", median, "min", rates.get(0), "max", rates.get(rates.size() - 1), "peakRssMb", rss, "cpuSeconds", cpu));
+            cpus.put(e.getKey(), cpu);
+            long heapAfterGc = e.getValue().stream().mapToLong(Run::heapAfterGcMb).max().orElse(-1);
+            String xmx = e.getKey().equals("dataflow") || e.getKey().equals("baseline") ? dataflowHeap : CONTENDER_HEAP;
+            System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f %6s %11d MB%n", e.getKey(), median, rates.get(0),
+                    rates.get(rates.size() - 1), rss, cpu, xmx, heapAfterGc);
+            json.put(e.getKey(), Map.of("median", median, "min", rates.get(0), "max", rates.get(rates.size() - 1), "peakRssMb", rss,
+                    "cpuSeconds", cpu, "xmx", xmx, "heapAfterGcMb", heapAfterGc));
         }
         double dataflow = medians.getOrDefault("dataflow", Double.NaN);
         double peer = medians.getOrDefault("peer", Double.NaN);
         double limit = medians.getOrDefault("limit", Double.NaN);
         double peerRatio = dataflow / peer;
         double limitRatio = dataflow / limit;
+        double cpuRatio = cpus.getOrDefault("dataflow", Double.NaN) / cpus.getOrDefault("limit", Double.NaN);
         json.put("peer_ratio", Double.isFinite(peerRatio) ? (Object) peerRatio : "na");
         json.put("limit_ratio", Double.isFinite(limitRatio) ? (Object) limitRatio : "na");
+        json.put("cpu_ratio", Double.isFinite(cpuRatio) ? (Object) cpuRatio : "na");
         Path dir = Path.of("target", "bench");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(scenario.name + ".json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-        return String.format(Locale.ROOT, "RESULT %s dataflow=%s peer=%s limit=%s peer_ratio=%s limit_ratio=%s",
-                scenario.name, rate(dataflow), rate(peer), rate(limit), ratio(peerRatio), ratio(limitRatio));
+        String baseline = medians.containsKey("baseline") ? String.format(Locale.ROOT, " baseline=%s baseline_cpu=%.1f",
+                rate(medians.get("baseline")), cpus.get("baseline")) : "";
+        return String.format(Locale.ROOT, "RESULT %s dataflow=%s peer=%s limit=%s peer_ratio=%s limit_ratio=%s cpu_ratio=%s heap=%s%s",
+                scenario.name, rate(dataflow), rate(peer), rate(limit), ratio(peerRatio), ratio(limitRatio), ratio(cpuRatio),
+                dataflowHeap, baseline);
     }
 
     private static String rate(double v) {

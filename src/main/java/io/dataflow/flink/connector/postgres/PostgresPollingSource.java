@@ -109,7 +109,7 @@ public final class PostgresPollingSource extends PollingSource {
                 query = prepare(c);
                 c.commit();
                 horizon = waitForOpenTransactions && query.isIncremental() ? new PostgresCommitHorizon(query, label) : null;
-                stream = new JdbcResultStream<>((rs, meta) -> RowJson.of(rs, meta, PollingQuery.CHANGE_ALIAS));
+                stream = new JdbcResultStream<>(RowJson.reader(PollingQuery.CHANGE_ALIAS));
             } catch (SQLException e) {
                 PostgresConnections.closeQuietly(c);
                 throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
@@ -230,10 +230,11 @@ public final class PostgresPollingSource extends PollingSource {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
+                RowJson.Columns columns = RowJson.Columns.of(meta, PollingQuery.CHANGE_ALIAS);
                 int keyIndex = findColumn(meta, orderColumn);
                 int changeIndex = query.hasChange() ? findColumn(meta, PollingQuery.CHANGE_ALIAS) : -1;
                 while (rs.next()) {
-                    ObjectNode row = RowJson.of(rs, meta, PollingQuery.CHANGE_ALIAS);
+                    ObjectNode row = RowJson.of(rs, columns);
                     String key = keyIndex > 0 ? rs.getString(keyIndex) : null;
                     String change = changeIndex > 0 ? rs.getString(changeIndex) : null;
                     messages.add(message(row, key));

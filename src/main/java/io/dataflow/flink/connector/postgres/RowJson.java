@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dataflow.flink.connector.polling.JdbcResultStream;
 
 import java.io.IOException;
 import java.sql.Array;
@@ -32,22 +33,61 @@ final class RowJson {
     private RowJson() {
     }
 
-    /** The row without the columns named {@code skip} (the source's own helper column). */
-    static ObjectNode of(ResultSet rs, ResultSetMetaData meta, String skip) throws SQLException {
-        ObjectNode row = NODES.objectNode();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            String name = meta.getColumnLabel(i);
-            if (name.equals(skip)) {
-                continue;
+    /**
+     * The columns of one result without the column named {@code skip} (the source's own helper column), read from
+     * its metadata once: PgJDBC looks a column's type up in its type cache on every metadata call, which a row of
+     * N columns paid 3N times (JFR profile of {@code scripts/bench.sh postgres-to-kafka}, docs/BENCHMARKS.md).
+     */
+    record Columns(ResultSetMetaData meta, int[] indexes, String[] labels, int[] types, String[] typeNames) {
+
+        static Columns of(ResultSetMetaData meta, String skip) throws SQLException {
+            int count = 0;
+            int[] indexes = new int[meta.getColumnCount()];
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                if (!meta.getColumnLabel(i).equals(skip)) {
+                    indexes[count++] = i;
+                }
             }
-            row.set(name, value(rs, meta, i));
+            indexes = java.util.Arrays.copyOf(indexes, count);
+            String[] labels = new String[count];
+            int[] types = new int[count];
+            String[] typeNames = new String[count];
+            for (int c = 0; c < count; c++) {
+                labels[c] = meta.getColumnLabel(indexes[c]);
+                types[c] = meta.getColumnType(indexes[c]);
+                typeNames[c] = meta.getColumnTypeName(indexes[c]);
+            }
+            return new Columns(meta, indexes, labels, types, typeNames);
+        }
+    }
+
+    /** Reads rows of a {@link JdbcResultStream}, working out the {@link Columns} once per result. */
+    static JdbcResultStream.RowReader<ObjectNode> reader(String skip) {
+        return new JdbcResultStream.RowReader<>() {
+            private Columns columns;
+
+            @Override
+            public ObjectNode read(ResultSet rs, ResultSetMetaData meta) throws SQLException {
+                if (columns == null || columns.meta() != meta) {
+                    columns = Columns.of(meta, skip);
+                }
+                return of(rs, columns);
+            }
+        };
+    }
+
+    /** The current row. */
+    static ObjectNode of(ResultSet rs, Columns columns) throws SQLException {
+        ObjectNode row = NODES.objectNode();
+        for (int c = 0; c < columns.indexes().length; c++) {
+            row.set(columns.labels()[c], value(rs, columns.indexes()[c], columns.types()[c], columns.typeNames()[c]));
         }
         return row;
     }
 
-    static JsonNode value(ResultSet rs, ResultSetMetaData meta, int i) throws SQLException {
-        String typeName = meta.getColumnTypeName(i);
-        switch (meta.getColumnType(i)) {
+    /** Column {@code i}'s value; {@code sqlType} and {@code typeName} are its metadata's. */
+    static JsonNode value(ResultSet rs, int i, int sqlType, String typeName) throws SQLException {
+        switch (sqlType) {
             case Types.BIGINT:
             case Types.INTEGER:
             case Types.SMALLINT:

@@ -36,6 +36,17 @@ final class SinkRowBuilder {
     }
 
     SinkRow build(int position, Message message) throws RecordRejectedException {
+        if (mode == WriteMode.COLUMNAR && !message.isParsed() && !isSoftDelete(message)) {
+            Set<String> unknown = new HashSet<>(2);
+            Map<String, String> values = StreamingColumnarRow.read(message.data(), columns, unknown);
+            if (values != null) {
+                for (String column : unknown) {
+                    missingColumns.add(column);
+                    reportUnknown(column, "Skipping a field that is not a column of the table");
+                }
+                return SinkRow.insert(position, message, values);
+            }
+        }
         JsonNode body = message.json();
         if (mode == WriteMode.RAW) {
             return SinkRow.insert(position, message, raw(message, body));
@@ -123,7 +134,7 @@ final class SinkRowBuilder {
      * field, else its {@code id}. Without a key the record is inserted like any other, as in the original.
      */
     private String softDeleteKey(Message message, JsonNode body) {
-        if (settings.softDeleteColumn() == null || !"delete".equalsIgnoreCase(String.valueOf(message.metadata("operation")))) {
+        if (!isSoftDelete(message)) {
             return null;
         }
         String keyType = columns.type(settings.conflictKey());
@@ -136,6 +147,10 @@ final class SinkRowBuilder {
             return ColumnValues.forColumn(key, keyType);
         }
         return null;
+    }
+
+    private boolean isSoftDelete(Message message) {
+        return settings.softDeleteColumn() != null && "delete".equalsIgnoreCase(String.valueOf(message.metadata("operation")));
     }
 
     /**
