@@ -2,7 +2,7 @@ package io.dataflow.flink.cli;
 
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.manifest.ReferenceDocs;
+import io.dataflow.flink.docs.ReferenceDocs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

@@ -1,10 +1,10 @@
 package io.dataflow.flink.cli;
 
 import io.dataflow.flink.manifest.Manifest;
-import io.dataflow.flink.manifest.ManifestException;
+import io.dataflow.flink.config.ManifestException;
 import io.dataflow.flink.manifest.ManifestParser;
 import io.dataflow.flink.manifest.SecretResolver;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.ValidationErrors;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

@@ -1,7 +1,7 @@
 package io.dataflow.flink.cli;
 
 import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.manifest.GoDuration;
+import io.dataflow.flink.config.GoDuration;
 import io.dataflow.flink.manifest.Manifest;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

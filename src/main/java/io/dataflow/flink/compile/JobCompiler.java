@@ -4,7 +4,7 @@ import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.manifest.Manifest;
 import io.dataflow.flink.manifest.RouteSpec;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
 import io.dataflow.flink.metrics.JobLabels;

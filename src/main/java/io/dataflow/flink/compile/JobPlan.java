@@ -4,7 +4,7 @@ import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.manifest.Manifest;
 import io.dataflow.flink.manifest.RouteSpec;
-import io.dataflow.flink.manifest.TransformationSpec;
+import io.dataflow.flink.transform.TransformationSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

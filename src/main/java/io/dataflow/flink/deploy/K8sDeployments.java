@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.dataflow.flink.ProjectVersion;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.manifest.SecretResolver;
 
 import java.io.IOException;

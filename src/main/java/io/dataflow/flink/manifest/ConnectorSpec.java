@@ -1,5 +1,7 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.Config;
+
 import java.io.Serializable;
 
 /** A validated {@code {type, config}} of a source or sink. */

@@ -1,12 +1,14 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.ValidationErrors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorFactory;
 
 /**
- * A {@code kind: DataFlowCron} runs once and ends when its source is exhausted (reference §2.7), so its source is
+ * A {@code kind: DataFlowCron} runs once and ends when its source is exhausted (docs/ORIGINAL.md#dataflowcron), so its source is
  * read as if the manifest said {@code bounded: true}: this sets that option in the source's config before it is
  * validated, so the job takes exactly the path an explicit {@code bounded: true} takes and {@code plan} shows it.
  * A source without a {@code bounded} option (the CDC stream has no end to stop at) is refused, as is an explicit

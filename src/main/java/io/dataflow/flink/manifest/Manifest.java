@@ -1,5 +1,9 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.transform.TransformationSpec;
+
+import io.dataflow.flink.config.SecretMasker;
+
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,14 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.transform.TransformationSpec;
+
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.config.GoDuration;
+import io.dataflow.flink.config.SecretMasker;
+import io.dataflow.flink.config.ManifestException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,12 +50,12 @@ public final class ManifestParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Top-level spec fields of the original that only mean something to Kubernetes: the FlinkDeployment owns them. */
-    static final Set<String> KUBERNETES_FIELDS = Set.of(
+    public static final Set<String> KUBERNETES_FIELDS = Set.of(
             "resources", "nodeSelector", "affinity", "tolerations", "processorImage", "processorVersion", "imagePullSecrets", "maintenance");
     /** DataFlowCron fields: scheduling is the scheduler's business; the job itself runs once. */
-    static final Set<String> CRON_FIELDS = Set.of(
+    public static final Set<String> CRON_FIELDS = Set.of(
             "schedule", "concurrencyPolicy", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds", "suspend", "triggers");
-    static final Set<String> KNOWN_FIELDS = Set.of(
+    public static final Set<String> KNOWN_FIELDS = Set.of(
             "source", "sink", "transformations", "errors", "checkpointPersistence", "checkpointSyncOnAck", "checkpointSaveInterval",
             "ackGranularity", "collapseBatchOnMessageAck", "checkpointReset", "strictIdempotency", "channelBufferSize", "transformWorkers", "replicas");
 

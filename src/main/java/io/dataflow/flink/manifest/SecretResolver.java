@@ -1,5 +1,9 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.config.SecretMasker;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

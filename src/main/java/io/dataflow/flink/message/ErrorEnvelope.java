@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The original's error-sink record (reference §3.4), built for one failed message:
+ * The original's error-sink record (docs/ORIGINAL.md#error-sink-envelope), built for one failed message:
  * <pre>{@code
  * {"error": {"message", "timestamp", "original_sink", "metadata": {...}},
  *  "original_message": {...}}        // or "original_data": "<text>" when the payload is not JSON

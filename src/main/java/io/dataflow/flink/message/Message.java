@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * One record moving through a DataFlow job: a payload (normally a JSON document, but any bytes), the metadata
- * that sources and transformations attach (reference §3.2), and the time it was created.
+ * that sources and transformations attach (docs/ORIGINAL.md#message-model-and-metadata-keys), and the time it was created.
  *
  * <p>The payload is kept in one of two forms. Transformations and sinks that need the JSON tree call
  * {@link #json()}, which parses the bytes once and caches the tree; transformations that change the tree call

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The labels every {@code dataflow_*} series carries: the manifest's {@code namespace} and {@code name} (reference
- * §6.4), and the {@code route} label of each sink. The compiler puts them into the job's global parameters
+ * docs/ORIGINAL.md#metrics), and the {@code route} label of each sink. The compiler puts them into the job's global parameters
  * ({@link #parameters}); every operator reads them back from its runtime context ({@link #of}), so that no operator
  * needs the whole manifest.
  */

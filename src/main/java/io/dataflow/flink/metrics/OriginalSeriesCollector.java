@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Serves the job's {@code dataflow_*} metrics under the original's names (reference §6.4) instead of Flink's
+ * Serves the job's {@code dataflow_*} metrics under the original's names (docs/ORIGINAL.md#metrics) instead of Flink's
  * {@code flink_taskmanager_job_task_operator_…} names. A metric is one of them when its name starts with
  * {@value #PREFIX}; its labels are the key/value groups it was registered under whose key is one of {@link #LABELS}
  * (Flink's own scope variables — host, task manager, job and task ids — are left out), plus {@code subtask_index}:
@@ -86,7 +86,7 @@ final class OriginalSeriesCollector extends Collector {
         });
         List<MetricFamilySamples> families = new ArrayList<>();
         samples.forEach((family, list) -> families.add(new MetricFamilySamples(family, types.get(family),
-                family + " (DataFlow, reference §6.4)", list)));
+                family + " (a series of the original DataFlow, docs/OPERATIONS.md)", list)));
         return families;
     }
 

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The original's connector series of one source or sink subtask (reference §6.4), labelled {@code namespace},
+ * The original's connector series of one source or sink subtask (docs/ORIGINAL.md#metrics), labelled {@code namespace},
  * {@code name}, {@code connector_type} and {@code connector_name} (the role: {@code source}, {@code sink},
  * {@code route-<i>-sink}, {@code errors}): its connection status and its errors by operation and type. The connector
  * itself adds its own series to {@link #group()} (poll health, Kafka lag).

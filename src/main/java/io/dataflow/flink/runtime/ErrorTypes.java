@@ -1,7 +1,7 @@
 package io.dataflow.flink.runtime;
 
 /**
- * The original's {@code error_type} metric labels (reference §4.8) for a failed record's reason, so dashboards built
+ * The original's {@code error_type} metric labels (docs/ORIGINAL.md#error-type-labels) for a failed record's reason, so dashboards built
  * for it keep their meaning: {@code constraint_violation} (SQLSTATE 23xxx), {@code invalid_data} (SQLSTATE 22xxx,
  * transformation failures, values a target cannot store), else {@code unknown}.
  */

@@ -1,7 +1,7 @@
 package io.dataflow.flink.runtime;
 
 import io.dataflow.flink.manifest.RouteSpec;
-import io.dataflow.flink.manifest.TransformationSpec;
+import io.dataflow.flink.transform.TransformationSpec;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageTypeInfo;
 import io.dataflow.flink.metrics.JobLabels;

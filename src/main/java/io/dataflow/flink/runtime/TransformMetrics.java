@@ -1,6 +1,6 @@
 package io.dataflow.flink.runtime;
 
-import io.dataflow.flink.manifest.TransformationSpec;
+import io.dataflow.flink.transform.TransformationSpec;
 import io.dataflow.flink.metrics.JobLabels;
 import io.dataflow.flink.metrics.SecondsHistogram;
 import io.dataflow.flink.transform.TransformChain;
@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Flink metrics of the transform operator, in group {@code dataflow}: records in/out/filtered/failed, records per
  * route, and per step ({@code step_<i>} with the type as a variable) executions, outputs, skips, failures and
- * durations in microseconds. Beside them the original's series (reference §6.4): per step
+ * durations in microseconds. Beside them the original's series (docs/ORIGINAL.md#metrics): per step
  * {@code dataflow_transformer_executions_total}, {@code dataflow_transformer_errors_total{error_type}} and the
  * histogram {@code dataflow_transformer_duration_seconds} (0.1 ms·2^0..11), labelled {@code transformer_type} and
  * {@code transformer_index}; per record {@code dataflow_processing_duration_seconds} (1 ms·2^0..9), the time one

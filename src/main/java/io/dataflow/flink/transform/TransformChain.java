@@ -1,6 +1,5 @@
 package io.dataflow.flink.transform;
 
-import io.dataflow.flink.manifest.TransformationSpec;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.transform.condition.Condition;
 import io.dataflow.flink.transform.condition.ConditionParseException;

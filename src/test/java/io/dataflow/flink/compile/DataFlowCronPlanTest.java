@@ -1,7 +1,7 @@
 package io.dataflow.flink.compile;
 
 import io.dataflow.flink.manifest.Manifest;
-import io.dataflow.flink.manifest.ManifestException;
+import io.dataflow.flink.config.ManifestException;
 import io.dataflow.flink.manifest.ManifestParser;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.config.ManifestException;
+
 import io.dataflow.flink.cli.Main;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,5 +1,8 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.config.ManifestException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,8 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.SecretMasker;
+import io.dataflow.flink.config.ManifestException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -24,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The 14 example compositions of the original's documentation (reference §2.8, A–N), copied unchanged under
+ * The 14 example compositions of the original's documentation (docs/ORIGINAL.md#example-compositions, A–N), copied unchanged under
  * {@code manifests/original/}: manifests written for the original must work here unchanged. A fixture whose
  * connector types are all registered validates without errors; one that uses a type this project does not have yet
  * fails with exactly the unsupported-type error.

@@ -50,7 +50,7 @@ import java.util.concurrent.Callable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The original's example compositions (reference §2.8 A–N, the fixtures {@link OriginalExampleManifestsTest}
+ * The original's example compositions (docs/ORIGINAL.md#example-compositions A–N, the fixtures {@link OriginalExampleManifestsTest}
  * validates) run end to end on the local servers with small data. Each fixture is rewritten only in its addresses
  * and names ({@link OriginalExample}: exact substitutions, structure checked unchanged) so that it reaches the
  * servers here and touches only names unique to the test; its sources are unbounded as written, so each test

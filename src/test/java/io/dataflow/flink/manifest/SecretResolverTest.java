@@ -1,5 +1,8 @@
 package io.dataflow.flink.manifest;
 
+import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.config.SecretMasker;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

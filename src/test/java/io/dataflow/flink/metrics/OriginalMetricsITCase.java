@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The original's metric names (reference §6.4) on the Prometheus endpoint of {@code run --local}, beside Flink's
+ * The original's metric names (docs/ORIGINAL.md#metrics) on the Prometheus endpoint of {@code run --local}, beside Flink's
  * own: two live jobs — Kafka → router → PostgreSQL with an error sink, and a polling PostgreSQL source → Kafka — are
  * scraped, and every series that jobs/monitoring's Grafana dashboard and PrometheusRule query must be there, with
  * every label the query uses. A few values prove the series count what they say.

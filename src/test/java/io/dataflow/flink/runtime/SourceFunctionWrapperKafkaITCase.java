@@ -2,10 +2,10 @@ package io.dataflow.flink.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.kafka.KafkaConnectorFactory;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.manifest.ConnectorSpec;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.RealServers;

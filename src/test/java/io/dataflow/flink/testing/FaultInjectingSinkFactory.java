@@ -6,9 +6,9 @@ import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.connector.RejectedRecordListener;
 import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 import io.dataflow.flink.message.Message;
 
 import java.util.List;

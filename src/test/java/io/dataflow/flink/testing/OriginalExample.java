@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.manifest.Manifest;
 import io.dataflow.flink.manifest.ManifestParser;
-import io.dataflow.flink.manifest.SecretMasker;
+import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.manifest.SecretResolver;
 import org.apache.flink.core.execution.JobClient;
 
@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One of the original's example compositions ({@code src/test/resources/manifests/original/}, reference §2.8) made
+ * One of the original's example compositions ({@code src/test/resources/manifests/original/}, docs/ORIGINAL.md#example-compositions) made
  * runnable here: only addresses and names are rewritten, by exact text substitutions that must each match, so that
  * the local servers and names unique to the test are used. {@link #manifest()} checks that the rewritten manifest
  * has exactly the fields of the original (same structure, only values changed) before parsing it as the CLI does,

@@ -1,7 +1,7 @@
 package io.dataflow.flink.testing;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.transform.TransformException;
 import io.dataflow.flink.transform.Transformer;

@@ -7,8 +7,8 @@ import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.message.Message;
 
 import java.nio.ByteBuffer;

@@ -2,9 +2,9 @@ package io.dataflow.flink.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 
 import java.io.UncheckedIOException;

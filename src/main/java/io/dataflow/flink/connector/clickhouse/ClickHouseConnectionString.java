@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.connector.postgres.PostgresConnectionString;
-import io.dataflow.flink.manifest.GoDuration;
+import io.dataflow.flink.connector.UriComponents;
+import io.dataflow.flink.config.GoDuration;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -103,16 +103,16 @@ public final class ClickHouseConnectionString {
             authority = authority.substring(at + 1);
             int colon = userInfo.indexOf(':');
             String u = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
-            user = u.isEmpty() ? null : PostgresConnectionString.percentDecode(u, "user");
+            user = u.isEmpty() ? null : UriComponents.percentDecode(u, "user");
             if (colon >= 0) {
-                password = PostgresConnectionString.percentDecode(userInfo.substring(colon + 1), "password");
+                password = UriComponents.percentDecode(userInfo.substring(colon + 1), "password");
             }
         }
         if (authority.contains(",")) {
             // clickhouse-go accepts several hosts; the HTTP client talks to one endpoint
             authority = authority.substring(0, authority.indexOf(','));
         }
-        String[] hostPort = splitHostPort(PostgresConnectionString.percentDecode(authority, "host"));
+        String[] hostPort = splitHostPort(UriComponents.percentDecode(authority, "host"));
         String host = hostPort[0];
         if (host.isEmpty()) {
             throw new IllegalArgumentException("has no host");
@@ -123,8 +123,8 @@ public final class ClickHouseConnectionString {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = PostgresConnectionString.percentDecode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
-            String value = eq >= 0 ? PostgresConnectionString.percentDecode(pair.substring(eq + 1), "parameter " + key) : "";
+            String key = UriComponents.percentDecode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
+            String value = eq >= 0 ? UriComponents.percentDecode(pair.substring(eq + 1), "parameter " + key) : "";
             params.put(key, value);
         }
         if (params.containsKey("username") || params.containsKey("user")) {
@@ -133,7 +133,7 @@ public final class ClickHouseConnectionString {
         if (params.containsKey("password")) {
             password = params.get("password");
         }
-        String database = PostgresConnectionString.percentDecode(path.replaceAll("/+$", ""), "database name");
+        String database = UriComponents.percentDecode(path.replaceAll("/+$", ""), "database name");
         if (params.containsKey("database")) {
             database = params.get("database");
         }

@@ -4,14 +4,14 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 
 /**
- * Connector type {@code clickhouse} (reference §4.4), over the official client-v2 and the HTTP interface: the
+ * Connector type {@code clickhouse} (docs/ORIGINAL.md#clickhouse), over the official client-v2 and the HTTP interface: the
  * polling source (incremental cursor in Flink state, parallelism 1) and the batching sink.
  */
 public final class ClickHouseConnectorFactory implements ConnectorFactory {

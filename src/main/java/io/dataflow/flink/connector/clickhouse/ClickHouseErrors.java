@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
 import com.clickhouse.client.api.ServerException;
-import io.dataflow.flink.manifest.SecretMasker;
+import io.dataflow.flink.config.SecretMasker;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -42,7 +42,7 @@ final class ClickHouseErrors {
             1001 // STD_EXCEPTION (out-of-range conversions inside the parser)
     );
 
-    /** Codes worth retrying (reference §4.4): timeouts, network, TOO_MANY_PARTS, memory limit, overload. */
+    /** Codes worth retrying (docs/ORIGINAL.md#clickhouse): timeouts, network, TOO_MANY_PARTS, memory limit, overload. */
     static final Set<Integer> TRANSIENT = Set.of(
             159, // TIMEOUT_EXCEEDED
             164, // READONLY (replica switching to read-only during failover)

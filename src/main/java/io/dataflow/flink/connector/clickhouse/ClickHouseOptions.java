@@ -2,12 +2,12 @@ package io.dataflow.flink.connector.clickhouse;
 
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code config} fields of {@code type: clickhouse}, with the newest original defaults (reference §4.4). */
+/** The {@code config} fields of {@code type: clickhouse}, with the newest original defaults (docs/ORIGINAL.md#clickhouse). */
 public final class ClickHouseOptions {
 
     public static final String MERGE_TREE = "MergeTree";

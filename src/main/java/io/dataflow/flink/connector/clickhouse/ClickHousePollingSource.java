@@ -8,7 +8,7 @@ import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The polling source of {@code type: clickhouse} (reference §4.4): the same incremental engine as the PostgreSQL
+ * The polling source of {@code type: clickhouse} (docs/ORIGINAL.md#clickhouse): the same incremental engine as the PostgreSQL
  * source ({@link PollingQuery} with {@link ClickHouseCursorDialect}, {@link PollSchedule}), reading a table (or a
  * query) page by page in the order of the cursor {@code (changeTrackingColumn, orderByColumn)}, which lives in
  * Flink state. A table without the change column is read by the order column alone. With {@code bounded: true}

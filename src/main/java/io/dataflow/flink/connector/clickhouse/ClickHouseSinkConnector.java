@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The ClickHouse sink (reference §4.4): buffers records and writes each batch as one JSONEachRow INSERT, on a
+ * The ClickHouse sink (docs/ORIGINAL.md#clickhouse): buffers records and writes each batch as one JSONEachRow INSERT, on a
  * background thread while the task reads on ({@link BufferedBatchWriter}, as the PostgreSQL sink).
  *
  * <p>ClickHouse parses an insert completely before it writes it (for batches below {@code max_insert_block_size},

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 
 /** The sink's configuration, validated and resolved to what the connector works with. */
 public record ClickHouseSinkSettings(

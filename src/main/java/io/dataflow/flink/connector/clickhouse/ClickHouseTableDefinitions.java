@@ -6,7 +6,7 @@ import java.util.Map;
 import static io.dataflow.flink.connector.clickhouse.ClickHouseSql.quoteIdentifier;
 
 /**
- * The DDL of {@code autoCreateTable} (reference §4.4). Engine: {@code tableEngine} when given, else
+ * The DDL of {@code autoCreateTable} (docs/ORIGINAL.md#clickhouse). Engine: {@code tableEngine} when given, else
  * ReplacingMergeTree with {@code upsertMode}, else MergeTree; ReplacingMergeTree takes
  * {@code replacingVersionColumn} as its version. ORDER BY: {@code conflictKey}, else the first column by name that
  * is not Nullable, else {@code created_at}. Every table has {@code created_at DateTime DEFAULT now()} unless the

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The column types of an auto-created table (reference §4.4), inferred from the records of the first batch:
+ * The column types of an auto-created table (docs/ORIGINAL.md#clickhouse), inferred from the records of the first batch:
  * <table>
  *   <tr><th>JSON value</th><th>original</th><th>here</th></tr>
  *   <tr><td>null (only)</td><td>Nullable(String)</td><td>Nullable(String)</td></tr>

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ValidationErrors;
 
 /** The cross-field rules of the ClickHouse source and sink, each error on the path of the field to fix. */
 final class ClickHouseValidation {

@@ -1,13 +1,13 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The {@code config} fields the Iceberg-backed connectors share ({@code nessie}, later {@code iceberg}): table
- * address, sink layout and source modes (reference §4.6/§4.7). Catalog addressing and authentication live with
+ * address, sink layout and source modes (docs/ORIGINAL.md#nessie/docs/ORIGINAL.md#iceberg). Catalog addressing and authentication live with
  * each catalog type.
  */
 public final class IcebergOptions {

@@ -5,14 +5,14 @@ import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 
 /**
- * Connector type {@code iceberg} (reference §4.7): Iceberg tables in any Iceberg REST catalog (Polaris, Lakekeeper,
+ * Connector type {@code iceberg} (docs/ORIGINAL.md#iceberg): Iceberg tables in any Iceberg REST catalog (Polaris, Lakekeeper,
  * Gravitino, Iceberg's own), with the same sink and source as {@code nessie}.
  */
 public final class IcebergRestConnectorFactory implements ConnectorFactory {

@@ -1,12 +1,12 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code iceberg} (REST catalog) connector's {@code config} fields (reference §4.7). */
+/** The {@code iceberg} (REST catalog) connector's {@code config} fields (docs/ORIGINAL.md#iceberg). */
 public final class IcebergRestOptions {
 
     public static final ConfigOption<String> CATALOG_URI = ConfigOption.string("catalogURI").required()

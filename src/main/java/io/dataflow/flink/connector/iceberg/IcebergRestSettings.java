@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 
 import java.io.Serializable;
 import java.net.URI;

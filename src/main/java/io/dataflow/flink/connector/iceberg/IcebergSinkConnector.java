@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes records into an Iceberg table as Parquet data files (reference §4.6 sink, made exactly-once).
+ * Writes records into an Iceberg table as Parquet data files (docs/ORIGINAL.md#nessie sink, made exactly-once).
  * {@link #write} appends to an open data file; {@link #flush()} (before every checkpoint barrier) closes it;
  * {@link #committables} lists the closed files of the checkpoint in a manifest that the runtime hands to the sink's
  * one {@link IcebergTableCommitter}, which commits all writers' files of a completed checkpoint as one append. A

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Polls an Iceberg table (reference §4.6 source). Full-scan mode re-reads the current snapshot every
+ * Polls an Iceberg table (docs/ORIGINAL.md#nessie source). Full-scan mode re-reads the current snapshot every
  * {@code pollInterval}; {@code incrementalBySnapshot} walks the snapshot lineage from the last snapshot read (kept
  * in Flink state; {@code startSnapshotID} or, without either, the current snapshot read in full) to the current
  * one, oldest first, emitting the rows each snapshot appended. A snapshot is read in pages of

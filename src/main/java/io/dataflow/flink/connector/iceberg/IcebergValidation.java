@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.net.URI;
 

@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.io.Serializable;
 import java.net.URI;

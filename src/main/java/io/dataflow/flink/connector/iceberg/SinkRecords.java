@@ -1,7 +1,8 @@
 package io.dataflow.flink.connector.iceberg;
 
+import io.dataflow.flink.message.MetadataValues;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dataflow.flink.connector.postgres.ColumnValues;
 import io.dataflow.flink.message.Message;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.GenericRecord;
@@ -116,7 +117,7 @@ final class SinkRecords {
         String data = isWrapped ? text(body.get("value")) : message.dataAsString();
         record.setField(TableLayout.DATA_COLUMN, data);
         if (layout == TableLayout.RAW) {
-            JsonNode metadata = isWrapped && body.has("_metadata") ? body.get("_metadata") : ColumnValues.metadataToJson(message.metadata());
+            JsonNode metadata = isWrapped && body.has("_metadata") ? body.get("_metadata") : MetadataValues.toJson(message.metadata());
             record.setField(TableLayout.METADATA_COLUMN, metadata == null || metadata.isNull() ? null : metadata.toString());
             return record;
         }
@@ -192,7 +193,7 @@ final class SinkRecords {
     }
 
     private static JsonNode asJson(Object value) {
-        return value instanceof JsonNode ? (JsonNode) value : ColumnValues.metadataToJson(Map.of("v", value == null ? "" : value)).get("v");
+        return value instanceof JsonNode ? (JsonNode) value : MetadataValues.toJson(Map.of("v", value == null ? "" : value)).get("v");
     }
 
     private static String text(JsonNode node) {

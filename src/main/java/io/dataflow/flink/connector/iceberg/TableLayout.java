@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How records map onto a table's columns (reference §4.0 raw mode, §4.6). Tables the sink creates say which layout
+ * How records map onto a table's columns (docs/ORIGINAL.md#shared-connector-behaviour raw mode, docs/ORIGINAL.md#nessie). Tables the sink creates say which layout
  * they have in a table property, so that the source can read a flattened table back as
  * {@code {"value", "_metadata"}}.
  */

@@ -25,7 +25,7 @@ import java.util.Map;
 
 /**
  * An Avro datum (as {@code GenericDatumReader} reads it) as the JSON the original writes after decoding with
- * hamba/avro into Go values and {@code encoding/json} (reference §4.1):
+ * hamba/avro into Go values and {@code encoding/json} (docs/ORIGINAL.md#kafka):
  * <ul>
  *   <li>records and maps are objects, arrays are arrays, enums their symbol, bytes and fixed base64 strings;</li>
  *   <li>a union value is {@code null} or an object {@code {"<branch>": value}} named by the branch type (the full

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.generic.GenericDatumReader;
@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code format: avro}: turns a record value into JSON bytes as the original does (reference §4.1). With a
+ * {@code format: avro}: turns a record value into JSON bytes as the original does (docs/ORIGINAL.md#kafka). With a
  * {@code schemaRegistry}, a value in the Confluent wire format (byte 0 = 0, then a big-endian 4-byte schema id, then
  * the Avro body) is decoded with that schema; any other value — and every value without a registry — with the static
  * schema ({@code avroSchema}, {@code avroSchemaFile}). A value that cannot be decoded throws

@@ -4,14 +4,14 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 import java.util.Optional;
 
-/** Connector type {@code kafka}: a partition-parallel source and a producer sink (reference §4.1). */
+/** Connector type {@code kafka}: a partition-parallel source and a producer sink (docs/ORIGINAL.md#kafka). */
 public final class KafkaConnectorFactory implements ConnectorFactory {
 
     @Override

@@ -1,14 +1,14 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The typed fields of a Kafka source and sink {@code config}, with the original's names and defaults
- * (reference §4.1). Cross-field rules live in {@link KafkaValidation}; the mapping to client properties in
+ * (docs/ORIGINAL.md#kafka). Cross-field rules live in {@link KafkaValidation}; the mapping to client properties in
  * {@link KafkaClientProperties}.
  */
 public final class KafkaOptions {

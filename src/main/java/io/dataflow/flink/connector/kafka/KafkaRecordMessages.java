@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Turns a consumed record into a {@link Message} with the original's Kafka metadata (reference §3.2), and a message into a record. */
+/** Turns a consumed record into a {@link Message} with the original's Kafka metadata (docs/ORIGINAL.md#message-model-and-metadata-keys), and a message into a record. */
 final class KafkaRecordMessages {
 
     static final String TOPIC = "topic";

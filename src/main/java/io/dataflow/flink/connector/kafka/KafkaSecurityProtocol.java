@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The Kafka rules that involve more than one field (reference §4.1), reported with the path of the field to fix.
+ * The Kafka rules that involve more than one field (docs/ORIGINAL.md#kafka), reported with the path of the field to fix.
  * Single-field checks (types, enums, minimums, required) are already done by the declared options.
  */
 final class KafkaValidation {

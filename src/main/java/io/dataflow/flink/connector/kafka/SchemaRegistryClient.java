@@ -2,8 +2,8 @@ package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
 import org.apache.avro.Schema;
 
 import javax.net.ssl.KeyManager;

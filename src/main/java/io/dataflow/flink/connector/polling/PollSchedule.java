@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.polling;
 import java.time.Duration;
 
 /**
- * When a polling source reads next, and when it is done (reference §4.0 polling loop): pages follow each other
+ * When a polling source reads next, and when it is done (docs/ORIGINAL.md#shared-connector-behaviour polling loop): pages follow each other
  * at once within a cycle; a cycle ends at a short page, and the next one starts after {@code pollInterval}. With
  * {@code bounded} the source ends after a cycle that found nothing (or after the single cycle of a query without
  * cursor), and cycles follow each other at once. A failed poll backs off {@code pollInterval × 2^(n−1)}, at most

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL of one page of a poll cycle (reference §4.2, §4.4), the same for every SQL source; the
+ * The SQL of one page of a poll cycle (docs/ORIGINAL.md#postgresql, docs/ORIGINAL.md#clickhouse), the same for every SQL source; the
  * {@link CursorDialect} writes identifiers and cursor values:
  * <pre>
  * SELECT *, &lt;change&gt; AS __dataflow_change FROM &lt;source&gt;

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The loop every SQL polling source shares (reference §4.0): wait for the {@link PollSchedule}, read one page
+ * The loop every SQL polling source shares (docs/ORIGINAL.md#shared-connector-behaviour): wait for the {@link PollSchedule}, read one page
  * after the {@link PollCursor}, hand the records over with the cursor they reach (it becomes the position only when
  * Flink has taken them, see {@link SourceBatch#of}), back off on a failed poll and log it at most once a minute, and
  * report the {@code pollHealthy} gauge. A subclass says how to read a page from its database and which failures are

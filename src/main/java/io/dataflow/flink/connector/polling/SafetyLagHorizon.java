@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.polling;
 
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.time.Duration;
 

@@ -36,7 +36,7 @@ public final class ColumnTypeInference {
     }
 
     /**
-     * Type of a flattened metadata column (reference §4.0: bool, int32, int64, double, else string). Instants
+     * Type of a flattened metadata column (docs/ORIGINAL.md#shared-connector-behaviour: bool, int32, int64, double, else string). Instants
      * (Kafka {@code timestamp}) become TIMESTAMPTZ and maps/lists (Kafka {@code headers}) JSONB, which the docs
      * describe and which keeps them queryable; plain text would lose both.
      */

@@ -1,14 +1,12 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.message.MetadataValues;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +81,7 @@ public final class ColumnValues {
             return forColumn((JsonNode) value, columnType);
         }
         if (value instanceof Map || value instanceof List || isJsonType(columnType)) {
-            return toJson(metadataValueToJson(value));
+            return toJson(MetadataValues.valueToJson(value));
         }
         if (value instanceof Instant) {
             return value.toString();
@@ -93,61 +91,6 @@ public final class ColumnValues {
 
     public static boolean isJsonType(String columnType) {
         return "jsonb".equalsIgnoreCase(columnType) || "json".equalsIgnoreCase(columnType);
-    }
-
-    /** A message's metadata map as a JSON object (instants as RFC 3339 strings). */
-    public static ObjectNode metadataToJson(Map<String, Object> metadata) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, Object> e : metadata.entrySet()) {
-            node.set(e.getKey(), metadataValueToJson(e.getValue()));
-        }
-        return node;
-    }
-
-    @SuppressWarnings("unchecked")
-    static JsonNode metadataValueToJson(Object value) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        if (value == null) {
-            return f.nullNode();
-        }
-        if (value instanceof JsonNode) {
-            return (JsonNode) value;
-        }
-        if (value instanceof String) {
-            return f.textNode((String) value);
-        }
-        if (value instanceof Boolean) {
-            return f.booleanNode((Boolean) value);
-        }
-        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            return f.numberNode(((Number) value).intValue());
-        }
-        if (value instanceof Long) {
-            return f.numberNode((Long) value);
-        }
-        if (value instanceof Double || value instanceof Float) {
-            return f.numberNode(((Number) value).doubleValue());
-        }
-        if (value instanceof BigDecimal) {
-            return f.numberNode((BigDecimal) value);
-        }
-        if (value instanceof BigInteger) {
-            return f.numberNode((BigInteger) value);
-        }
-        if (value instanceof Instant) {
-            return f.textNode(value.toString());
-        }
-        if (value instanceof Map) {
-            return metadataToJson((Map<String, Object>) value);
-        }
-        if (value instanceof List) {
-            ArrayNode array = f.arrayNode();
-            for (Object item : (List<Object>) value) {
-                array.add(metadataValueToJson(item));
-            }
-            return array;
-        }
-        return f.textNode(String.valueOf(value));
     }
 
     public static String toJson(JsonNode node) {

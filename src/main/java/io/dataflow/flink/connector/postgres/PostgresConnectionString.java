@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
-import java.io.ByteArrayOutputStream;
+import io.dataflow.flink.connector.UriComponents;
+
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -134,17 +135,17 @@ public final class PostgresConnectionString {
             int colon = userInfo.indexOf(':');
             String user = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
             if (!user.isEmpty()) {
-                params.put("user", percentDecode(user, "user"));
+                params.put("user", UriComponents.percentDecode(user, "user"));
             }
             if (colon >= 0) {
-                params.put("password", percentDecode(userInfo.substring(colon + 1), "password"));
+                params.put("password", UriComponents.percentDecode(userInfo.substring(colon + 1), "password"));
             }
         }
         if (!authority.isEmpty()) {
             List<String> hosts = new ArrayList<>();
             List<String> ports = new ArrayList<>();
             for (String hostPort : authority.split(",")) {
-                String[] hp = splitHostPort(percentDecode(hostPort, "host"));
+                String[] hp = splitHostPort(UriComponents.percentDecode(hostPort, "host"));
                 hosts.add(hp[0]);
                 ports.add(hp[1]);
             }
@@ -152,15 +153,15 @@ public final class PostgresConnectionString {
             params.put("port", String.join(",", ports));
         }
         if (!path.isEmpty()) {
-            params.put("dbname", percentDecode(path, "database name"));
+            params.put("dbname", UriComponents.percentDecode(path, "database name"));
         }
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = percentDecode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
-            String value = eq >= 0 ? percentDecode(pair.substring(eq + 1), "parameter " + key) : "";
+            String key = UriComponents.percentDecode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
+            String value = eq >= 0 ? UriComponents.percentDecode(pair.substring(eq + 1), "parameter " + key) : "";
             params.put(key, value);
         }
         return fromKeyValues(params);
@@ -183,32 +184,6 @@ public final class PostgresConnectionString {
         int colon = hostPort.lastIndexOf(':');
         return colon >= 0 ? new String[] {hostPort.substring(0, colon), hostPort.substring(colon + 1)}
                 : new String[] {hostPort, ""};
-    }
-
-    /** Strict %XX decoding; unlike {@link URLDecoder}, '+' stays a plus (passwords contain them). */
-    public static String percentDecode(String s, String part) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
-                    throw new IllegalArgumentException("invalid percent-encoding in the " + part);
-                }
-                out.write(Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16));
-                i += 2;
-            } else {
-                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
-                    bytes = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
-                out.writeBytes(bytes);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     // ----------------------------------------------------------------- key=value DSNs

@@ -4,14 +4,14 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 
 /**
- * Connector type {@code postgresql} (reference §4.2): the polling source (incremental cursor in Flink state,
+ * Connector type {@code postgresql} (docs/ORIGINAL.md#postgresql): the polling source (incremental cursor in Flink state,
  * parallelism 1) and the batching sink.
  */
 public final class PostgresConnectorFactory implements ConnectorFactory {

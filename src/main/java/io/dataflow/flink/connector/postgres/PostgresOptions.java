@@ -1,11 +1,11 @@
 package io.dataflow.flink.connector.postgres;
 
 import io.dataflow.flink.connector.polling.PollingQuery;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.util.List;
 
-/** The PostgreSQL sink's {@code config} fields, with the newest original defaults (reference §4.2). */
+/** The PostgreSQL sink's {@code config} fields, with the newest original defaults (docs/ORIGINAL.md#postgresql). */
 public final class PostgresOptions {
 
     public static final String STRATEGY_ALWAYS = "always";
@@ -76,7 +76,7 @@ public final class PostgresOptions {
             BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, ON_DUPLICATE_KEY, CONFLICT_KEY, UPSERT_STRATEGY,
             UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
 
-    // ---- polling source (reference §4.2) ----
+    // ---- polling source (docs/ORIGINAL.md#postgresql) ----
 
     public static final ConfigOption<String> SOURCE_TABLE = ConfigOption.string("table")
             .description("Table to read, table or schema.table (default schema public); required unless query is set")

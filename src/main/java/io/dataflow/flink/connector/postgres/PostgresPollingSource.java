@@ -9,8 +9,8 @@ import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.ReadHorizon;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.SecretMasker;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.message.Message;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The polling source of {@code type: postgresql} (reference §4.2): reads a table (or a query) page by page in the
+ * The polling source of {@code type: postgresql} (docs/ORIGINAL.md#postgresql): reads a table (or a query) page by page in the
  * order of an incremental cursor {@code (change, key)}, keeps the cursor in Flink state, and polls again after
  * {@code pollInterval}. With {@code bounded: true} it finishes after the first cycle that finds nothing. Poll
  * errors back off ({@code pollInterval × 2^n}, at most 5 minutes) and are logged at most once a minute; the

@@ -10,7 +10,7 @@ import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RejectedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.manifest.SecretMasker;
+import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.message.Message;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
@@ -33,7 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The PostgreSQL sink (reference §4.2): buffers records and writes each batch in one transaction on its own
+ * The PostgreSQL sink (docs/ORIGINAL.md#postgresql): buffers records and writes each batch in one transaction on its own
  * connection — COPY for plain inserts, COPY into a staging table merged by {@code INSERT … SELECT … ON CONFLICT} for upserts, UPDATEs for soft
  * deletes.
  *

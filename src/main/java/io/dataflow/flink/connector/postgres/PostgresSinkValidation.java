@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ValidationErrors;
 
 import static io.dataflow.flink.connector.postgres.PostgresOptions.CONFLICT_KEY;
 import static io.dataflow.flink.connector.postgres.PostgresOptions.CONNECTION_STRING;

@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.message.MetadataValues;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
@@ -99,7 +101,7 @@ final class SinkRowBuilder {
         values.put("data", ColumnValues.toJson(data));
         if (!settings.flattenMetadataColumns()) {
             if (columns.contains("_metadata")) {
-                JsonNode metadata = wrappedMetadata != null ? wrappedMetadata : ColumnValues.metadataToJson(message.metadata());
+                JsonNode metadata = wrappedMetadata != null ? wrappedMetadata : MetadataValues.toJson(message.metadata());
                 values.put("_metadata", metadata.isNull() ? null : ColumnValues.forColumn(metadata, columns.type("_metadata")));
             }
             return values;

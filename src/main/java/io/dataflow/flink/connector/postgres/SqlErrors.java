@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.manifest.SecretMasker;
+import io.dataflow.flink.config.SecretMasker;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 import static io.dataflow.flink.connector.postgres.PostgresIdentifiers.quote;
 
-/** The DDL the sink runs when {@code autoCreateTable} is on (reference §4.2), as SQL text. */
+/** The DDL the sink runs when {@code autoCreateTable} is on (docs/ORIGINAL.md#postgresql), as SQL text. */
 public final class TableDefinitions {
 
     private TableDefinitions() {

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
-/** How records map to the table (reference §4.2). */
+/** How records map to the table (docs/ORIGINAL.md#postgresql). */
 enum WriteMode {
     /**
      * Each field of a JSON object body goes into the column of the same name — also a {@code data jsonb} column,

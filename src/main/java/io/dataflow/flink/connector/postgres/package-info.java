@@ -1,5 +1,5 @@
 /**
- * Connector type {@code postgresql}: the sink of reference §4.2 (the polling source is not here yet).
+ * Connector type {@code postgresql} (docs/ORIGINAL.md#postgresql): the sink, and the polling source ({@code PostgresPollingSource}); the CDC source is in {@code cdc}.
  *
  * <h2>How a batch is written</h2>
  * {@link io.dataflow.flink.connector.postgres.PostgresSinkConnector} buffers records; a flush turns them into rows
@@ -12,7 +12,7 @@
  *
  * <h2>Decisions where the original differs or the reference is open</h2>
  * <ul>
- *   <li><b>Duplicates on plain insert</b> (reference §8.5): into a table with a primary key or unique index, plain
+ *   <li><b>Duplicates on plain insert</b> (docs/ORIGINAL.md#known-defects-of-the-original): into a table with a primary key or unique index, plain
  *       inserts skip rows whose key is stored ({@code ON CONFLICT DO NOTHING}, as the original), so that a replay
  *       after a failure neither crash-loops nor fills the error sink; the skipped rows are counted in the metric
  *       {@code duplicateKeysSkipped}. {@code onDuplicateKey: refuse} makes a duplicate a refused record instead.</li>
@@ -31,7 +31,7 @@
  *       per-record statements did. The columns are read again when records carry fields they lack (a column added
  *       by ALTER TABLE is written without a restart).</li>
  *   <li><b>Pre-wrapped bodies</b> ({@code {"value": …, "_metadata": …}}) are unwrapped only in rawMode, as
- *       §4.0 describes; in columnar mode such a body is an object with a field {@code value}.</li>
+ *       docs/ORIGINAL.md#shared-connector-behaviour describes; in columnar mode such a body is an object with a field {@code value}.</li>
  *   <li><b>Upserts</b>: records of one key within a batch combine, the later one's columns over the earlier one's
  *       (strategy {@code always}); with {@code ifNewer} repeated keys go into successive statements so the
  *       database compares versions. Keys are compared as the key column's type (uuid letter case, {@code 1} and

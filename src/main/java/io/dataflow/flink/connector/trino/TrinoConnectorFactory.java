@@ -5,15 +5,15 @@ import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Connector type {@code trino} (reference §4.5), over trino-jdbc with optional Keycloak bearer tokens: the polling
+ * Connector type {@code trino} (docs/ORIGINAL.md#trino), over trino-jdbc with optional Keycloak bearer tokens: the polling
  * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink, whose MERGEs one
  * committer makes ({@link TrinoMergeCommitter}).
  */

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A JSON value as a SQL literal of a Trino column type (reference §4.5, columnar sink): integers range-checked,
+ * A JSON value as a SQL literal of a Trino column type (docs/ORIGINAL.md#trino, columnar sink): integers range-checked,
  * floats and decimals exact, booleans from true/false/"true"/0/1, timestamps normalised to UTC from RFC 3339, local
  * date-times, dates or epoch numbers (above 1e10 taken as milliseconds, else seconds), ROW/ARRAY/MAP through
  * {@code CAST(JSON '…' AS type)}, strings quoted and anything else JSON-encoded. A value the column cannot hold is

@@ -2,14 +2,14 @@ package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code config} fields of {@code type: trino}, with the newest original defaults (reference §4.5). */
+/** The {@code config} fields of {@code type: trino}, with the newest original defaults (docs/ORIGINAL.md#trino). */
 public final class TrinoOptions {
 
     /** Every request runs as this user, as in the original. */

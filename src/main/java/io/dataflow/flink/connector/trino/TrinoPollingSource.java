@@ -9,7 +9,7 @@ import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The polling source of {@code type: trino} (reference §4.5): the same incremental engine as the PostgreSQL and
+ * The polling source of {@code type: trino} (docs/ORIGINAL.md#trino): the same incremental engine as the PostgreSQL and
  * ClickHouse sources ({@link PollingQuery} with {@link TrinoCursorDialect}, {@link PollSchedule}), reading
  * {@code catalog.schema.table} (or a query) page by page in the order of the cursor
  * {@code (changeTrackingColumn, orderByColumn)}, which lives in Flink state. A table without the change column is

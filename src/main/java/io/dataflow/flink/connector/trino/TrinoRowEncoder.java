@@ -1,8 +1,9 @@
 package io.dataflow.flink.connector.trino;
 
+import io.dataflow.flink.message.MetadataValues;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.dataflow.flink.connector.postgres.ColumnValues;
 import io.dataflow.flink.message.Message;
 
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns a record into the literals of one VALUES row for the columns the sink writes (reference §4.5):
+ * Turns a record into the literals of one VALUES row for the columns the sink writes (docs/ORIGINAL.md#trino):
  * <ul>
  *   <li>columnar: every table column, from the body's key of that name (or the same name in another case, since
  *   Trino folds column names to lower case); a body {@code {"value": {…}, "_metadata": …}} is unwrapped; absent
@@ -126,7 +127,7 @@ final class TrinoRowEncoder {
     private List<String> raw(JsonNode body, Message message) throws TrinoRecordRefusedException {
         boolean wrapped = isWrapped(body);
         JsonNode data = wrapped ? body.get("value") : body;
-        JsonNode metadata = wrapped && body.has("_metadata") ? body.get("_metadata") : ColumnValues.metadataToJson(message.metadata());
+        JsonNode metadata = wrapped && body.has("_metadata") ? body.get("_metadata") : MetadataValues.toJson(message.metadata());
         List<String> row = new ArrayList<>(2);
         row.add(TrinoLiterals.literal(dataColumn, columns.get(dataColumn), jsonText(data)));
         row.add(TrinoLiterals.literal("_metadata", columns.get("_metadata"), jsonText(metadata)));
@@ -136,7 +137,7 @@ final class TrinoRowEncoder {
     private List<String> flattened(JsonNode body, Message message) throws TrinoRecordRefusedException {
         boolean wrapped = isWrapped(body);
         JsonNode data = wrapped ? body.get("value") : body;
-        JsonNode metadata = ColumnValues.metadataToJson(message.metadata());
+        JsonNode metadata = MetadataValues.toJson(message.metadata());
         List<String> row = new ArrayList<>(columns.size());
         for (Map.Entry<String, String> column : columns.entrySet()) {
             if (column.getKey().equals(dataColumn)) {

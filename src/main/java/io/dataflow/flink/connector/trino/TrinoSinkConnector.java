@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Trino sink (reference §4.5): buffers records and writes each batch as multi-row {@code INSERT}s typed from
+ * The Trino sink (docs/ORIGINAL.md#trino): buffers records and writes each batch as multi-row {@code INSERT}s typed from
  * the target table's columns, on a background thread while the task reads on ({@link BufferedBatchWriter}); every
  * checkpoint flushes, so a completed checkpoint means every record before it is stored (at-least-once).
  *

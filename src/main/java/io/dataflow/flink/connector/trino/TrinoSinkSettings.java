@@ -1,11 +1,11 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 
 import java.io.Serializable;
 import java.util.Optional;
 
-/** The sink's settings, read once from the manifest (reference §4.5). */
+/** The sink's settings, read once from the manifest (docs/ORIGINAL.md#trino). */
 record TrinoSinkSettings(String serverUrl, TrinoTableName table, Optional<KeycloakCredentials> keycloak, int batchSize,
                          long flushIntervalMillis, int queryTimeoutSeconds, boolean autoCreateTable, boolean upsertMode,
                          String conflictKey, boolean rawMode, boolean flattenMetadataColumns, String metadataPrefix)

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * The SQL text of the sink's writes: multi-row {@code INSERT … VALUES} and, in upsert mode,
- * {@code MERGE INTO … USING (VALUES …)} on the conflict key (reference §4.5); plus the raw table's DDL. Rows are
+ * {@code MERGE INTO … USING (VALUES …)} on the conflict key (docs/ORIGINAL.md#trino); plus the raw table's DDL. Rows are
  * lists of literals from {@link TrinoRowEncoder}, in the order of the columns.
  */
 final class TrinoStatements {

@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.connector.ClearTextCredentials;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ValidationErrors;
 
 /** The cross-field rules of the Trino source and sink, each error on the path of the field to fix. */
 final class TrinoValidation {

@@ -1,8 +1,8 @@
 package io.dataflow.flink.transform.builtin;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
 import io.dataflow.flink.transform.condition.Condition;
@@ -14,7 +14,7 @@ import java.util.List;
 public final class FilterTransformerFactory implements TransformerFactory {
 
     static final ConfigOption<String> CONDITION = ConfigOption.string("condition").required()
-            .description("Condition (reference §5.1) a message must satisfy to be kept; others are dropped").build();
+            .description("Condition (docs/TRANSFORMATIONS.md#condition-language) a message must satisfy to be kept; others are dropped").build();
 
     @Override
     public String type() {

@@ -2,9 +2,9 @@ package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
 import io.dataflow.flink.transform.path.JsonPath;

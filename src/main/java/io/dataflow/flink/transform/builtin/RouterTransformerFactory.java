@@ -1,8 +1,8 @@
 package io.dataflow.flink.transform.builtin;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
 import io.dataflow.flink.transform.condition.Condition;
@@ -13,12 +13,12 @@ import java.util.List;
 
 /**
  * {@code router}: marks each message with the first route whose condition holds; the job then sends it to that
- * route's sink (reference §5.2). The route sinks themselves are validated and planned by the manifest parser.
+ * route's sink (docs/ORIGINAL.md#transformations). The route sinks themselves are validated and planned by the manifest parser.
  */
 public final class RouterTransformerFactory implements TransformerFactory {
 
     static final ConfigOption<String> CONDITION = ConfigOption.string("condition").required()
-            .description("Condition (reference §5.1) that sends a message to this route's sink").build();
+            .description("Condition (docs/TRANSFORMATIONS.md#condition-language) that sends a message to this route's sink").build();
     static final ConfigOption<Object> SINK = ConfigOption.any("sink").required()
             .description("The route's sink: {type, config} of any sink connector").build();
     static final ConfigOption<List<Config>> ROUTES = ConfigOption.objectList("routes", CONDITION, SINK).required()

@@ -3,7 +3,7 @@ package io.dataflow.flink.transform.condition;
 import io.dataflow.flink.message.Message;
 
 /**
- * A compiled condition of the original's condition language (engine v2, reference §5.1), used by {@code filter},
+ * A compiled condition of the original's condition language (engine v2, docs/ORIGINAL.md#condition-language), used by {@code filter},
  * router routes and per-step {@code when}.
  */
 @FunctionalInterface

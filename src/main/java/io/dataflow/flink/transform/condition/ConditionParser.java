@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Recursive-descent parser of the condition language (the original's engine v2, reference §5.1):
+ * Recursive-descent parser of the condition language (the original's engine v2, docs/ORIGINAL.md#condition-language):
  *
  * <pre>
  * or      := and ( "||" and )*

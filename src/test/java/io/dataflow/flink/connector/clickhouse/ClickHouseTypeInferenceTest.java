@@ -2,9 +2,9 @@ package io.dataflow.flink.connector.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Type inference and the DDL of autoCreateTable (reference §4.4). */
+/** Type inference and the DDL of autoCreateTable (docs/ORIGINAL.md#clickhouse). */
 class ClickHouseTypeInferenceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

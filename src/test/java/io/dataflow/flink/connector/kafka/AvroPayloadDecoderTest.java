@@ -2,8 +2,8 @@ package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +30,7 @@ class AvroPayloadDecoderTest {
         if (avroSchema != null) {
             node.put("avroSchema", avroSchema);
         }
-        Config config = io.dataflow.flink.manifest.ConfigValidator.validate("source.config", node, factory.sourceOptions(), errors);
+        Config config = io.dataflow.flink.config.ConfigValidator.validate("source.config", node, factory.sourceOptions(), errors);
         factory.validateSource(config, errors);
         return config;
     }

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ValidationErrors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -2,10 +2,10 @@ package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.manifest.ConnectorSpec;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MessageSerializer;
 import io.dataflow.flink.runtime.SinkWriterOperator;

@@ -2,8 +2,8 @@ package io.dataflow.flink.connector.postgres;
 
 import io.dataflow.flink.connector.polling.PollCursor;
 import io.dataflow.flink.connector.polling.PollingQuery;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.message.MetadataValues;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,7 @@ class SinkEncodingTest {
         metadata.put("timestamp", Instant.parse("2024-05-01T10:00:00.123Z"));
         metadata.put("headers", Map.of("h", "v"));
         metadata.put("nothing", null);
-        assertThat(ColumnValues.toJson(ColumnValues.metadataToJson(metadata))).isEqualTo(
+        assertThat(ColumnValues.toJson(MetadataValues.toJson(metadata))).isEqualTo(
                 "{\"topic\":\"orders\",\"partition\":3,\"offset\":42,\"timestamp\":\"2024-05-01T10:00:00.123Z\","
                         + "\"headers\":{\"h\":\"v\"},\"nothing\":null}");
         assertThat(ColumnValues.forMetadata(Instant.parse("2024-05-01T10:00:00Z"), "timestamp with time zone")).isEqualTo("2024-05-01T10:00:00Z");

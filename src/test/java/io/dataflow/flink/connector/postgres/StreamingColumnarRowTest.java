@@ -1,9 +1,9 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import org.junit.jupiter.api.Test;
 

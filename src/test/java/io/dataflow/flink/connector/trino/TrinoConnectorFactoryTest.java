@@ -2,9 +2,9 @@ package io.dataflow.flink.connector.trino;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;

@@ -14,7 +14,7 @@ import static io.dataflow.flink.transform.TransformTesting.json;
 import static io.dataflow.flink.transform.TransformTesting.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Conformance table for {@code flatten} (reference §5.2): config | input | expected (SAME, NONE, ERROR: …, or outputs joined by " ++ "). */
+/** Conformance table for {@code flatten} (docs/ORIGINAL.md#transformations): config | input | expected (SAME, NONE, ERROR: …, or outputs joined by " ++ "). */
 class FlattenTransformerTest {
 
     private final TransformerFactory factory = new FlattenTransformerFactory();

@@ -14,7 +14,7 @@ import static io.dataflow.flink.transform.TransformTesting.json;
 import static io.dataflow.flink.transform.TransformTesting.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Conformance table for {@code mask} (reference §5.2): config | input | expected (SAME, NONE, ERROR: …, or outputs joined by " ++ "). */
+/** Conformance table for {@code mask} (docs/ORIGINAL.md#transformations): config | input | expected (SAME, NONE, ERROR: …, or outputs joined by " ++ "). */
 class MaskTransformerTest {
 
     private final TransformerFactory factory = new MaskTransformerFactory();

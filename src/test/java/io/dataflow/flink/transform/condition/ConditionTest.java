@@ -12,7 +12,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The condition language of reference §5.1 against one fixed message. */
+/** The condition language of docs/ORIGINAL.md#condition-language against one fixed message. */
 class ConditionTest {
 
     private static final String BODY = """

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Builds the records the CDC source emits (reference §4.3): the row itself ({@code envelopeFormat: row}; the old
+ * Builds the records the CDC source emits (docs/ORIGINAL.md#postgresql-cdc): the row itself ({@code envelopeFormat: row}; the old
  * row for deletes) or a Debezium-style envelope, with metadata {@code table} ({@code schema.table}),
  * {@code operation} (insert/update/delete), {@code lsn} and {@code id} (the {@code primaryKeyColumn} value).
  * Columns are filtered by {@code includeColumns}/{@code excludeColumns}, case-insensitively.

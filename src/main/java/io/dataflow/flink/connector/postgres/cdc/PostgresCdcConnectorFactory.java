@@ -5,14 +5,14 @@ import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.connector.postgres.PostgresConnectionString;
 import io.dataflow.flink.connector.postgres.PostgresIdentifiers;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Connector type {@code postgresql-cdc} (reference §4.3): logical replication with pgoutput; a source only. */
+/** Connector type {@code postgresql-cdc} (docs/ORIGINAL.md#postgresql-cdc): logical replication with pgoutput; a source only. */
 public final class PostgresCdcConnectorFactory implements ConnectorFactory {
 
     /** The server's rule for slot names. */

@@ -1,11 +1,11 @@
 package io.dataflow.flink.connector.postgres.cdc;
 
 import io.dataflow.flink.connector.postgres.PostgresOptions;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.util.List;
 
-/** The options of {@code type: postgresql-cdc} (reference §4.3), with the original's defaults. */
+/** The options of {@code type: postgresql-cdc} (docs/ORIGINAL.md#postgresql-cdc), with the original's defaults. */
 public final class PostgresCdcOptions {
 
     public static final String SNAPSHOT_INITIAL = "initial";

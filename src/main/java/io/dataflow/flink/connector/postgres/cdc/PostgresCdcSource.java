@@ -12,8 +12,8 @@ import io.dataflow.flink.connector.postgres.PostgresIdentifiers;
 import io.dataflow.flink.connector.postgres.PostgresTableName;
 import io.dataflow.flink.connector.postgres.SqlErrors;
 import io.dataflow.flink.connector.postgres.cdc.PgOutputMessage.Relation;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.SecretMasker;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.message.Message;
 import org.apache.flink.metrics.Gauge;
 import org.postgresql.PGConnection;
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The source of {@code type: postgresql-cdc} (reference §4.3): an optional snapshot of the captured tables, then
+ * The source of {@code type: postgresql-cdc} (docs/ORIGINAL.md#postgresql-cdc): an optional snapshot of the captured tables, then
  * the changes of a logical replication slot decoded from pgoutput, emitted per transaction at its COMMIT.
  *
  * <p>Positions: Flink state holds the end LSN of the last transaction emitted and the snapshot's progress. The

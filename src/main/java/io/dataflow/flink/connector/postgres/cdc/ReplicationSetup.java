@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The checks and DDL the CDC source runs on a plain connection before it streams (reference §4.3 "Connect"):
+ * The checks and DDL the CDC source runs on a plain connection before it streams (docs/ORIGINAL.md#postgresql-cdc "Connect"):
  * {@code wal_level = logical}, the captured tables exist, the publication exists (created for the tables when
  * allowed) and publishes every captured table, replica identities that let updates and deletes through, and the
  * slot's state. Each failure names what to change on the server.

@@ -1,4 +1,4 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
@@ -12,14 +12,14 @@ import io.dataflow.flink.connector.iceberg.IcebergSourceConnector;
 import io.dataflow.flink.connector.iceberg.IcebergSourceSettings;
 import io.dataflow.flink.connector.iceberg.IcebergTableCommitter;
 import io.dataflow.flink.connector.iceberg.IcebergValidation;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigOption;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
 
 /**
- * Connector type {@code nessie} (reference §4.6): Iceberg tables in a Nessie catalog, on a Nessie branch. The sink
+ * Connector type {@code nessie} (docs/ORIGINAL.md#nessie): Iceberg tables in a Nessie catalog, on a Nessie branch. The sink
  * commits one Iceberg append per completed checkpoint (exactly-once); the source polls the table, in full or by
  * snapshot (position in Flink state, parallelism 1).
  */

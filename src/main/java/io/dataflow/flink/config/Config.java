@@ -1,4 +1,4 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.config;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The original's checks before connecting (reference §4.6): {@code GET /api/v2/config} (server reachable,
+ * The original's checks before connecting (docs/ORIGINAL.md#nessie): {@code GET /api/v2/config} (server reachable,
  * credentials accepted) and {@code GET /api/v2/trees/{branch}} (the branch exists), 5 s each. Failures name the
  * server, the branch and the HTTP status with the server's message, never the credentials.
  */

@@ -1,4 +1,6 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.docs;
+
+import io.dataflow.flink.config.ConfigOption;
 
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;

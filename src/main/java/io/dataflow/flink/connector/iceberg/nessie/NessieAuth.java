@@ -1,6 +1,6 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

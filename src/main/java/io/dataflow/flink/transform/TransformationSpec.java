@@ -1,4 +1,6 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.transform;
+
+import io.dataflow.flink.config.Config;
 
 import java.io.Serializable;
 

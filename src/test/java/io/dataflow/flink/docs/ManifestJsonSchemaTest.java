@@ -1,4 +1,9 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.docs;
+
+import io.dataflow.flink.manifest.ManifestParser;
+import io.dataflow.flink.manifest.SecretResolver;
+
+import io.dataflow.flink.config.SecretMasker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

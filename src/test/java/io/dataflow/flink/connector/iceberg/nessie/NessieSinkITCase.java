@@ -1,4 +1,4 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.testing.CheckpointDataProbe;

@@ -1,4 +1,4 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.docs;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.connector.iceberg.IcebergOptions;
 import io.dataflow.flink.connector.iceberg.S3Storage;
-import io.dataflow.flink.manifest.Config;
+import io.dataflow.flink.config.Config;
 
 import java.io.Serializable;
 import java.net.URI;

@@ -1,11 +1,11 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.connector.iceberg.IcebergOptions;
-import io.dataflow.flink.manifest.ConfigOption;
+import io.dataflow.flink.config.ConfigOption;
 
 import java.util.List;
 
-/** The {@code nessie} connector's {@code config} fields (reference §4.6): catalog address and authentication. */
+/** The {@code nessie} connector's {@code config} fields (docs/ORIGINAL.md#nessie): catalog address and authentication. */
 public final class NessieOptions {
 
     public static final String AUTH_AUTO = "AUTO";
@@ -36,7 +36,7 @@ public final class NessieOptions {
     public static final ConfigOption<String> BASIC_PASSWORD = ConfigOption.string("password").secret()
             .description("Basic authentication password")
             .build();
-    public static final ConfigOption<io.dataflow.flink.manifest.Config> BASIC_AUTH = ConfigOption.object("basicAuth",
+    public static final ConfigOption<io.dataflow.flink.config.Config> BASIC_AUTH = ConfigOption.object("basicAuth",
                     BASIC_USERNAME, BASIC_PASSWORD)
             .description("{username, password} for BASIC (each may come from a …SecretRef)")
             .build();

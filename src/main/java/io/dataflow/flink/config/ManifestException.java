@@ -1,4 +1,4 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.config;
 
 import java.util.List;
 import java.util.stream.Collectors;

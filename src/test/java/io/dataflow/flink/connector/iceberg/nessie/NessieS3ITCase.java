@@ -1,4 +1,4 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

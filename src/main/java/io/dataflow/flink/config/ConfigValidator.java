@@ -1,4 +1,5 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.config;
+
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,7 @@ import java.util.TreeSet;
 public final class ConfigValidator {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    static final String SECRET_REF_SUFFIX = "SecretRef";
+    public static final String SECRET_REF_SUFFIX = "SecretRef";
 
     private ConfigValidator() {
     }
@@ -46,7 +47,7 @@ public final class ConfigValidator {
             ConfigOption<?> option = byName.get(key);
             if (option == null) {
                 if (isSecretRefOf(key, byName)) {
-                    continue; // already resolved into its sibling by SecretResolver
+                    continue; // already resolved into its sibling when the manifest was read
                 }
                 errors.add(fieldPath, "unknown field (known: " + String.join(", ", knownNames(options)) + ")");
                 continue;

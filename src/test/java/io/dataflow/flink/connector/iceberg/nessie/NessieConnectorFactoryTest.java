@@ -1,12 +1,12 @@
-package io.dataflow.flink.connector.nessie;
+package io.dataflow.flink.connector.iceberg.nessie;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.connector.iceberg.IcebergSourceSettings;
-import io.dataflow.flink.manifest.Config;
-import io.dataflow.flink.manifest.ConfigValidator;
-import io.dataflow.flink.manifest.ValidationErrors;
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValidator;
+import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

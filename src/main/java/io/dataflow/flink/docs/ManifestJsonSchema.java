@@ -1,4 +1,11 @@
-package io.dataflow.flink.manifest;
+package io.dataflow.flink.docs;
+
+import io.dataflow.flink.manifest.AckPolicy;
+import io.dataflow.flink.manifest.ManifestParser;
+import io.dataflow.flink.manifest.SecretResolver;
+
+import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValidator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
