@@ -15,7 +15,8 @@ import java.util.Collections;
  * otherwise pin every class of the jar for the life of the TaskManager until its metaspace runs out
  * (ClassLoaderLeakITCase). JDBC drivers register themselves with {@link DriverManager} (a JDK class) when their class
  * loads (~2 000 classes per finished PostgreSQL job); Iceberg's worker pools, their JVM shutdown hooks and Hadoop's
- * statistics cleaner thread are started by the job's code and never end (~40 MB of metaspace per ended Nessie job).
+ * statistics cleaner thread and the selector threads of JDK HTTP clients
+ * the Nessie client left with a pending exchange are started by the job's code and never end (~40 MB of metaspace per ended Nessie job).
  * Flink runs the hook when it releases the class loader, before it closes it.
  */
 public final class UserCodeReleaseHooks {
@@ -45,6 +46,7 @@ public final class UserCodeReleaseHooks {
         step("JDBC drivers", UserCodeReleaseHooks::deregisterDrivers);
         step("Iceberg worker pools", () -> IcebergWorkerPools.shutDown(jobLoader));
         step("Hadoop statistics cleaner", () -> HadoopStatisticsCleaner.stop(jobLoader));
+        step("JDK HTTP client selectors", () -> JdkHttpClientSelectors.stop(jobLoader));
         step("JVM shutdown hooks", () -> JobShutdownHooks.remove(jobLoader));
     }
 

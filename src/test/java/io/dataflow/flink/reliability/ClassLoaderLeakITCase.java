@@ -45,9 +45,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RealServers({Server.POSTGRES, Server.KAFKA, Server.NESSIE, Server.FLINK})
 class ClassLoaderLeakITCase {
 
-    /** Threads the Nessie/Iceberg sink starts from the job's classes (Iceberg's ThreadPools, Hadoop's FileSystem). */
-    private static final List<String> LIBRARY_THREADS = List.of("\"iceberg-worker-pool-", "\"iceberg-delete-worker-pool-",
-            "\"org.apache.hadoop.fs.FileSystem$Statistics$StatisticsDataReferenceCleaner\"");
+    /**
+     * Threads the Nessie/Iceberg sink starts from the job's classes and that never end by themselves: Iceberg's worker
+     * pools, Hadoop's statistics cleaner, the selector of a JDK HTTP client the Nessie client left an exchange pending on.
+     */
+    private static final Pattern LIBRARY_THREAD = Pattern.compile("^\"(iceberg-worker-pool-|iceberg-delete-worker-pool-"
+            + "|org\\.apache\\.hadoop\\.fs\\.FileSystem\\$Statistics\\$StatisticsDataReferenceCleaner\"|HttpClient-\\d+-SelectorManager\")");
 
     private static final int RESTARTS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -115,7 +118,7 @@ class ClassLoaderLeakITCase {
      * Kafka → Nessie jobs at parallelism 2, one after the other, each reading a bounded topic into its own table and
      * finishing: the writers on both TaskManagers and the committer start Iceberg's worker pool and Hadoop's statistics
      * cleaner from the job's classes. After the jobs and a full GC, no more user-code class loaders may live than
-     * before, the classes held may not have grown by a loader's worth (one ended Nessie job kept ~6 000), and no more
+     * before, the classes held may not have grown by a loader's worth (one ended Nessie job kept ~6 500), and no more
      * worker-pool or cleaner threads may run than before. Before the release hooks shut these down, every ended job
      * kept its loader, and about five of them exhausted a TaskManager's metaspace.
      */
@@ -156,24 +159,37 @@ class ClassLoaderLeakITCase {
             }
         }
 
+        // idle threads of pools the job's code used (JDK HTTP client workers, ForkJoinPools) keep its loader until
+        // their keep-alive (60 s) ends them: wait for those, not for threads that never end
+        long[] loadersAfter = {-1};
+        try {
+            SessionCluster.await("the ended jobs' class loaders are unloaded", () -> {
+                liveClassesAfterFullGc(rest, taskManagers);
+                loadersAfter[0] = userCodeClassLoaders();
+                return loadersAfter[0] <= loadersBefore;
+            }, 150);
+        } catch (AssertionError timedOut) {
+            // the assertions below say what is left
+        }
         long classesAfter = liveClassesAfterFullGc(rest, taskManagers);
-        long loadersAfter = userCodeClassLoaders();
         long threadsAfter = libraryThreads();
         System.out.printf("class loaders: %d user-code class loaders, %d live classes and %d Iceberg/Hadoop library threads in the "
                 + "TaskManagers before %d Nessie jobs; after them and a full GC: %d, %d (%+d) and %d%n", loadersBefore, classesBefore,
-                threadsBefore, jobs, loadersAfter, classesAfter, classesAfter - classesBefore, threadsAfter);
-        assertThat(loadersAfter).as("user-code class loaders left in the TaskManagers after the jobs").isLessThanOrEqualTo(loadersBefore);
-        assertThat(threadsAfter).as("iceberg-worker-pool and StatisticsDataReferenceCleaner threads after the jobs")
+                threadsBefore, jobs, loadersAfter[0], classesAfter, classesAfter - classesBefore, threadsAfter);
+        assertThat(loadersAfter[0]).as("user-code class loaders left in the TaskManagers after the jobs").isLessThanOrEqualTo(loadersBefore);
+        assertThat(threadsAfter).as("worker-pool, StatisticsDataReferenceCleaner and HTTP client selector threads after the jobs")
                 .isLessThanOrEqualTo(threadsBefore);
-        assertThat(classesAfter - classesBefore).as("classes still held after the jobs").isLessThan(500);
+        // one leaked Nessie loader keeps ~6 500 classes; the first jobs on a freshly started TaskManager also load
+        // ~2 500 of Flink's own classes into its application class loader for good (+2 454 with no loader left)
+        assertThat(classesAfter - classesBefore).as("classes still held after the jobs").isLessThan(4000);
     }
 
-    /** The TaskManagers' threads of {@link #LIBRARY_THREADS}, by jcmd Thread.print. */
+    /** The TaskManagers' threads of {@link #LIBRARY_THREAD}, by jcmd Thread.print. */
     private static long libraryThreads() throws Exception {
         long threads = 0;
         for (Path pid : files("flink", "taskmanager-*.pid")) {
             for (String line : jcmd(pid, "Thread.print").split("\n")) {
-                if (LIBRARY_THREADS.stream().anyMatch(line::startsWith)) {
+                if (LIBRARY_THREAD.matcher(line).find()) {
                     threads++;
                 }
             }
