@@ -14,9 +14,9 @@ import java.util.Collections;
  * Lets go of what would keep the job's class loader alive after the job ends on a session cluster, where it would
  * otherwise pin every class of the jar for the life of the TaskManager until its metaspace runs out
  * (ClassLoaderLeakITCase). JDBC drivers register themselves with {@link DriverManager} (a JDK class) when their class
- * loads (~2 000 classes per finished PostgreSQL job); Iceberg's worker pools, their JVM shutdown hooks and Hadoop's
- * statistics cleaner thread and the selector threads of JDK HTTP clients
- * the Nessie client left with a pending exchange are started by the job's code and never end (~40 MB of metaspace per ended Nessie job).
+ * loads (~2 000 classes per finished PostgreSQL job); Iceberg's worker pools, their JVM shutdown hooks, Hadoop's
+ * statistics cleaner thread and the selector thread of a JDK HTTP client of the Nessie client are started by the
+ * job's code and never end (~6 500 classes, tens of MB of metaspace, per ended Nessie job).
  * Flink runs the hook when it releases the class loader, before it closes it.
  */
 public final class UserCodeReleaseHooks {
