@@ -2,11 +2,13 @@ package io.dataflow.flink.deploy;
 
 import io.dataflow.flink.testing.ConsumerGroupProgress;
 import io.dataflow.flink.testing.Kafka;
+import io.dataflow.flink.testing.Nessie;
 import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.Server;
 import io.dataflow.flink.testing.SessionCluster;
 import io.dataflow.flink.testing.SteadyProducer;
+import org.apache.iceberg.nessie.NessieCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,22 +20,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rescaling and rolling back jobs on the real session cluster (scripts/servers/flink-start.sh: 2 TaskManagers with 2
- * slots each), operated as docs/OPERATIONS.md says, through the REST calls behind {@code flink stop} (a savepoint),
- * {@code flink run -s} with the manifest's {@code replicas} changed and {@code flink savepoint} of a running job. The input topic has 6 partitions, so
- * every change of parallelism moves partitions between subtasks (subtask i of n reads the partitions p with
- * p mod n = i). Each test waits until the source's consumer group has committed the input's end offsets (a
- * checkpoint covering every record completed), stops the job with a savepoint (which commits what is pending) and
- * only then counts the output. The PostgreSQL CDC scenario (d) reads a replication slot instead, at parallelism 1 behind
- * a sink at the job's parallelism.
+ * Rescaling, rolling back and losing TaskManagers under jobs on the real session cluster (scripts/servers/flink-start.sh:
+ * 2 TaskManagers with 2 slots each), operated as docs/OPERATIONS.md says, through the REST calls behind {@code flink stop}
+ * (a savepoint), {@code flink run -s} with the manifest's {@code replicas} changed and {@code flink savepoint} of a running
+ * job. The input topic has 6 partitions, so every change of parallelism moves partitions between subtasks (subtask i of n
+ * reads the partitions p with p mod n = i). Each test waits until the source's consumer group has committed the input's
+ * end offsets (a checkpoint covering every record completed), stops the job with a savepoint (which commits what is
+ * pending) and only then counts the output. The scenarios are helpers ({@link #rescaledTwoThreeOne},
+ * {@link #rolledBackToAnOlderSavepoint}, {@link TaskManagerLossITCase#runThroughTheLossOfTaskManagerOne}) that each
+ * exactly-once sink ({@link ExactlyOnceOutput}: Kafka, Nessie) goes through. The PostgreSQL CDC scenario (d) reads a
+ * replication slot instead, at parallelism 1 behind a sink at the job's parallelism.
  */
-@RealServers({Server.KAFKA, Server.POSTGRES, Server.FLINK})
+@RealServers({Server.KAFKA, Server.POSTGRES, Server.NESSIE, Server.FLINK})
 class ClusterRescaleITCase {
 
     private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
@@ -48,34 +53,7 @@ class ClusterRescaleITCase {
      */
     @Test
     void kafkaToKafkaExactlyOnceRescaledTwoThreeOneLosesAndRepeatsNothing() throws Exception {
-        String suffix = suffix();
-        String in = "rescale-in-" + suffix;
-        String out = "rescale-out-" + suffix;
-        String group = "rescale-" + suffix;
-        Kafka.createTopic(in, 6);
-        Kafka.createTopic(out, 3);
-        String job = null;
-        int produced;
-        try {
-            try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + i, i -> "{\"id\":" + i + "}")) {
-                job = runAt(kafkaToKafka(suffix, in, group, out, 2), null, 2);
-                String savepoint = SessionCluster.stopWithSavepoint(job);
-                job = runAt(kafkaToKafka(suffix, in, group, out, 3), savepoint, 3);
-                savepoint = SessionCluster.stopWithSavepoint(job);
-                job = runAt(kafkaToKafka(suffix, in, group, out, 1), savepoint, 1);
-                arrivals.close();
-                produced = arrivals.end();
-            }
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.stopWithSavepoint(job);
-        } finally {
-            SessionCluster.cancelIfRunning(job);
-        }
-        Delivery delivery = Delivery.of(0, produced, ids(Kafka.readAll(out, "read_committed")));
-        System.out.println("rescale 2 -> 3 -> 1, Kafka -> Kafka exactly-once, read_committed: " + delivery);
-        assertThat(delivery.lost()).as(delivery.toString()).isZero();
-        assertThat(delivery.duplicates()).as(delivery.toString()).isZero();
-        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+        assertEveryRecordOnce("rescale 2 -> 3 -> 1, Kafka -> Kafka exactly-once, read_committed", rescaledTwoThreeOne("rescale", kafkaOutput()));
     }
 
     /**
@@ -86,43 +64,8 @@ class ClusterRescaleITCase {
      */
     @Test
     void olderSavepointRestoredAtAnotherParallelismAfterTheGroupMovedOnLosesNothing() throws Exception {
-        String suffix = suffix();
-        String in = "rollback-in-" + suffix;
-        String beforeS1 = "rollback-first-" + suffix;
-        String afterS1 = "rollback-second-" + suffix;
-        String rolledBack = "rollback-restored-" + suffix;
-        String group = "rollback-" + suffix;
-        Kafka.createTopic(in, 6);
-        for (String topic : List.of(beforeS1, afterS1, rolledBack)) {
-            Kafka.createTopic(topic, 3);
-        }
-        String job = null;
-        try {
-            Kafka.produce(in, 1000, i -> "{\"id\":" + i + "}");
-            job = runAt(kafkaToKafka(suffix, in, group, beforeS1, 2), null, 2);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            String s1 = SessionCluster.stopWithSavepoint(job);
-            Delivery first = Delivery.of(0, 1000, ids(Kafka.readAll(beforeS1, "read_committed")));
-            assertThat(first.lost() + first.duplicates() + first.unexpected()).as("the run before S1: " + first).isZero();
-
-            Kafka.produce(in, 1000, i -> "k-" + (1000 + i), i -> "{\"id\":" + (1000 + i) + "}");
-            job = runAt(kafkaToKafka(suffix, in, group, afterS1, 2), s1, 2);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.cancel(job);
-            System.out.println("rollback: the group moved past S1 to " + ConsumerGroupProgress.committed(group, in));
-
-            Kafka.produce(in, 500, i -> "k-" + (2000 + i), i -> "{\"id\":" + (2000 + i) + "}");
-            job = runAt(kafkaToKafka(suffix, in, group, rolledBack, 3), s1, 3);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.stopWithSavepoint(job);
-        } finally {
-            SessionCluster.cancelIfRunning(job);
-        }
-        Delivery delivery = Delivery.of(1000, 2500, ids(Kafka.readAll(rolledBack, "read_committed")));
-        System.out.println("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> Kafka exactly-once: " + delivery);
-        assertThat(delivery.lost()).as(delivery.toString()).isZero();
-        assertThat(delivery.duplicates()).as(delivery.toString()).isZero();
-        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+        assertEveryRecordOnce("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> Kafka exactly-once",
+                rolledBackToAnOlderSavepoint("rollback", kafkaOutput()));
     }
 
     /**
@@ -133,29 +76,14 @@ class ClusterRescaleITCase {
     @Test
     void kafkaToPostgresUpsertRescaledTwoThreeOneKeepsEveryKeysLastVersion() throws Exception {
         String suffix = suffix();
-        String in = "rescale-pg-in-" + suffix;
         String group = "rescale-pg-" + suffix;
         String table = "public.rescale_pg_" + suffix;
-        Kafka.createTopic(in, 6);
         Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)");
-        String job = null;
-        int produced;
-        try {
-            try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + (i / 2),
-                    i -> "{\"id\":" + (i / 2) + ",\"seq\":" + i + "}")) {
-                job = runAt(kafkaToPostgres(suffix, in, group, table, 2), null, 2);
-                String savepoint = SessionCluster.stopWithSavepoint(job);
-                job = runAt(kafkaToPostgres(suffix, in, group, table, 3), savepoint, 3);
-                savepoint = SessionCluster.stopWithSavepoint(job);
-                job = runAt(kafkaToPostgres(suffix, in, group, table, 1), savepoint, 1);
-                arrivals.close();
-                produced = arrivals.end();
-            }
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.stopWithSavepoint(job);
-        } finally {
-            SessionCluster.cancelIfRunning(job);
-        }
+        String sink = "  sink:\n    type: postgresql\n    config:\n      connectionString: \"" + Postgres.url() + "\"\n"
+                + "      table: " + table + "\n      upsertMode: true\n      conflictKey: id\n      batchSize: 200\n"
+                + "      batchFlushIntervalSeconds: 1\n";
+        int produced = runTwoThreeOne("rescale-pg-in-" + suffix, group, i -> "k-" + (i / 2), i -> "{\"id\":" + (i / 2) + ",\"seq\":" + i + "}",
+                (in, parallelism) -> manifest("rescale-pg-" + suffix, parallelism, kafkaSource(in, group) + sink));
         Map<Long, Long> expected = new HashMap<>();
         for (int i = 0; i < produced; i++) {
             expected.put((long) (i / 2), (long) i);
@@ -219,8 +147,124 @@ class ClusterRescaleITCase {
             Postgres.dropReplicationSlot(slot);
             Postgres.execute("DROP PUBLICATION IF EXISTS " + publication);
         }
-        Delivery delivery = Delivery.of(0, changes, seqs(Kafka.readAll(out, "read_committed")));
-        System.out.println("rescale 2 -> 3 -> 1, rollback to S2 at 2, PostgreSQL CDC -> Kafka exactly-once, read_committed: " + delivery);
+        assertEveryRecordOnce("rescale 2 -> 3 -> 1, rollback to S2 at 2, PostgreSQL CDC -> Kafka exactly-once, read_committed",
+                Delivery.of(0, changes, seqs(Kafka.readAll(out, "read_committed"))));
+    }
+
+    /**
+     * (e) Kafka → Nessie (Iceberg, exactly-once: the single committer appends once per completed checkpoint) through the
+     * same 2 → 3 → 1 rescale while records keep arriving: the table holds every record once.
+     */
+    @Test
+    void kafkaToNessieRescaledTwoThreeOneLosesAndRepeatsNothing() throws Exception {
+        assertEveryRecordOnce("rescale 2 -> 3 -> 1, Kafka -> Nessie", rescaledTwoThreeOne("rescale-nessie", nessieOutput()));
+    }
+
+    /** (f) The rollback of (b) with Nessie tables as outputs: the table written from S1 at parallelism 3 holds every record after S1 once. */
+    @Test
+    void kafkaToNessieOlderSavepointRestoredAtAnotherParallelismAfterTheGroupMovedOnLosesNothing() throws Exception {
+        assertEveryRecordOnce("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> Nessie",
+                rolledBackToAnOlderSavepoint("rollback-nessie", nessieOutput()));
+    }
+
+    /**
+     * (g) Kafka → Nessie at parallelism 3 over both TaskManagers, one of them killed with {@code kill -9} while records
+     * arrive and a replacement started: after the recovery the table holds every record once (the writers' files of
+     * the checkpoint in progress are written again, the committer's restored commits are not repeated).
+     */
+    @Test
+    void kafkaToNessieRecoversOnAReplacementTaskManagerAfterKillNineAndLosesAndRepeatsNothing() throws Exception {
+        String suffix = suffix();
+        String in = "tm-loss-nessie-in-" + suffix;
+        String group = "tm-loss-nessie-" + suffix;
+        String out = "tm_loss_nessie_" + suffix;
+        ExactlyOnceOutput output = nessieOutput();
+        Kafka.createTopic(in, 6);
+        Path job = manifest("tm-loss-nessie-" + suffix, 3, kafkaSource(in, group) + output.sink(out));
+        TaskManagerLossITCase.Recovery recovery = TaskManagerLossITCase.runThroughTheLossOfTaskManagerOne(job, in, group);
+        assertEveryRecordOnce("kill -9 of a TaskManager, Kafka -> Nessie (" + recovery.failures() + " failure(s) in the job's history)",
+                Delivery.of(0, recovery.produced(), output.ids(out)));
+    }
+
+    /** Scenario: one output, the job at 2 → stop with a savepoint → 3 → stop → 1 while records arrive; what the output holds. */
+    private Delivery rescaledTwoThreeOne(String name, ExactlyOnceOutput output) throws Exception {
+        String suffix = suffix();
+        String group = name + "-" + suffix;
+        String out = name.replace('-', '_') + "_out_" + suffix;
+        String sink = output.sink(out);
+        int produced = runTwoThreeOne(name + "-in-" + suffix, group, i -> "k-" + i, i -> "{\"id\":" + i + "}",
+                (in, parallelism) -> manifest(name + "-" + suffix, parallelism, kafkaSource(in, group) + sink));
+        return Delivery.of(0, produced, output.ids(out));
+    }
+
+    /**
+     * Runs a new 6-partition topic {@code in} through a job at parallelism 2, stopped with a savepoint, resumed at 3,
+     * stopped, resumed at 1, while a producer keeps adding records (record i with the given key and value); stops the
+     * last run with a savepoint once its group committed the end of the input. The number of records produced.
+     */
+    private int runTwoThreeOne(String in, String group, IntFunction<String> key, IntFunction<String> value, ManifestAt job) throws Exception {
+        Kafka.createTopic(in, 6);
+        String running = null;
+        int produced;
+        try {
+            try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, key, value)) {
+                running = runAt(job.at(in, 2), null, 2);
+                String savepoint = SessionCluster.stopWithSavepoint(running);
+                running = runAt(job.at(in, 3), savepoint, 3);
+                savepoint = SessionCluster.stopWithSavepoint(running);
+                running = runAt(job.at(in, 1), savepoint, 1);
+                arrivals.close();
+                produced = arrivals.end();
+            }
+            ConsumerGroupProgress.awaitAtEnd(group, in);
+            SessionCluster.stopWithSavepoint(running);
+        } finally {
+            SessionCluster.cancelIfRunning(running);
+        }
+        return produced;
+    }
+
+    /**
+     * Scenario: savepoint S1 of a run at parallelism 2 into a first output (which then holds exactly records 0–999); a
+     * second run from S1 into a second output moves the group past S1 (records 1000–1999); S1 restored at parallelism
+     * 3 into a third output, after 500 more records: what that output holds of records 1000–2499.
+     */
+    private Delivery rolledBackToAnOlderSavepoint(String name, ExactlyOnceOutput output) throws Exception {
+        String suffix = suffix();
+        String in = name + "-in-" + suffix;
+        String group = name + "-" + suffix;
+        String prefix = name.replace('-', '_') + "_" + suffix;
+        String beforeS1 = prefix + "_first";
+        String afterS1 = prefix + "_second";
+        String rolledBack = prefix + "_restored";
+        Kafka.createTopic(in, 6);
+        String job = null;
+        try {
+            Kafka.produce(in, 1000, i -> "{\"id\":" + i + "}");
+            job = runAt(manifest(name + "-" + suffix, 2, kafkaSource(in, group) + output.sink(beforeS1)), null, 2);
+            ConsumerGroupProgress.awaitAtEnd(group, in);
+            String s1 = SessionCluster.stopWithSavepoint(job);
+            Delivery first = Delivery.of(0, 1000, output.ids(beforeS1));
+            assertThat(first.lost() + first.duplicates() + first.unexpected()).as("the run before S1: " + first).isZero();
+
+            Kafka.produce(in, 1000, i -> "k-" + (1000 + i), i -> "{\"id\":" + (1000 + i) + "}");
+            job = runAt(manifest(name + "-" + suffix, 2, kafkaSource(in, group) + output.sink(afterS1)), s1, 2);
+            ConsumerGroupProgress.awaitAtEnd(group, in);
+            SessionCluster.cancel(job);
+            System.out.println("rollback: the group moved past S1 to " + ConsumerGroupProgress.committed(group, in));
+
+            Kafka.produce(in, 500, i -> "k-" + (2000 + i), i -> "{\"id\":" + (2000 + i) + "}");
+            job = runAt(manifest(name + "-" + suffix, 3, kafkaSource(in, group) + output.sink(rolledBack)), s1, 3);
+            ConsumerGroupProgress.awaitAtEnd(group, in);
+            SessionCluster.stopWithSavepoint(job);
+        } finally {
+            SessionCluster.cancelIfRunning(job);
+        }
+        return Delivery.of(1000, 2500, output.ids(rolledBack));
+    }
+
+    private static void assertEveryRecordOnce(String scenario, Delivery delivery) {
+        System.out.println(scenario + ": " + delivery);
         assertThat(delivery.lost()).as(delivery.toString()).isZero();
         assertThat(delivery.duplicates()).as(delivery.toString()).isZero();
         assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
@@ -275,7 +319,9 @@ class ClusterRescaleITCase {
         String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
         try {
             SessionCluster.awaitRunning(job);
-            assertThat(SessionCluster.vertexParallelisms(job)).as("parallelism of every vertex").containsOnly(parallelism);
+            // every vertex at the job's parallelism, but a table sink's single committer ("commit: <type>", runtime/SinkCommitterOperator)
+            SessionCluster.vertexParallelismsByName(job).forEach((vertex, actual) -> assertThat(actual).as("parallelism of " + vertex)
+                    .isEqualTo(vertex.startsWith("commit: ") ? 1 : parallelism));
             // a completed checkpoint: the job ran at this parallelism, with records arriving, before it is changed again
             SessionCluster.awaitCheckpoints(job, 1);
             return job;
@@ -286,17 +332,57 @@ class ClusterRescaleITCase {
         }
     }
 
-    private Path kafkaToKafka(String suffix, String in, String group, String out, int parallelism) throws Exception {
-        return manifest("rescale-" + suffix, parallelism, kafkaSource(in, group)
-                + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n"
-                + "      deliveryGuarantee: exactly-once\n");
+    /** The job of a scenario at a parallelism, reading topic {@code in}. */
+    @FunctionalInterface
+    private interface ManifestAt {
+        Path at(String in, int parallelism) throws Exception;
     }
 
-    private Path kafkaToPostgres(String suffix, String in, String group, String table, int parallelism) throws Exception {
-        return manifest("rescale-pg-" + suffix, parallelism, kafkaSource(in, group)
-                + "  sink:\n    type: postgresql\n    config:\n      connectionString: \"" + Postgres.url() + "\"\n"
-                + "      table: " + table + "\n      upsertMode: true\n      conflictKey: id\n      batchSize: 200\n"
-                + "      batchFlushIntervalSeconds: 1\n");
+    /** An exactly-once sink a scenario writes through: the manifest's sink section for one output, and the record ids it holds. */
+    interface ExactlyOnceOutput {
+        /** Creates output {@code name} where it must exist beforehand; the sink section of a manifest writing into it. */
+        String sink(String name) throws Exception;
+
+        /** The id of every record the output holds (as a committed reader sees it), once the job stopped. */
+        List<Integer> ids(String name) throws Exception;
+    }
+
+    /** Kafka topics (3 partitions) through the exactly-once Kafka sink, read with read_committed. */
+    private static ExactlyOnceOutput kafkaOutput() {
+        return new ExactlyOnceOutput() {
+            @Override
+            public String sink(String topic) throws Exception {
+                Kafka.createTopic(topic, 3);
+                return "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + topic + "\n"
+                        + "      deliveryGuarantee: exactly-once\n";
+            }
+
+            @Override
+            public List<Integer> ids(String topic) {
+                return ClusterRescaleITCase.ids(Kafka.readAll(topic, "read_committed"));
+            }
+        };
+    }
+
+    /** Tables {@code <name>.events} of a fresh local warehouse on Nessie's main branch, created by the sink, read through the catalog. */
+    private static ExactlyOnceOutput nessieOutput() throws Exception {
+        String warehouse = Nessie.newWarehouse();
+        return new ExactlyOnceOutput() {
+            @Override
+            public String sink(String namespace) {
+                return "  sink:\n    type: nessie\n    config:\n      baseURL: \"" + Nessie.baseUrl() + "\"\n      branch: main\n"
+                        + "      warehouse: \"" + warehouse + "\"\n      namespace: " + namespace + "\n      table: events\n"
+                        + "      autoCreateTable: true\n      authenticationType: NONE\n";
+            }
+
+            @Override
+            public List<Integer> ids(String namespace) throws Exception {
+                try (NessieCatalog catalog = Nessie.catalog("main", warehouse)) {
+                    return ClusterRescaleITCase.ids(Nessie.rows(catalog.loadTable(Nessie.table(namespace, "events"))).stream()
+                            .map(r -> (String) r.getField("data")).toList());
+                }
+            }
+        };
     }
 
     static String kafkaSource(String topic, String group) {

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * left are too few for the job, so it can only come back once flink-start.sh has started a replacement; it must then
  * run again with subtasks on the replacement and deliver every record. The sink is at-least-once (the default), so the
  * records between the last completed checkpoint and the crash are written again: counted and printed, not forbidden.
+ * ClusterRescaleITCase runs the same scenario ({@link #runThroughTheLossOfTaskManagerOne}) with the exactly-once Nessie sink.
  */
 @RealServers({Server.KAFKA, Server.FLINK})
 class TaskManagerLossITCase {
@@ -40,6 +41,26 @@ class TaskManagerLossITCase {
         Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: tm-loss-" + suffix + "}\n"
                 + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + ClusterRescaleITCase.kafkaSource(in, group)
                 + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n");
+        Recovery recovery = runThroughTheLossOfTaskManagerOne(manifest, in, group);
+        Delivery delivery = Delivery.of(0, recovery.produced(), ClusterRescaleITCase.ids(Kafka.readAll(out)));
+        System.out.println("kill -9 of a TaskManager, Kafka -> Kafka at-least-once: " + delivery + " (" + recovery.failures()
+                + " failure(s) in the job's history)");
+        assertThat(delivery.lost()).as(delivery.toString()).isZero();
+        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+    }
+
+    /** What a job went through: the records produced while it ran, and the failures it restarted from. */
+    record Recovery(int produced, int failures) {
+    }
+
+    /**
+     * Scenario: the job of {@code manifest} (parallelism 3, reading the 6-partition topic {@code in} with {@code group})
+     * runs on both TaskManagers while records arrive; TaskManager 1 is killed with {@code kill -9} and flink-start.sh
+     * starts its replacement; once the job failed over and runs again, with subtasks on the replacement, and checkpoints,
+     * the producer stops, and the job is stopped with a savepoint (which commits what an exactly-once sink holds) after
+     * its group committed the end of the input. Leaves a cluster whose JobManager lists only live TaskManagers.
+     */
+    static Recovery runThroughTheLossOfTaskManagerOne(Path manifest, String in, String group) throws Exception {
         String job = null;
         int produced;
         String killed;
@@ -62,16 +83,12 @@ class TaskManagerLossITCase {
                 produced = arrivals.end();
             }
             ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.cancel(job);
+            SessionCluster.stopWithSavepoint(job);
             // leave a cluster whose JobManager lists only live TaskManagers for the tests after this one
             SessionCluster.awaitTaskManagerGone(killed);
         } finally {
             SessionCluster.cancelIfRunning(job);
         }
-        Delivery delivery = Delivery.of(0, produced, ClusterRescaleITCase.ids(Kafka.readAll(out)));
-        System.out.println("kill -9 of a TaskManager, Kafka -> Kafka at-least-once: " + delivery + " (" + SessionCluster.failures(job)
-                + " failure(s) in the job's history)");
-        assertThat(delivery.lost()).as(delivery.toString()).isZero();
-        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+        return new Recovery(produced, SessionCluster.failures(job));
     }
 }

@@ -2,10 +2,14 @@ package io.dataflow.flink.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.testing.Kafka;
+import io.dataflow.flink.testing.Nessie;
 import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.RealServersExtension;
 import io.dataflow.flink.testing.Server;
+import io.dataflow.flink.testing.SessionCluster;
+import org.apache.iceberg.nessie.NessieCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,9 +42,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code classloader.check-leaked-classloader}, on by default) must not have fired; the target holds every row once.
  * Before {@link io.dataflow.flink.runtime.UserCodeReleaseHooks}, every finished job left its loader behind.
  */
-@RealServers({Server.POSTGRES, Server.FLINK})
+@RealServers({Server.POSTGRES, Server.KAFKA, Server.NESSIE, Server.FLINK})
 class ClassLoaderLeakITCase {
 
+    /**
+     * Threads the Nessie/Iceberg sink starts from the job's classes and that never end by themselves: Iceberg's worker
+     * pools, Hadoop's statistics cleaner, the selector of a JDK HTTP client the Nessie client left an exchange pending on.
+     */
+    private static final Pattern LIBRARY_THREAD = Pattern.compile("^\"(iceberg-worker-pool-|iceberg-delete-worker-pool-"
+            + "|org\\.apache\\.hadoop\\.fs\\.FileSystem\\$Statistics\\$StatisticsDataReferenceCleaner\"|HttpClient-\\d+-SelectorManager\")");
 
     private static final int RESTARTS = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,6 +112,89 @@ class ClassLoaderLeakITCase {
             assertThat(Files.readString(taskManagerLog, StandardCharsets.UTF_8)).as(taskManagerLog.toString())
                     .doesNotContain("Trying to access closed classloader");
         }
+    }
+
+    /**
+     * Kafka → Nessie jobs at parallelism 2, one after the other, each reading a bounded topic into its own table and
+     * finishing: the writers on both TaskManagers and the committer start Iceberg's worker pool and Hadoop's statistics
+     * cleaner from the job's classes. After the jobs and a full GC, no more user-code class loaders may live than
+     * before, the classes held may not have grown by a loader's worth (one ended Nessie job kept ~6 500), and no more
+     * worker-pool or cleaner threads may run than before. Before the release hooks shut these down, every ended job
+     * kept its loader, and about five of them exhausted a TaskManager's metaspace.
+     */
+    @Test
+    void endedNessieJobsOnASessionClusterLeaveNoClassLoaderOrLibraryThreadBehind() throws Exception {
+        int jobs = 3;
+        int records = 2000;
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "cll-nessie-" + suffix;
+        String warehouse = Nessie.newWarehouse();
+        Kafka.createTopic(topic, 2);
+        Kafka.produce(topic, records, i -> "{\"id\":" + i + "}");
+
+        String rest = SessionCluster.rest();
+        List<String> taskManagers = SessionCluster.taskManagers();
+        long classesBefore = liveClassesAfterFullGc(rest, taskManagers);
+        long loadersBefore = userCodeClassLoaders();
+        long threadsBefore = libraryThreads();
+
+        for (int run = 0; run < jobs; run++) {
+            String namespace = "cll_" + suffix + "_" + run;
+            Path manifest = work.resolve("nessie-" + run + ".yaml");
+            Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: cll-nessie-" + suffix
+                    + "}\nspec:\n  replicas: 2\n  checkpointSaveInterval: 1s\n"
+                    + "  source:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + topic + "\n"
+                    + "      consumerGroup: cll-" + suffix + "-" + run + "\n      bounded: true\n"
+                    + "  sink:\n    type: nessie\n    config:\n      baseURL: \"" + Nessie.baseUrl() + "\"\n      branch: main\n"
+                    + "      warehouse: \"" + warehouse + "\"\n      namespace: " + namespace + "\n      table: events\n"
+                    + "      autoCreateTable: true\n      authenticationType: NONE\n");
+            String jobId = SessionCluster.submit(manifest);
+            try {
+                SessionCluster.await("Nessie job " + run + " finishes", () -> "FINISHED".equals(SessionCluster.state(jobId)), 300);
+            } finally {
+                SessionCluster.cancelIfRunning(jobId);
+            }
+            try (NessieCatalog catalog = Nessie.catalog("main", warehouse)) {
+                assertThat(Nessie.rows(catalog.loadTable(Nessie.table(namespace, "events")))).as("rows of job " + run).hasSize(records);
+            }
+        }
+
+        // idle threads of pools the job's code used (JDK HTTP client workers, ForkJoinPools) keep its loader until
+        // their keep-alive (60 s) ends them: wait for those, not for threads that never end
+        long[] loadersAfter = {-1};
+        try {
+            SessionCluster.await("the ended jobs' class loaders are unloaded", () -> {
+                liveClassesAfterFullGc(rest, taskManagers);
+                loadersAfter[0] = userCodeClassLoaders();
+                return loadersAfter[0] <= loadersBefore;
+            }, 150);
+        } catch (AssertionError timedOut) {
+            // the assertions below say what is left
+        }
+        long classesAfter = liveClassesAfterFullGc(rest, taskManagers);
+        long threadsAfter = libraryThreads();
+        System.out.printf("class loaders: %d user-code class loaders, %d live classes and %d Iceberg/Hadoop library threads in the "
+                + "TaskManagers before %d Nessie jobs; after them and a full GC: %d, %d (%+d) and %d%n", loadersBefore, classesBefore,
+                threadsBefore, jobs, loadersAfter[0], classesAfter, classesAfter - classesBefore, threadsAfter);
+        assertThat(loadersAfter[0]).as("user-code class loaders left in the TaskManagers after the jobs").isLessThanOrEqualTo(loadersBefore);
+        assertThat(threadsAfter).as("worker-pool, StatisticsDataReferenceCleaner and HTTP client selector threads after the jobs")
+                .isLessThanOrEqualTo(threadsBefore);
+        // one leaked Nessie loader keeps ~6 500 classes; the first jobs on a freshly started TaskManager also load
+        // ~2 500 of Flink's own classes into its application class loader for good (+2 454 with no loader left)
+        assertThat(classesAfter - classesBefore).as("classes still held after the jobs").isLessThan(4000);
+    }
+
+    /** The TaskManagers' threads of {@link #LIBRARY_THREAD}, by jcmd Thread.print. */
+    private static long libraryThreads() throws Exception {
+        long threads = 0;
+        for (Path pid : files("flink", "taskmanager-*.pid")) {
+            for (String line : jcmd(pid, "Thread.print").split("\n")) {
+                if (LIBRARY_THREAD.matcher(line).find()) {
+                    threads++;
+                }
+            }
+        }
+        return threads;
     }
 
     private String submit(Path manifest, String... dynamicProperties) throws Exception {

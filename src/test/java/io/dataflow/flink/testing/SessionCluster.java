@@ -107,6 +107,13 @@ public final class SessionCluster {
         return parallelisms;
     }
 
+    /** The parallelism of each vertex of the job by the vertex's name (operator names chained with " -> "). */
+    public static java.util.Map<String, Integer> vertexParallelismsByName(String jobId) throws Exception {
+        java.util.Map<String, Integer> parallelisms = new java.util.LinkedHashMap<>();
+        get(rest() + "/jobs/" + jobId).path("vertices").forEach(v -> parallelisms.put(v.path("name").asText(), v.path("parallelism").asInt()));
+        return parallelisms;
+    }
+
     public static int completedCheckpoints(String jobId) throws Exception {
         return get(rest() + "/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt();
     }
