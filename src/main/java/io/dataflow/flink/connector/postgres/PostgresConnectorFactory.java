@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
@@ -75,9 +76,7 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
         } catch (IllegalArgumentException e) {
             errors.add(config.pathOf(PostgresOptions.CONNECTION_STRING), e.getMessage());
         }
-        if (config.get(PostgresOptions.POLL_INTERVAL).isNegative() || config.get(PostgresOptions.POLL_INTERVAL).isZero()) {
-            errors.add(config.pathOf(PostgresOptions.POLL_INTERVAL), "must be positive");
-        }
+        PollingOptions.validate(config, errors);
     }
 
     @Override

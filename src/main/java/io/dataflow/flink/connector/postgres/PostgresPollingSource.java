@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.polling.PollingOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
@@ -66,7 +67,7 @@ public final class PostgresPollingSource extends PollingSource {
     private JdbcResultStream<ObjectNode> stream;
 
     PostgresPollingSource(Config config, ConnectorContext context) {
-        super("PostgreSQL source", label(config), config.get(PostgresOptions.POLL_INTERVAL), config.get(PostgresOptions.BOUNDED),
+        super("PostgreSQL source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED),
                 context);
         this.target = PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
         String tableName = config.get(PostgresOptions.SOURCE_TABLE);
@@ -76,14 +77,14 @@ public final class PostgresPollingSource extends PollingSource {
         // the records' metadata.
         boolean hasQuery = userQuery != null && !userQuery.isBlank();
         this.table = !hasTableName || hasQuery ? null : PostgresIdentifiers.parseTable(tableName);
-        this.pollInterval = config.get(PostgresOptions.POLL_INTERVAL);
+        this.pollInterval = config.get(PollingOptions.POLL_INTERVAL);
         int readBatch = config.get(PostgresOptions.READ_BATCH_SIZE);
         this.page = readBatch > 0 ? readBatch : PollingQuery.DEFAULT_PAGE;
         this.changeColumn = config.get(PostgresOptions.CHANGE_TRACKING_COLUMN);
         this.changeColumnExplicit = config.has(PostgresOptions.CHANGE_TRACKING_COLUMN);
-        this.orderColumn = config.get(PostgresOptions.ORDER_BY_COLUMN);
+        this.orderColumn = config.get(PollingOptions.ORDER_BY_COLUMN);
         this.autoCreate = config.get(PostgresOptions.SOURCE_AUTO_CREATE_TABLE);
-        this.bounded = config.get(PostgresOptions.BOUNDED);
+        this.bounded = config.get(PollingOptions.BOUNDED);
         this.waitForOpenTransactions = config.get(PostgresOptions.WAIT_FOR_OPEN_TRANSACTIONS);
     }
 
