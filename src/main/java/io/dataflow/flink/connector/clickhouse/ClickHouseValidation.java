@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 /** The cross-field rules of the ClickHouse source and sink, each error on the path of the field to fix. */
 final class ClickHouseValidation {

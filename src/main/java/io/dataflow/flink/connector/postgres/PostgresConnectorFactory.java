@@ -1,13 +1,13 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.connector.polling.PollingOptions;
-import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.connector.polling.CursorPollingConnectorFactory;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.connector.polling.CursorPollingConnectorFactory;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.connector.polling.PollingOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
+import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.ReadHorizon;

@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.ArrayList;
 import java.util.List;

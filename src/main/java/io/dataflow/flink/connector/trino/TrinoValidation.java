@@ -1,9 +1,9 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.connector.polling.PollingOptions;
-import io.dataflow.flink.connector.ClearTextCredentials;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.ClearTextCredentials;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 /** The cross-field rules of the Trino source and sink, each error on the path of the field to fix. */
 final class TrinoValidation {
