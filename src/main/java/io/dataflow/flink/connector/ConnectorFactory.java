@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * One connector {@code type} (kafka, postgresql, …): its typed options per role, its cross-field rules, and the
- * connectors it builds. A type that is not a source (or not a sink) answers {@code false} from
- * {@link #isSource()} ({@link #isSink()}). Registered through {@code META-INF/services}.
+ * connectors it builds. A type is a source when it declares {@link #sourceOptions()}, a sink when it declares
+ * {@link #sinkOptions()}; a factory overrides only the methods of the roles it has and the answers that differ from
+ * the defaults. Registered through {@code META-INF/services}.
  */
 public interface ConnectorFactory {
 
@@ -19,11 +20,11 @@ public interface ConnectorFactory {
     String description();
 
     default boolean isSource() {
-        return false;
+        return !sourceOptions().isEmpty();
     }
 
     default boolean isSink() {
-        return false;
+        return !sinkOptions().isEmpty();
     }
 
     default List<ConfigOption<?>> sourceOptions() {

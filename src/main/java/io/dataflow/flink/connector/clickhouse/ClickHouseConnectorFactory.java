@@ -1,12 +1,12 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.ConnectorFactory;
-import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.connector.polling.CursorPollingConnectorFactory;
 
 import java.util.List;
 
@@ -14,7 +14,7 @@ import java.util.List;
  * Connector type {@code clickhouse} (docs/ORIGINAL.md#clickhouse), over the official client-v2 and the HTTP interface: the
  * polling source (incremental cursor in Flink state, parallelism 1) and the batching sink.
  */
-public final class ClickHouseConnectorFactory implements ConnectorFactory {
+public final class ClickHouseConnectorFactory implements CursorPollingConnectorFactory {
 
     @Override
     public String type() {
@@ -25,27 +25,6 @@ public final class ClickHouseConnectorFactory implements ConnectorFactory {
     public String description() {
         return "ClickHouse (HTTP, official client-v2): polls tables incrementally; writes batches as JSONEachRow inserts, "
                 + "auto-creates MergeTree/ReplacingMergeTree tables, reports refused records one by one";
-    }
-
-    @Override
-    public boolean isSource() {
-        return true;
-    }
-
-    @Override
-    public boolean isSink() {
-        return true;
-    }
-
-    @Override
-    public boolean isPollingSource() {
-        return true;
-    }
-
-    /** Every row carries metadata table and id (the cursor's key column): replicas above 1 key by it. */
-    @Override
-    public boolean isRowKeyedSource(Config config) {
-        return true;
     }
 
     @Override

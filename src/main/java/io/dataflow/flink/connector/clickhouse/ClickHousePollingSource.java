@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.PollCursor;
+import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
@@ -59,21 +60,21 @@ public final class ClickHousePollingSource extends PollingSource {
     private ClickHouseRowJson rowJson;
 
     ClickHousePollingSource(Config config, ConnectorContext context) {
-        super("ClickHouse source", label(config), config.get(ClickHouseOptions.POLL_INTERVAL), config.get(ClickHouseOptions.BOUNDED),
+        super("ClickHouse source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED),
                 context);
         this.target = ClickHouseSinkSettings.connection(config);
         this.compression = config.get(ClickHouseOptions.COMPRESSION);
         String tableName = config.get(ClickHouseOptions.SOURCE_TABLE);
         this.table = tableName == null || tableName.isBlank() ? null : ClickHouseTableName.parse(tableName, target.database());
         this.userQuery = config.get(ClickHouseOptions.QUERY);
-        this.pollInterval = config.get(ClickHouseOptions.POLL_INTERVAL);
-        int readBatch = config.get(ClickHouseOptions.READ_BATCH_SIZE);
+        this.pollInterval = config.get(PollingOptions.POLL_INTERVAL);
+        int readBatch = config.get(PollingOptions.READ_BATCH_SIZE);
         this.page = readBatch > 0 ? readBatch : PollingQuery.DEFAULT_PAGE;
         this.changeColumn = config.get(ClickHouseOptions.CHANGE_TRACKING_COLUMN);
         this.changeColumnExplicit = config.has(ClickHouseOptions.CHANGE_TRACKING_COLUMN);
-        this.orderColumn = config.get(ClickHouseOptions.ORDER_BY_COLUMN);
-        this.bounded = config.get(ClickHouseOptions.BOUNDED);
-        this.safetyLag = config.get(ClickHouseOptions.SAFETY_LAG);
+        this.orderColumn = config.get(PollingOptions.ORDER_BY_COLUMN);
+        this.bounded = config.get(PollingOptions.BOUNDED);
+        this.safetyLag = config.get(PollingOptions.SAFETY_LAG);
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */

@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.clickhouse;
 
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 /** The cross-field rules of the ClickHouse source and sink, each error on the path of the field to fix. */
 final class ClickHouseValidation {
@@ -45,9 +46,7 @@ final class ClickHouseValidation {
         if (hasQuery && query.toUpperCase(java.util.Locale.ROOT).matches("(?s).*\\bFORMAT\\s+\\w+\\s*;?\\s*$")) {
             errors.add(config.pathOf(ClickHouseOptions.QUERY), "must not end in a FORMAT clause (the source reads JSONEachRow)");
         }
-        if (config.get(ClickHouseOptions.POLL_INTERVAL).isNegative() || config.get(ClickHouseOptions.POLL_INTERVAL).isZero()) {
-            errors.add(config.pathOf(ClickHouseOptions.POLL_INTERVAL), "must be positive");
-        }
+        PollingOptions.validate(config, errors);
     }
 
     /** Parses the connection string; answers its database (or default when it does not parse). */

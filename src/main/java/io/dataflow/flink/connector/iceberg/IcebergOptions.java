@@ -3,11 +3,12 @@ package io.dataflow.flink.connector.iceberg;
 import io.dataflow.flink.config.ConfigOption;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code config} fields the Iceberg-backed connectors share ({@code nessie}, later {@code iceberg}): table
- * address, sink layout and source modes (docs/ORIGINAL.md#nessie/docs/ORIGINAL.md#iceberg). Catalog addressing and authentication live with
+ * The {@code config} fields the Iceberg connector's catalog types share ({@code nessie}, {@code iceberg}): table
+ * address, sink layout and source modes, and the sink's and source's lists around a catalog type's own fields (docs/ORIGINAL.md#nessie/docs/ORIGINAL.md#iceberg). Catalog addressing and authentication live with
  * each catalog type.
  */
 public final class IcebergOptions {
@@ -100,6 +101,27 @@ public final class IcebergOptions {
     public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
             .description("Finish once the snapshot current at start has been read; false: keep polling")
             .build();
+
+    /** The sink's fields after a catalog type's own ({@code catalog}: address, table, authentication). */
+    public static List<ConfigOption<?>> sink(List<ConfigOption<?>> catalog) {
+        return concat(catalog, List.of(BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, RAW_MODE,
+                FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX), S3);
+    }
+
+    /** The source's fields after a catalog type's own. */
+    public static List<ConfigOption<?>> source(List<ConfigOption<?>> catalog) {
+        return concat(catalog, List.of(POLL_INTERVAL, INCREMENTAL_BY_SNAPSHOT, START_SNAPSHOT_ID, SNAPSHOT_CHECKPOINTS,
+                MAX_ROWS_PER_POLL, MAX_BYTES_PER_POLL, QUERY, BOUNDED), S3);
+    }
+
+    @SafeVarargs
+    private static List<ConfigOption<?>> concat(List<ConfigOption<?>>... parts) {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        for (List<ConfigOption<?>> part : parts) {
+            all.addAll(part);
+        }
+        return List.copyOf(all);
+    }
 
     private IcebergOptions() {
     }

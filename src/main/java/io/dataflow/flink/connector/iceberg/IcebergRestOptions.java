@@ -3,7 +3,6 @@ package io.dataflow.flink.connector.iceberg;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code iceberg} (REST catalog) connector's {@code config} fields (docs/ORIGINAL.md#iceberg). */
@@ -50,22 +49,9 @@ public final class IcebergRestOptions {
             IcebergOptions.TABLE, BEARER_TOKEN, TOKEN, OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, OAUTH2_SCOPE, OAUTH2_SERVER_URI,
             BASIC_AUTH);
 
-    public static final List<ConfigOption<?>> SINK = concat(CATALOG, List.of(IcebergOptions.BATCH_SIZE,
-            IcebergOptions.BATCH_FLUSH_INTERVAL_SECONDS, IcebergOptions.AUTO_CREATE_TABLE, IcebergOptions.RAW_MODE,
-            IcebergOptions.FLATTEN_METADATA_COLUMNS, IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX,
-            IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY, IcebergOptions.SECRET_ACCESS_KEY));
+    public static final List<ConfigOption<?>> SINK = IcebergOptions.sink(CATALOG);
 
-    public static final List<ConfigOption<?>> SOURCE = concat(CATALOG, List.of(IcebergOptions.POLL_INTERVAL,
-            IcebergOptions.INCREMENTAL_BY_SNAPSHOT, IcebergOptions.START_SNAPSHOT_ID, IcebergOptions.SNAPSHOT_CHECKPOINTS,
-            IcebergOptions.MAX_ROWS_PER_POLL, IcebergOptions.MAX_BYTES_PER_POLL, IcebergOptions.QUERY,
-            IcebergOptions.BOUNDED, IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY,
-            IcebergOptions.SECRET_ACCESS_KEY));
-
-    private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
-        List<ConfigOption<?>> out = new ArrayList<>(a);
-        out.addAll(b);
-        return List.copyOf(out);
-    }
+    public static final List<ConfigOption<?>> SOURCE = IcebergOptions.source(CATALOG);
 
     private IcebergRestOptions() {
     }

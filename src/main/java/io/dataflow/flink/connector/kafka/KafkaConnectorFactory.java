@@ -27,16 +27,6 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public boolean isSource() {
-        return true;
-    }
-
-    @Override
-    public boolean isSink() {
-        return true;
-    }
-
-    @Override
     public List<ConfigOption<?>> sourceOptions() {
         return KafkaOptions.SOURCE;
     }

@@ -1,12 +1,13 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.ConnectorFactory;
-import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.connector.polling.CursorPollingConnectorFactory;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * Connector type {@code postgresql} (docs/ORIGINAL.md#postgresql): the polling source (incremental cursor in Flink state,
  * parallelism 1) and the batching sink.
  */
-public final class PostgresConnectorFactory implements ConnectorFactory {
+public final class PostgresConnectorFactory implements CursorPollingConnectorFactory {
 
     @Override
     public String type() {
@@ -26,27 +27,6 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
         return "PostgreSQL: polls tables incrementally; writes batches in one transaction each (COPY for inserts, COPY into "
                 + "a staging table merged by INSERT … SELECT … ON CONFLICT for upserts), columnar or raw JSONB, with soft "
                 + "deletes and per-record rejection of bad rows";
-    }
-
-    @Override
-    public boolean isSink() {
-        return true;
-    }
-
-    @Override
-    public boolean isSource() {
-        return true;
-    }
-
-    @Override
-    public boolean isPollingSource() {
-        return true;
-    }
-
-    /** Every row carries metadata table and id (the cursor's key column): replicas above 1 key by it. */
-    @Override
-    public boolean isRowKeyedSource(Config config) {
-        return true;
     }
 
     @Override
@@ -75,9 +55,7 @@ public final class PostgresConnectorFactory implements ConnectorFactory {
         } catch (IllegalArgumentException e) {
             errors.add(config.pathOf(PostgresOptions.CONNECTION_STRING), e.getMessage());
         }
-        if (config.get(PostgresOptions.POLL_INTERVAL).isNegative() || config.get(PostgresOptions.POLL_INTERVAL).isZero()) {
-            errors.add(config.pathOf(PostgresOptions.POLL_INTERVAL), "must be positive");
-        }
+        PollingOptions.validate(config, errors);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.List;
 
@@ -76,37 +76,21 @@ public final class PostgresOptions {
             BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, ON_DUPLICATE_KEY, CONFLICT_KEY, UPSERT_STRATEGY,
             UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
 
-    // ---- polling source (docs/ORIGINAL.md#postgresql) ----
+    // ---- polling source (docs/ORIGINAL.md#postgresql); the fields all polling sources share are in PollingOptions ----
 
     public static final ConfigOption<String> SOURCE_TABLE = ConfigOption.string("table")
             .description("Table to read, table or schema.table (default schema public); required unless query is set")
             .build();
-    public static final ConfigOption<String> QUERY = ConfigOption.string("query")
-            .description("Custom SELECT read instead of table (a table set next to it only names the metadata table, as in the original); incremental only when changeTrackingColumn is set explicitly")
-            .build();
-    public static final ConfigOption<java.time.Duration> POLL_INTERVAL = ConfigOption.duration("pollInterval")
-            .defaultValue(java.time.Duration.ofSeconds(5))
-            .description("Pause between poll cycles (Go duration or seconds); also the base of the error back-off")
-            .build();
-    public static final ConfigOption<Integer> READ_BATCH_SIZE = ConfigOption.integer("readBatchSize").defaultValue(0).min(0)
-            .description("Rows per query; a cycle queries page by page until a short page. 0 = pages of "
-                    + PollingQuery.DEFAULT_PAGE + " (the original read the whole cycle in one query)")
-            .build();
-    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = ConfigOption.string("changeTrackingColumn")
-            .defaultValue("updated_at")
-            .description("Time or ordering column of the incremental cursor; the default updated_at reads "
-                    + "COALESCE(updated_at, created_at) when the table has both")
-            .build();
-    public static final ConfigOption<String> ORDER_BY_COLUMN = ConfigOption.string("orderByColumn").defaultValue("id")
-            .description("Tie-breaker of the cursor and the record's metadata id")
-            .build();
+    public static final ConfigOption<String> QUERY = PollingOptions.query("Custom SELECT read instead of table (a table "
+            + "set next to it only names the metadata table, as in the original); incremental only when "
+            + "changeTrackingColumn is set explicitly");
+    public static final ConfigOption<Integer> READ_BATCH_SIZE =
+            PollingOptions.readBatchSize(" (the original read the whole cycle in one query)");
+    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = PollingOptions.changeTrackingColumn("updated_at",
+            "the default updated_at reads COALESCE(updated_at, created_at) when the table has both");
     public static final ConfigOption<Boolean> SOURCE_AUTO_CREATE_TABLE = ConfigOption.bool("autoCreateTable").defaultValue(false)
             .description("Create the table (id SERIAL PRIMARY KEY, created_at, updated_at) at connect when missing")
             .build();
-    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
-            .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
-            .build();
-
     public static final ConfigOption<Boolean> WAIT_FOR_OPEN_TRANSACTIONS = ConfigOption.bool("waitForOpenTransactions")
             .defaultValue(true)
             .description("Read a row only once every transaction that was open when it became visible has ended, so a "
@@ -115,9 +99,9 @@ public final class PostgresOptions {
                     + "to the newest committed row (the original's behaviour; late commits can be skipped)")
             .build();
 
-    public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, SOURCE_TABLE, QUERY, POLL_INTERVAL,
-            READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, SOURCE_AUTO_CREATE_TABLE, BOUNDED,
-            WAIT_FOR_OPEN_TRANSACTIONS);
+    public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, SOURCE_TABLE, QUERY,
+            PollingOptions.POLL_INTERVAL, READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, PollingOptions.ORDER_BY_COLUMN,
+            SOURCE_AUTO_CREATE_TABLE, PollingOptions.BOUNDED, WAIT_FOR_OPEN_TRANSACTIONS);
 
     private PostgresOptions() {
     }

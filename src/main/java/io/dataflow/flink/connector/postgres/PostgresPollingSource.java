@@ -6,6 +6,7 @@ import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
+import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.ReadHorizon;
@@ -66,7 +67,7 @@ public final class PostgresPollingSource extends PollingSource {
     private JdbcResultStream<ObjectNode> stream;
 
     PostgresPollingSource(Config config, ConnectorContext context) {
-        super("PostgreSQL source", label(config), config.get(PostgresOptions.POLL_INTERVAL), config.get(PostgresOptions.BOUNDED),
+        super("PostgreSQL source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED),
                 context);
         this.target = PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
         String tableName = config.get(PostgresOptions.SOURCE_TABLE);
@@ -76,14 +77,14 @@ public final class PostgresPollingSource extends PollingSource {
         // the records' metadata.
         boolean hasQuery = userQuery != null && !userQuery.isBlank();
         this.table = !hasTableName || hasQuery ? null : PostgresIdentifiers.parseTable(tableName);
-        this.pollInterval = config.get(PostgresOptions.POLL_INTERVAL);
+        this.pollInterval = config.get(PollingOptions.POLL_INTERVAL);
         int readBatch = config.get(PostgresOptions.READ_BATCH_SIZE);
         this.page = readBatch > 0 ? readBatch : PollingQuery.DEFAULT_PAGE;
         this.changeColumn = config.get(PostgresOptions.CHANGE_TRACKING_COLUMN);
         this.changeColumnExplicit = config.has(PostgresOptions.CHANGE_TRACKING_COLUMN);
-        this.orderColumn = config.get(PostgresOptions.ORDER_BY_COLUMN);
+        this.orderColumn = config.get(PollingOptions.ORDER_BY_COLUMN);
         this.autoCreate = config.get(PostgresOptions.SOURCE_AUTO_CREATE_TABLE);
-        this.bounded = config.get(PostgresOptions.BOUNDED);
+        this.bounded = config.get(PollingOptions.BOUNDED);
         this.waitForOpenTransactions = config.get(PostgresOptions.WAIT_FOR_OPEN_TRANSACTIONS);
     }
 

@@ -1,13 +1,13 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.ConnectorFactory;
-import io.dataflow.flink.connector.SinkCommitter;
-import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.SinkCommitter;
+import io.dataflow.flink.connector.SinkConnector;
+import io.dataflow.flink.connector.SourceConnector;
+import io.dataflow.flink.connector.polling.CursorPollingConnectorFactory;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * source (incremental cursor in Flink state, parallelism 1) and the batching INSERT / MERGE sink, whose MERGEs one
  * committer makes ({@link TrinoMergeCommitter}).
  */
-public final class TrinoConnectorFactory implements ConnectorFactory {
+public final class TrinoConnectorFactory implements CursorPollingConnectorFactory {
 
     @Override
     public String type() {
@@ -28,27 +28,6 @@ public final class TrinoConnectorFactory implements ConnectorFactory {
     public String description() {
         return "Trino (trino-jdbc, Keycloak/OAuth2 tokens): polls tables or queries incrementally; writes batches as "
                 + "typed multi-row INSERTs or MERGE upserts, creates raw tables, reports refused records one by one";
-    }
-
-    @Override
-    public boolean isSource() {
-        return true;
-    }
-
-    @Override
-    public boolean isSink() {
-        return true;
-    }
-
-    @Override
-    public boolean isPollingSource() {
-        return true;
-    }
-
-    /** Every row carries metadata table and id (the cursor's key column): replicas above 1 key by it. */
-    @Override
-    public boolean isRowKeyedSource(Config config) {
-        return true;
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.connector.polling.PollingQuery;
-import io.dataflow.flink.connector.polling.SafetyLagHorizon;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,33 +59,14 @@ public final class TrinoOptions {
 
     // ---- polling source ----
 
-    public static final ConfigOption<String> QUERY = ConfigOption.string("query")
-            .description("Custom SELECT instead of table; incremental only when changeTrackingColumn is set "
-                    + "explicitly, else run as written every cycle")
-            .build();
-    public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOption.duration("pollInterval")
-            .defaultValue(Duration.ofSeconds(5))
-            .description("Pause between poll cycles (Go duration or seconds); also the base of the error back-off")
-            .build();
-    public static final ConfigOption<Integer> READ_BATCH_SIZE = ConfigOption.integer("readBatchSize").defaultValue(0).min(0)
-            .description("Rows per query; a cycle queries page by page until a short page. 0 = pages of "
-                    + PollingQuery.DEFAULT_PAGE)
-            .build();
-    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = ConfigOption.string("changeTrackingColumn")
-            .defaultValue("updated_at")
-            .description("Time or ordering column of the incremental cursor; a table without it is read by orderByColumn alone")
-            .build();
-    public static final ConfigOption<String> ORDER_BY_COLUMN = ConfigOption.string("orderByColumn").defaultValue("id")
-            .description("Tie-breaker of the cursor and the record's metadata id")
-            .build();
-    public static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(false)
-            .description("Finish after the first poll cycle that finds nothing (migrations); false: keep polling")
-            .build();
+    public static final ConfigOption<String> QUERY = PollingOptions.query("Custom SELECT instead of table; incremental "
+            + "only when changeTrackingColumn is set explicitly, else run as written every cycle");
+    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = PollingOptions.changeTrackingColumn("updated_at",
+            PollingOptions.READ_BY_ORDER_COLUMN_WITHOUT_IT);
 
-    public static final ConfigOption<Duration> SAFETY_LAG = SafetyLagHorizon.option();
-
-    public static final List<ConfigOption<?>> SOURCE = with(CONNECTION, QUERY, POLL_INTERVAL, READ_BATCH_SIZE,
-            CHANGE_TRACKING_COLUMN, ORDER_BY_COLUMN, BOUNDED, SAFETY_LAG);
+    public static final List<ConfigOption<?>> SOURCE = with(CONNECTION, QUERY, PollingOptions.POLL_INTERVAL,
+            PollingOptions.READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN, PollingOptions.ORDER_BY_COLUMN, PollingOptions.BOUNDED,
+            PollingOptions.SAFETY_LAG);
 
     // ---- sink ----
 

@@ -6,6 +6,7 @@ import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.JdbcResultStream;
 import io.dataflow.flink.connector.polling.PollCursor;
+import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
@@ -66,7 +67,7 @@ public final class TrinoPollingSource extends PollingSource {
     private volatile Statement running;
 
     TrinoPollingSource(Config config, ConnectorContext context) {
-        super("Trino source", label(config), config.get(TrinoOptions.POLL_INTERVAL), config.get(TrinoOptions.BOUNDED), context);
+        super("Trino source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED), context);
         this.serverUrl = config.get(TrinoOptions.SERVER_URL);
         String catalog = config.get(TrinoOptions.CATALOG);
         String schema = config.get(TrinoOptions.SCHEMA);
@@ -76,16 +77,16 @@ public final class TrinoPollingSource extends PollingSource {
         this.userQuery = config.get(TrinoOptions.QUERY);
         boolean hasQuery = userQuery != null && !userQuery.isBlank();
         this.table = hasTable && !hasQuery ? new TrinoTableName(catalog, schema, tableName.trim()) : null;
-        this.pollInterval = config.get(TrinoOptions.POLL_INTERVAL);
-        int readBatch = config.get(TrinoOptions.READ_BATCH_SIZE);
+        this.pollInterval = config.get(PollingOptions.POLL_INTERVAL);
+        int readBatch = config.get(PollingOptions.READ_BATCH_SIZE);
         this.page = readBatch > 0 ? readBatch : PollingQuery.DEFAULT_PAGE;
         this.changeColumn = config.get(TrinoOptions.CHANGE_TRACKING_COLUMN);
         this.changeColumnExplicit = config.has(TrinoOptions.CHANGE_TRACKING_COLUMN);
-        this.orderColumn = config.get(TrinoOptions.ORDER_BY_COLUMN);
-        this.bounded = config.get(TrinoOptions.BOUNDED);
+        this.orderColumn = config.get(PollingOptions.ORDER_BY_COLUMN);
+        this.bounded = config.get(PollingOptions.BOUNDED);
         this.catalogLabel = catalog;
         this.schemaLabel = schema;
-        this.safetyLag = config.get(TrinoOptions.SAFETY_LAG);
+        this.safetyLag = config.get(PollingOptions.SAFETY_LAG);
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */

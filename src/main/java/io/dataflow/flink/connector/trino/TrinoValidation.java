@@ -1,8 +1,9 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.connector.ClearTextCredentials;
 import io.dataflow.flink.config.Config;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.ClearTextCredentials;
+import io.dataflow.flink.connector.polling.PollingOptions;
 
 /** The cross-field rules of the Trino source and sink, each error on the path of the field to fix. */
 final class TrinoValidation {
@@ -40,9 +41,7 @@ final class TrinoValidation {
         if (!hasTable && !hasQuery) {
             errors.add(config.pathOf(TrinoOptions.TABLE), "required (or query)");
         }
-        if (config.get(TrinoOptions.POLL_INTERVAL).isNegative() || config.get(TrinoOptions.POLL_INTERVAL).isZero()) {
-            errors.add(config.pathOf(TrinoOptions.POLL_INTERVAL), "must be positive");
-        }
+        PollingOptions.validate(config, errors);
     }
 
     /** serverURL must be http(s)://host:port, and https when a keycloak block sends tokens. */

@@ -29,11 +29,6 @@ public final class PostgresCdcConnectorFactory implements ConnectorFactory {
                 + "from a logical replication slot (pgoutput), per transaction; the slot advances only with completed checkpoints";
     }
 
-    @Override
-    public boolean isSource() {
-        return true;
-    }
-
     /** A restart from a checkpoint replays the transactions after it: like a poller, it needs an idempotent sink. */
     @Override
     public boolean isPollingSource() {
