@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.postgres;
 
 import io.dataflow.flink.config.ConfigOption;
 import io.dataflow.flink.connector.polling.PollingOptions;
+import io.dataflow.flink.connector.SchemaEvolution;
 
 import java.util.List;
 
@@ -74,7 +75,8 @@ public final class PostgresOptions {
 
     public static final List<ConfigOption<?>> SINK = List.of(CONNECTION_STRING, TABLE, BATCH_SIZE,
             BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, ON_DUPLICATE_KEY, CONFLICT_KEY, UPSERT_STRATEGY,
-            UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
+            UPSERT_VERSION_COLUMN, SOFT_DELETE_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX,
+            SchemaEvolution.OPTION);
 
     // ---- polling source (docs/ORIGINAL.md#postgresql); the fields all polling sources share are in PollingOptions ----
 

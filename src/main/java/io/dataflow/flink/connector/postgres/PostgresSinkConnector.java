@@ -9,6 +9,7 @@ import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.message.Message;
@@ -47,7 +48,9 @@ import java.util.Set;
  * the runtime then restarts from the last checkpoint.
  *
  * <p>The table's columns are read at connect and again when records carry fields they lack (at most once per
- * batch, see {@link ColumnRefreshPolicy}), so that a column added later is written without a restart.
+ * batch, see {@link ColumnRefreshPolicy}), so that a column added later is written without a restart. With
+ * {@code schemaEvolution: evolve} the sink adds such columns and widens numeric ones itself
+ * ({@link TableEvolution}); with {@code fail} it refuses those records ({@link SinkRowBuilder}).
  */
 public final class PostgresSinkConnector extends BaseConnector implements SinkConnector {
 
@@ -218,7 +221,13 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         }
         List<FailingRecordIsolator.Rejection> rejected = new ArrayList<>();
         List<SinkRow> rows = buildRows(batch, rejected);
-        if (rowBuilder != null && columnsChanged(c, rowBuilder.takeMissingColumns())) {
+        Set<String> missing = rowBuilder == null ? Set.of() : rowBuilder.takeMissingColumns();
+        if (evolved(c, batch, rows, missing)) {
+            rejected.clear();
+            rows = buildRows(batch, rejected);
+            missing = rowBuilder.takeMissingColumns();
+        }
+        if (rowBuilder != null && columnsChanged(c, missing)) {
             rejected.clear();
             rows = buildRows(batch, rejected);
         }
@@ -265,6 +274,47 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             }
         }
         return rows;
+    }
+
+    /**
+     * schemaEvolution: evolve on a columnar table — adds the columns the records' fields lack and widens those
+     * their numbers do not fit ({@link SchemaChanges}), then reads the table again; answers whether it did (then
+     * the batch is built again).
+     */
+    private boolean evolved(Connection c, List<Message> batch, List<SinkRow> rows, Set<String> missing)
+            throws PostgresSinkException {
+        if (settings.schemaEvolution() != SchemaEvolution.EVOLVE || mode != WriteMode.COLUMNAR || columns == null) {
+            return false;
+        }
+        List<Map<String, String>> values = new ArrayList<>(rows.size());
+        for (SinkRow row : rows) {
+            if (!row.isSoftDelete()) {
+                values.add(row.values());
+            }
+        }
+        SchemaChanges changes = SchemaChanges.find(columns, missing, missing.isEmpty() ? List.of() : bodies(batch), values);
+        if (changes.isEmpty()) {
+            return false;
+        }
+        try {
+            TableEvolution.apply(c, settings.table(), changes);
+            loadTable(c);
+        } catch (SQLException e) {
+            rollbackQuietly(c, e);
+            throw failure("evolving the table (schemaEvolution: evolve)", e);
+        }
+        return true;
+    }
+
+    private static List<JsonNode> bodies(List<Message> batch) {
+        List<JsonNode> bodies = new ArrayList<>(batch.size());
+        for (Message m : batch) {
+            JsonNode body = m.json();
+            if (body != null && body.isObject()) {
+                bodies.add(body);
+            }
+        }
+        return bodies;
     }
 
     /**

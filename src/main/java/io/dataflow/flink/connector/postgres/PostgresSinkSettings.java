@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
 import io.dataflow.flink.config.Config;
+import io.dataflow.flink.connector.SchemaEvolution;
 
 /** The sink's configuration, validated and resolved to what the connector works with. */
 public record PostgresSinkSettings(
@@ -17,7 +18,8 @@ public record PostgresSinkSettings(
         String softDeleteColumn,
         boolean rawMode,
         boolean flattenMetadataColumns,
-        String flattenMetadataColumnsPrefix) {
+        String flattenMetadataColumnsPrefix,
+        SchemaEvolution schemaEvolution) {
 
     public static PostgresSinkSettings from(Config config) {
         int batchSize = config.get(PostgresOptions.BATCH_SIZE);
@@ -37,7 +39,8 @@ public record PostgresSinkSettings(
                 softDelete == null || softDelete.isBlank() ? null : softDelete,
                 config.get(PostgresOptions.RAW_MODE),
                 config.get(PostgresOptions.FLATTEN_METADATA_COLUMNS),
-                config.get(PostgresOptions.FLATTEN_METADATA_COLUMNS_PREFIX));
+                config.get(PostgresOptions.FLATTEN_METADATA_COLUMNS_PREFIX),
+                SchemaEvolution.from(config));
     }
 
     /** The flattened column name of one metadata key. */

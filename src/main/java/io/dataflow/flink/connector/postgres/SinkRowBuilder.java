@@ -3,6 +3,7 @@ package io.dataflow.flink.connector.postgres;
 import io.dataflow.flink.message.MetadataValues;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,11 +13,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns a message into a {@link SinkRow} for the table as it is: only columns the table has are filled, each
  * value in the text form for that column's type. Fields or metadata keys without a column are left out, with one
- * info log per name, so that a new field upstream does not stop the pipeline.
+ * info log per name, so that a new field upstream does not stop the pipeline; they are noted for the connector,
+ * which re-reads or (schemaEvolution: evolve) alters the table. With schemaEvolution: fail a columnar record with
+ * such a field, or with a number wider than its column ({@link ColumnWidening}), is refused instead.
  */
 final class SinkRowBuilder {
 
@@ -46,6 +51,9 @@ final class SinkRowBuilder {
                     missingColumns.add(column);
                     reportUnknown(column, "Skipping a field that is not a column of the table");
                 }
+                if (settings.schemaEvolution() == SchemaEvolution.FAIL) {
+                    refuseUnfit(unknown, values);
+                }
                 return SinkRow.insert(position, message, values);
             }
         }
@@ -57,10 +65,34 @@ final class SinkRowBuilder {
         if (deleteKey != null) {
             return SinkRow.softDelete(position, message, deleteKey);
         }
-        return SinkRow.insert(position, message, columnar(body));
+        Set<String> unknown = new HashSet<>(2);
+        Map<String, String> values = columnar(body, unknown);
+        if (settings.schemaEvolution() == SchemaEvolution.FAIL) {
+            refuseUnfit(unknown, values);
+        }
+        return SinkRow.insert(position, message, values);
     }
 
-    private Map<String, String> columnar(JsonNode body) throws RecordRejectedException {
+    /**
+     * schemaEvolution: fail — a record with a field the table has no column for, or with a number wider than its
+     * column, is refused, naming the (alphabetically first) field; the reason never holds the value.
+     */
+    private void refuseUnfit(Set<String> unknown, Map<String, String> values) throws RecordRejectedException {
+        if (!unknown.isEmpty()) {
+            throw new RecordRejectedException("field " + new TreeSet<>(unknown).first() + " is not a column of "
+                    + settings.table() + " (schemaEvolution: fail)");
+        }
+        for (Map.Entry<String, String> value : new TreeMap<>(values).entrySet()) {
+            String type = columns.type(value.getKey());
+            String wider = ColumnWidening.widerType(type, value.getValue());
+            if (wider != null) {
+                throw new RecordRejectedException("field " + value.getKey() + " does not fit column type " + type
+                        + " of " + settings.table() + ", it needs " + wider + " (schemaEvolution: fail)");
+            }
+        }
+    }
+
+    private Map<String, String> columnar(JsonNode body, Set<String> unknown) throws RecordRejectedException {
         if (body == null || !body.isObject()) {
             throw new RecordRejectedException(body == null ? "body is not JSON" : "body is not a JSON object");
         }
@@ -71,11 +103,15 @@ final class SinkRowBuilder {
             if (columns.contains(column)) {
                 values.put(column, ColumnValues.forColumn(field.getValue(), columns.type(column)));
             } else {
+                unknown.add(column);
                 missingColumns.add(column);
                 reportUnknown(column, "Skipping a field that is not a column of the table");
             }
         }
         if (values.isEmpty()) {
+            if (settings.schemaEvolution() == SchemaEvolution.FAIL) {
+                refuseUnfit(unknown, values);
+            }
             throw new RecordRejectedException(body.size() == 0 ? "body is an empty JSON object"
                     : "none of the body's fields is a column of " + settings.table());
         }
@@ -166,6 +202,9 @@ final class SinkRowBuilder {
     }
 
     private void reportUnknown(String column, String text) {
+        if (settings.schemaEvolution() == SchemaEvolution.FAIL) {
+            return; // not skipped: the record is refused, and its reason names the field
+        }
         // bounded, so that bodies with generated keys cannot grow it without end
         if (reportedUnknown.size() < MAX_REPORTED_UNKNOWN && reportedUnknown.add(column)) {
             LOG.info("{}: table={} column={}", text, settings.table(), column);

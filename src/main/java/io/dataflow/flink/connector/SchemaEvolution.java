@@ -1,0 +1,33 @@
+package io.dataflow.flink.connector;
+
+import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigOption;
+
+import java.util.Locale;
+
+/**
+ * What a sink does when a record does not fit its table's schema: it carries a field the table has no column for,
+ * or a number wider than its column's type. The names follow Flink CDC's {@code schema.change.behavior}
+ * ({@code ignore}, {@code evolve}; {@code fail} is its {@code exception}, per record instead of per job).
+ */
+public enum SchemaEvolution {
+
+    /** Fields without a column are left out (logged once per name), the rest is written; the default. */
+    IGNORE,
+    /** A field without a column becomes a new nullable column; a number wider than its column widens the column. */
+    EVOLVE,
+    /** Such a record goes to the error sink with a reason that names the field. */
+    FAIL;
+
+    public static final ConfigOption<String> OPTION = ConfigOption.enumOf("schemaEvolution", "ignore", "evolve", "fail")
+            .defaultValue("ignore")
+            .description("A record field the table has no column for, or a number wider than its column: ignore: "
+                    + "the field is left out (as the original); evolve: ALTER TABLE adds the column (nullable, type "
+                    + "inferred as autoCreateTable does) or widens it (int → bigint, real → double precision; never "
+                    + "narrower); fail: the record goes to the error sink, the reason naming the field")
+            .build();
+
+    public static SchemaEvolution from(Config config) {
+        return valueOf(config.get(OPTION).toUpperCase(Locale.ROOT));
+    }
+}
