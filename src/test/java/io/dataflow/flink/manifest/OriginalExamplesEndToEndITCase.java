@@ -290,21 +290,34 @@ class OriginalExamplesEndToEndITCase {
 
     // ---- G. Kafka -> Nessie (Iceberg) raw mode, bearer token, S3 options ----
 
+    /**
+     * The fixture's {@code warehouse: warehouse} is a name that Nessie's Iceberg catalog resolves to a location, as
+     * nessie-start.sh configures it (s3://BUCKET/nessie-warehouse on the local S3 server). The shared Nessie may
+     * predate that setting, so this test runs the script's Nessie of its own on another port.
+     */
     @Test
     void gAuditToNessie() throws Exception {
+        Map<String, String> nessie = Map.of("NESSIE_PORT", "19340", "NESSIE_DIR",
+                RealServersExtension.serversBase() + "/nessie-warehouse");
+        String baseUrl = "http://127.0.0.1:" + RealServersExtension.runScript("nessie-start.sh", nessie, 600).strip();
+        try {
+            gAuditToNessie(baseUrl);
+        } finally {
+            RealServersExtension.runScript("nessie-stop.sh", nessie, 120);
+        }
+    }
+
+    private void gAuditToNessie(String baseUrl) throws Exception {
         String topic = "ex-g-" + sfx + "-audit";
         String namespace = "ex_g_" + sfx;
-        String prefix = "ex-g-" + sfx;
-        String warehouse = "s3://" + S3.BUCKET + "/" + prefix;
+        String warehouse = "s3://" + S3.BUCKET + "/nessie-warehouse";
         Kafka.createTopic(topic, 1);
         Kafka.produce(topic, 100, i -> "{\"actor\":\"u" + i + "\",\"action\":\"login\"}");
         OriginalExample example = OriginalExample.load("g-audit-to-nessie.yaml")
                 .replace("topic: audit,", "topic: " + topic + ",")
                 .replace("consumerGroup: audit-nessie", "consumerGroup: ex-g-" + sfx)
                 .replace("kafka:9092", Kafka.bootstrap())
-                .replace("http://nessie:19120", Nessie.baseUrl())
-                // the fixture's warehouse is a name its catalog resolves; here the location itself, on the local S3 server
-                .replace("warehouse: warehouse", "warehouse: \"" + warehouse + "\"")
+                .replace("http://nessie:19120", baseUrl)
                 .replace("namespace: audit", "namespace: " + namespace)
                 .replace("https://s3.example.net", S3.endpoint())
                 .replace("s3Region: eu-central-1", "s3Region: " + S3.REGION)
@@ -312,9 +325,12 @@ class OriginalExamplesEndToEndITCase {
                 .secret("lake-s3", "AWS_ACCESS_KEY_ID", S3.ACCESS_KEY)
                 .secret("lake-s3", "AWS_SECRET_ACCESS_KEY", S3.SECRET_KEY);
         TableIdentifier id = Nessie.table(namespace, "events_raw");
-        try (NessieCatalog catalog = Nessie.catalog("main", warehouse, S3.fileIoProperties())) {
+        try (NessieCatalog catalog = Nessie.catalog(baseUrl, "main", warehouse, S3.fileIoProperties())) {
             runUntil(example, "100 rows committed", () -> catalog.tableExists(id) && Nessie.rows(catalog.loadTable(id)).size() == 100);
-            List<Record> rows = Nessie.rows(catalog.loadTable(id));
+            Table table = catalog.loadTable(id);
+            assertThat(table.location()).as("the table is in the location Nessie gives for warehouse 'warehouse'")
+                    .startsWith(warehouse + "/" + namespace + "/");
+            List<Record> rows = Nessie.rows(table);
             Set<String> actors = new TreeSet<>();
             for (Record r : rows) {
                 actors.add(JSON.readTree((String) r.getField("data")).get("actor").asText());
@@ -322,7 +338,7 @@ class OriginalExamplesEndToEndITCase {
             }
             assertThat(actors).hasSize(100);
         }
-        assertThat(S3.keys(prefix + "/")).as("the table's files are objects in the bucket")
+        assertThat(S3.keys("nessie-warehouse/" + namespace + "/")).as("the table's files are objects in the bucket")
                 .anyMatch(k -> k.endsWith(".parquet")).anyMatch(k -> k.endsWith(".metadata.json"));
     }
 

@@ -77,7 +77,8 @@ public final class Nessie {
         return catalog(baseUrl(), branch, warehouse, fileIo);
     }
 
-    private static NessieCatalog catalog(String baseUrl, String branch, String warehouse, Map<String, String> fileIo) {
+    /** The same on another Nessie server with other FileIO properties. */
+    public static NessieCatalog catalog(String baseUrl, String branch, String warehouse, Map<String, String> fileIo) {
         NessieCatalog catalog = new NessieCatalog();
         catalog.setConf(io.dataflow.flink.connector.iceberg.IcebergHadoop.configuration());
         Map<String, String> properties = new java.util.HashMap<>(fileIo);

@@ -14,8 +14,10 @@ import java.util.List;
 public final class IcebergOptions {
 
     public static final ConfigOption<String> WAREHOUSE = ConfigOption.string("warehouse")
-            .description("Warehouse location for new tables: s3://bucket/path (with s3Region and the access keys), or "
-                    + "file:///dir for a local directory (tests); existing tables keep their own location")
+            .description("Warehouse for new tables: a location, s3://bucket/path (with s3Region and the access keys) or "
+                    + "file:///dir for a local directory (tests), or the name of a warehouse configured in Nessie's "
+                    + "Iceberg catalog (as in the original: warehouse: warehouse), resolved to its location through "
+                    + "{baseURL}/iceberg; existing tables keep their own location")
             .build();
     public static final ConfigOption<String> NAMESPACE = ConfigOption.string("namespace").required()
             .description("Iceberg namespace; dots separate levels (analytics.daily)")

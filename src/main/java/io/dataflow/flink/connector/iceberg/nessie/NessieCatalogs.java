@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.iceberg.nessie;
 import io.dataflow.flink.connector.iceberg.IcebergHadoop;
 import org.apache.iceberg.nessie.NessieCatalog;
 
-/** Opens Iceberg's {@link NessieCatalog} on a branch after the preflight checks. */
+/** Opens Iceberg's {@link NessieCatalog} on a branch after the preflight checks, a warehouse name resolved to its location. */
 public final class NessieCatalogs {
 
     private NessieCatalogs() {
@@ -13,7 +13,7 @@ public final class NessieCatalogs {
         NessiePreflight.check(settings);
         NessieCatalog catalog = new NessieCatalog();
         catalog.setConf(IcebergHadoop.configuration());
-        catalog.initialize("nessie", settings.catalogProperties());
+        catalog.initialize("nessie", settings.catalogProperties(NessieWarehouse.location(settings)));
         return catalog;
     }
 }

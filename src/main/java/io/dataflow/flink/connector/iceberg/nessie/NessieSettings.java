@@ -40,15 +40,24 @@ public record NessieSettings(URI baseUrl, String branch, String warehouse, Nessi
         return URI.create(baseUrl + "/api/v2");
     }
 
-    /** Properties for Iceberg's {@code NessieCatalog}. */
+    /** Properties for Iceberg's {@code NessieCatalog}, the warehouse taken as a location as given. */
     public Map<String, String> catalogProperties() {
+        return catalogProperties(warehouse);
+    }
+
+    /**
+     * Properties for Iceberg's {@code NessieCatalog}.
+     *
+     * @param warehouseLocation the warehouse as a location ({@link NessieWarehouse#location}), or null
+     */
+    public Map<String, String> catalogProperties(String warehouseLocation) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("uri", apiV2().toString());
         p.put("client-api-version", "2");
         p.put("ref", branch);
         // NessieCatalog refuses to start without a warehouse and then logs all its properties, credentials included;
         // a warehouse is only used for new tables, so readers and writers of existing tables get a placeholder.
-        p.put("warehouse", warehouse != null ? warehouse : "file:///dataflow-no-warehouse-configured");
+        p.put("warehouse", warehouseLocation != null ? warehouseLocation : "file:///dataflow-no-warehouse-configured");
         if (s3 != null) {
             s3.addFileIoProperties(p);
         } else {
