@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * Checks one {@code config} object against its declared options: unknown keys, missing required fields, types,
- * enum values and minimums. It reports every problem with its path and returns the converted {@link Config}
+ * enum values and minimums. It reports every problem with its path and returns the converted {@link ConfigValues}
  * (possibly partial when there were errors, which the caller then discards).
  */
 public final class ConfigValidator {
@@ -27,24 +27,24 @@ public final class ConfigValidator {
     private ConfigValidator() {
     }
 
-    public static Config validate(String path, JsonNode node, List<ConfigOption<?>> options, ValidationErrors errors) {
+    public static ConfigValues validate(String path, JsonNode node, List<ConfigField<?>> options, ValidationErrors errors) {
         Map<String, Object> values = new LinkedHashMap<>();
         if (node == null || node.isNull() || node.isMissingNode()) {
             node = MAPPER.createObjectNode();
         }
         if (!node.isObject()) {
             errors.add(path, "must be an object");
-            return new Config(path, values, options);
+            return new ConfigValues(path, values, options);
         }
-        Map<String, ConfigOption<?>> byName = new LinkedHashMap<>();
-        for (ConfigOption<?> o : options) {
+        Map<String, ConfigField<?>> byName = new LinkedHashMap<>();
+        for (ConfigField<?> o : options) {
             byName.put(o.name(), o);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();
             String fieldPath = ValidationErrors.child(path, key);
-            ConfigOption<?> option = byName.get(key);
+            ConfigField<?> option = byName.get(key);
             if (option == null) {
                 if (isSecretRefOf(key, byName)) {
                     continue; // already resolved into its sibling when the manifest was read
@@ -60,36 +60,36 @@ public final class ConfigValidator {
                 values.put(key, value);
             }
         }
-        for (ConfigOption<?> o : options) {
+        for (ConfigField<?> o : options) {
             if (o.required() && !values.containsKey(o.name()) && !hasErrorAt(errors, ValidationErrors.child(path, o.name()))) {
                 errors.add(ValidationErrors.child(path, o.name()), o.acceptsSecretRef()
                         ? "required (or " + o.name() + SECRET_REF_SUFFIX + ")" : "required");
             }
         }
-        return new Config(path, values, options);
+        return new ConfigValues(path, values, options);
     }
 
     private static boolean hasErrorAt(ValidationErrors errors, String path) {
         return errors.list().stream().anyMatch(e -> e.path().equals(path));
     }
 
-    private static boolean isSecretRefOf(String key, Map<String, ConfigOption<?>> byName) {
+    private static boolean isSecretRefOf(String key, Map<String, ConfigField<?>> byName) {
         if (!key.endsWith(SECRET_REF_SUFFIX)) {
             return false;
         }
-        ConfigOption<?> base = byName.get(key.substring(0, key.length() - SECRET_REF_SUFFIX.length()));
+        ConfigField<?> base = byName.get(key.substring(0, key.length() - SECRET_REF_SUFFIX.length()));
         return base != null && base.acceptsSecretRef();
     }
 
-    private static Set<String> knownNames(List<ConfigOption<?>> options) {
+    private static Set<String> knownNames(List<ConfigField<?>> options) {
         Set<String> names = new TreeSet<>();
-        for (ConfigOption<?> o : options) {
+        for (ConfigField<?> o : options) {
             names.add(o.name());
         }
         return names;
     }
 
-    private static Object convert(String path, ConfigOption<?> option, JsonNode v, ValidationErrors errors) {
+    private static Object convert(String path, ConfigField<?> option, JsonNode v, ValidationErrors errors) {
         switch (option.type()) {
             case STRING:
                 if (!v.isValueNode()) {
@@ -140,7 +140,7 @@ public final class ConfigValidator {
                     errors.add(path, "must be a list of objects");
                     return null;
                 }
-                List<Config> list = new ArrayList<>();
+                List<ConfigValues> list = new ArrayList<>();
                 for (int i = 0; i < v.size(); i++) {
                     list.add(validate(ValidationErrors.index(path, i), v.get(i), option.children(), errors));
                 }
@@ -156,7 +156,7 @@ public final class ConfigValidator {
         }
     }
 
-    private static Object convertInteger(String path, ConfigOption<?> option, JsonNode v, ValidationErrors errors) {
+    private static Object convertInteger(String path, ConfigField<?> option, JsonNode v, ValidationErrors errors) {
         long value;
         if (v.isIntegralNumber() && v.canConvertToLong()) {
             value = v.longValue();
@@ -170,7 +170,7 @@ public final class ConfigValidator {
             errors.add(path, "must be at least " + option.min() + " (got " + value + ")");
             return null;
         }
-        if (option.type() == ConfigOption.Type.INT) {
+        if (option.type() == ConfigField.Type.INT) {
             if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
                 errors.add(path, "is too large");
                 return null;
@@ -180,7 +180,7 @@ public final class ConfigValidator {
         return value;
     }
 
-    private static Object convertDuration(String path, ConfigOption<?> option, JsonNode v, ValidationErrors errors) {
+    private static Object convertDuration(String path, ConfigField<?> option, JsonNode v, ValidationErrors errors) {
         Duration d;
         if (v.isNumber()) {
             d = Duration.ofMillis(Math.round(v.asDouble() * 1000));

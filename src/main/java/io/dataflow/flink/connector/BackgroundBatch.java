@@ -47,9 +47,9 @@ public final class BackgroundBatch<R> implements AutoCloseable {
             return;
         }
         inFlight = null;
-        List<R> rejected;
+        List<R> refusedRecords;
         try {
-            rejected = f.get();
+            refusedRecords = f.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception) {
@@ -60,7 +60,7 @@ public final class BackgroundBatch<R> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw e;
         }
-        rejected.forEach(refused);
+        refusedRecords.forEach(refused);
     }
 
     /** Stops the thread; a batch still in flight is abandoned (its transaction is never committed). */

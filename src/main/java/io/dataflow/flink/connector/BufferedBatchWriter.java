@@ -74,10 +74,10 @@ public final class BufferedBatchWriter<R> implements AutoCloseable {
         buffer.clear();
         return () -> {
             long started = System.nanoTime();
-            List<R> rejected = write.write(batch);
+            List<R> refused = write.write(batch);
             LOG.debug("Batch flushed: target={} batchSize={} refused={} duration_ms={}", target, batch.size(),
-                    rejected.size(), (System.nanoTime() - started) / 1_000_000);
-            return rejected;
+                    refused.size(), (System.nanoTime() - started) / 1_000_000);
+            return refused;
         };
     }
 

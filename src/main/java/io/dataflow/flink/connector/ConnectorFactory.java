@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
@@ -27,20 +27,20 @@ public interface ConnectorFactory {
         return !sinkOptions().isEmpty();
     }
 
-    default List<ConfigOption<?>> sourceOptions() {
+    default List<ConfigField<?>> sourceOptions() {
         return List.of();
     }
 
-    default List<ConfigOption<?>> sinkOptions() {
+    default List<ConfigField<?>> sinkOptions() {
         return List.of();
     }
 
     /** Cross-field rules for the source role; report with {@code config.pathOf(option)}. */
-    default void validateSource(Config config, ValidationErrors errors) {
+    default void validateSource(ConfigValues config, ValidationErrors errors) {
     }
 
     /** Cross-field rules for the sink role. */
-    default void validateSink(Config config, ValidationErrors errors) {
+    default void validateSink(ConfigValues config, ValidationErrors errors) {
     }
 
     /** A polling source re-reads by cursor; with {@code strictIdempotency} it needs an idempotent sink. */
@@ -49,7 +49,7 @@ public interface ConnectorFactory {
     }
 
     /** Whether writes with this config are idempotent (upsert on a key), for {@code strictIdempotency}. */
-    default boolean isIdempotentSink(Config config) {
+    default boolean isIdempotentSink(ConfigValues config) {
         return false;
     }
 
@@ -57,12 +57,12 @@ public interface ConnectorFactory {
      * The path of the field that makes this sink commit only when a checkpoint completes (so the job needs
      * checkpointing), or empty when the sink works without checkpoints.
      */
-    default Optional<String> fieldRequiringCheckpointing(Config config) {
+    default Optional<String> fieldRequiringCheckpointing(ConfigValues config) {
         return Optional.empty();
     }
 
     /** Whether this source, with this config, may run with parallelism above 1. */
-    default boolean isParallelSource(Config config) {
+    default boolean isParallelSource(ConfigValues config) {
         return false;
     }
 
@@ -71,15 +71,15 @@ public interface ConnectorFactory {
      * {@code id}: the job then runs its transformations and sinks at {@code replicas}, behind the source at
      * parallelism 1, and sends every record of one row to the same subtask (so the changes of a row keep their order).
      */
-    default boolean isRowKeyedSource(Config config) {
+    default boolean isRowKeyedSource(ConfigValues config) {
         return false;
     }
 
-    default SourceConnector createSource(Config config, ConnectorContext context) {
+    default SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         throw new IllegalStateException(type() + " is not a source");
     }
 
-    default SinkConnector createSink(Config config, ConnectorContext context) {
+    default SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         throw new IllegalStateException(type() + " is not a sink");
     }
 
@@ -87,11 +87,11 @@ public interface ConnectorFactory {
      * Whether this sink's writers hand their {@link SinkConnector#committables} to one {@link SinkCommitter}
      * (parallelism 1, its own operator) that commits once per completed checkpoint, instead of committing themselves.
      */
-    default boolean hasCommitter(Config config) {
+    default boolean hasCommitter(ConfigValues config) {
         return false;
     }
 
-    default SinkCommitter createCommitter(Config config, ConnectorContext context) {
+    default SinkCommitter createCommitter(ConfigValues config, ConnectorContext context) {
         throw new IllegalStateException(type() + " has no committer");
     }
 }

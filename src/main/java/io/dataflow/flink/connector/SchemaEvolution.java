@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 
 import java.util.Locale;
 
@@ -19,7 +19,7 @@ public enum SchemaEvolution {
     /** Such a record goes to the error sink with a reason that names the field. */
     FAIL;
 
-    public static final ConfigOption<String> OPTION = ConfigOption.enumOf("schemaEvolution", "ignore", "evolve", "fail")
+    public static final ConfigField<String> OPTION = ConfigField.enumOf("schemaEvolution", "ignore", "evolve", "fail")
             .defaultValue("ignore")
             .description("A record field the table has no column for, or a number wider than its column: ignore: "
                     + "the field is left out (as the original); evolve: ALTER TABLE adds the column (nullable, type "
@@ -27,7 +27,7 @@ public enum SchemaEvolution {
                     + "narrower); fail: the record goes to the error sink, the reason naming the field")
             .build();
 
-    public static SchemaEvolution from(Config config) {
+    public static SchemaEvolution from(ConfigValues config) {
         return valueOf(config.get(OPTION).toUpperCase(Locale.ROOT));
     }
 }

@@ -29,7 +29,7 @@ public interface SinkConnector extends AutoCloseable {
      * write the rest, instead of failing the flush. Sinks that cannot tell one record's failure from the target's
      * keep the default: they ignore the listener and fail the flush, so no record is ever lost silently.
      */
-    default void setRejectedRecordListener(RejectedRecordListener listener) {
+    default void setRefusedRecordListener(RefusedRecordListener listener) {
     }
 
     /** How often the runtime should call {@link #flush()} when records trickle in; 0 disables the timer. */

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.dataflow.flink.ProjectVersion;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.manifest.SecretResolver;
 
 import java.io.IOException;
@@ -140,14 +140,14 @@ public final class K8sDeployments {
     }
 
     /** Walks nested option objects too (sasl.password, schemaRegistry.url); {@code prefix} is the dotted path. */
-    private static void moveToSecret(String type, String prefix, List<ConfigOption<?>> options, ObjectNode config, String secretName,
+    private static void moveToSecret(String type, String prefix, List<ConfigField<?>> options, ObjectNode config, String secretName,
                                      Map<String, String> secretValues) {
-        for (ConfigOption<?> option : options) {
+        for (ConfigField<?> option : options) {
             JsonNode value = config.get(option.name());
             if (value == null || value.isNull()) {
                 continue;
             }
-            if (option.type() == ConfigOption.Type.OBJECT && value.isObject()) {
+            if (option.type() == ConfigField.Type.OBJECT && value.isObject()) {
                 moveToSecret(type, prefix + option.name() + ".", option.children(), (ObjectNode) value, secretName, secretValues);
                 continue;
             }

@@ -4,7 +4,7 @@ import io.dataflow.flink.manifest.AckPolicy;
 import io.dataflow.flink.manifest.ManifestParser;
 import io.dataflow.flink.manifest.SecretResolver;
 
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ConfigValidator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -167,7 +167,7 @@ public final class ManifestJsonSchema {
     }
 
     /** {type, config}: the type is one of the registered ones, and the type decides which options config has. */
-    private static ObjectNode connector(Set<String> types, Function<ConnectorFactory, List<ConfigOption<?>>> options, String role) {
+    private static ObjectNode connector(Set<String> types, Function<ConnectorFactory, List<ConfigField<?>>> options, String role) {
         ObjectNode c = object("A " + role + " connector: {type, config}.");
         c.putArray("required").add("type");
         ObjectNode p = c.putObject("properties");
@@ -229,12 +229,12 @@ public final class ManifestJsonSchema {
     }
 
     /** An options object: unknown keys are errors, as in ConfigValidator; an absent or null config is empty. */
-    private static ObjectNode config(String description, List<ConfigOption<?>> options) {
+    private static ObjectNode config(String description, List<ConfigField<?>> options) {
         ObjectNode o = object(description);
         o.putArray("type").add("object").add("null");
         ObjectNode props = o.putObject("properties");
         ArrayNode allOf = JSON.createArrayNode();
-        for (ConfigOption<?> option : options) {
+        for (ConfigField<?> option : options) {
             props.set(option.name(), option(option));
             if (option.acceptsSecretRef()) {
                 props.set(option.name() + ConfigValidator.SECRET_REF_SUFFIX,
@@ -256,7 +256,7 @@ public final class ManifestJsonSchema {
         return o;
     }
 
-    private static ObjectNode option(ConfigOption<?> option) {
+    private static ObjectNode option(ConfigField<?> option) {
         String description = option.description() + (option.secret() ? " (secret: masked)" : "");
         ObjectNode s;
         switch (option.type()) {

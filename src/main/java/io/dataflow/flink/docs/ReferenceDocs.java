@@ -1,6 +1,6 @@
 package io.dataflow.flink.docs;
 
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigField;
 
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
@@ -113,7 +113,7 @@ public final class ReferenceDocs {
         return description.startsWith("test only");
     }
 
-    private static void table(StringBuilder md, List<ConfigOption<?>> options) {
+    private static void table(StringBuilder md, List<ConfigField<?>> options) {
         md.append("| option | type | default | description |\n|---|---|---|---|\n");
         for (OptionRow row : optionRows(options)) {
             md.append("| `").append(row.name()).append("` | ").append(row.type().replace("|", "\\|")).append(" | ")
@@ -134,22 +134,22 @@ public final class ReferenceDocs {
     }
 
     /** The rows of {@code options}, each followed by the rows of its nested options. */
-    public static List<OptionRow> optionRows(List<ConfigOption<?>> options) {
+    public static List<OptionRow> optionRows(List<ConfigField<?>> options) {
         List<OptionRow> rows = new ArrayList<>();
         addRows(rows, options, "");
         return rows;
     }
 
-    private static void addRows(List<OptionRow> rows, List<ConfigOption<?>> options, String prefix) {
-        for (ConfigOption<?> o : options) {
+    private static void addRows(List<OptionRow> rows, List<ConfigField<?>> options, String prefix) {
+        for (ConfigField<?> o : options) {
             rows.add(new OptionRow(prefix + o.name(), typeName(o), defaultText(o.defaultValue()), o.required(), o.description(), o.secret()));
-            if (o.type() == ConfigOption.Type.OBJECT || o.type() == ConfigOption.Type.OBJECT_LIST) {
-                addRows(rows, o.children(), prefix + o.name() + (o.type() == ConfigOption.Type.OBJECT_LIST ? "[]." : "."));
+            if (o.type() == ConfigField.Type.OBJECT || o.type() == ConfigField.Type.OBJECT_LIST) {
+                addRows(rows, o.children(), prefix + o.name() + (o.type() == ConfigField.Type.OBJECT_LIST ? "[]." : "."));
             }
         }
     }
 
-    private static String typeName(ConfigOption<?> o) {
+    private static String typeName(ConfigField<?> o) {
         switch (o.type()) {
             case ENUM:
                 return String.join(" | ", o.enumValues());

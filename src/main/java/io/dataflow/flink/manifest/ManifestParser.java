@@ -2,7 +2,7 @@ package io.dataflow.flink.manifest;
 
 import io.dataflow.flink.transform.TransformationSpec;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.config.GoDuration;
@@ -266,7 +266,7 @@ public final class ManifestParser {
             if (errors.size() != before) {
                 return null;
             }
-            Config config = ConfigValidator.validate(configPath, configNode, asSource ? f.sourceOptions() : f.sinkOptions(), errors);
+            ConfigValues config = ConfigValidator.validate(configPath, configNode, asSource ? f.sourceOptions() : f.sinkOptions(), errors);
             if (errors.size() == before) {
                 if (asSource) {
                     f.validateSource(config, errors);
@@ -331,7 +331,7 @@ public final class ManifestParser {
             }
             String configPath = ValidationErrors.child(path, "config");
             int before = errors.size();
-            Config config = ConfigValidator.validate(configPath, node.get("config"), factory.get().options(), errors);
+            ConfigValues config = ConfigValidator.validate(configPath, node.get("config"), factory.get().options(), errors);
             if (errors.size() == before) {
                 factory.get().validate(config, errors);
             }

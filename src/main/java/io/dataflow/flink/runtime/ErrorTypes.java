@@ -14,7 +14,7 @@ final class ErrorTypes {
     private ErrorTypes() {
     }
 
-    static String ofSinkRejection(String reason) {
+    static String ofSinkRefusal(String reason) {
         if (reason == null) {
             return UNKNOWN;
         }

@@ -64,32 +64,32 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
     private final ConnectorSpec spec;
     private final String jobName;
     private final String role;
-    private final boolean reportRejections;
+    private final boolean reportRefusals;
 
     private transient SinkConnector connector;
     private transient ScheduledFuture<?> flushTimer;
     private transient Counter recordsWritten;
     private transient Counter sourceRejected;
-    private transient Map<String, Counter> rejectedByType;
+    private transient Map<String, Counter> refusedByType;
     private transient MetricGroup metrics;
     private transient FlushMetrics flushMetrics;
     private transient ConnectorSeries series;
     private transient Counter messagesSent;
     private transient Counter messagesWritten;
-    private transient List<Rejection> rejections;
+    private transient List<Refusal> refusals;
     private transient ListState<byte[]> sinkState;
     private transient List<byte[]> restoredEntries;
     private transient long restoredCheckpointId;
 
     /**
      * @param role             {@code sink}, {@code route-<i>-sink} or {@code errors}: names the metrics and logs
-     * @param reportRejections true when an error sink takes this sink's refused records
+     * @param reportRefusals true when an error sink takes this sink's refused records
      */
-    public SinkWriterOperator(ConnectorSpec spec, String jobName, String role, boolean reportRejections) {
+    public SinkWriterOperator(ConnectorSpec spec, String jobName, String role, boolean reportRefusals) {
         this.spec = spec;
         this.jobName = jobName;
         this.role = role;
-        this.reportRejections = reportRejections;
+        this.reportRefusals = reportRefusals;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
@@ -112,9 +112,9 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         metrics = getMetricGroup().addGroup("dataflow");
         recordsWritten = metrics.counter("recordsWritten");
         sourceRejected = metrics.counter("sourceRecordsDropped");
-        rejectedByType = new HashMap<>();
+        refusedByType = new HashMap<>();
         flushMetrics = new FlushMetrics(metrics);
-        rejections = new ArrayList<>();
+        refusals = new ArrayList<>();
         JobLabels labels = JobLabels.of(getRuntimeContext().getGlobalJobParameters(), jobName);
         series = new ConnectorSeries(getMetricGroup(), labels, spec.type(), role);
         messagesSent = labels.group(getMetricGroup()).addGroup("sink_type", spec.type()).addGroup("route", labels.route(role))
@@ -123,8 +123,8 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         connector = ConnectorRegistry.sink(spec.type()).createSink(spec.config(), new ConnectorContext(jobName, role,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), metrics, series.group()));
-        if (reportRejections) {
-            connector.setRejectedRecordListener((message, reason) -> rejections.add(new Rejection(message, reason)));
+        if (reportRefusals) {
+            connector.setRefusedRecordListener((message, reason) -> refusals.add(new Refusal(message, reason)));
         }
         if (connector.requiresCheckpointing() && !getOperatorConfig().isCheckpointingEnabled()) {
             throw new IllegalStateException(spec.type() + " " + role + ": this sink commits when a checkpoint completes and "
@@ -144,9 +144,9 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         String sourceRejection = SourceRejections.reason(element.getValue());
         if (sourceRejection != null) {
             // No transformation step ran before this sink: route the source's rejected record from here.
-            if (reportRejections) {
-                rejections.add(new Rejection(SourceRejections.unmarked(element.getValue()), sourceRejection));
-                emitRejections();
+            if (reportRefusals) {
+                refusals.add(new Refusal(SourceRejections.unmarked(element.getValue()), sourceRejection));
+                emitRefusals();
             } else {
                 sourceRejected.inc();
                 LOG.warn("Dropping a record its source could not read (no error sink configured): {}", sourceRejection);
@@ -157,7 +157,7 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         connector.write(element.getValue());
         recordsWritten.inc();
         messagesWritten.inc();
-        emitRejections();
+        emitRefusals();
     }
 
     @Override
@@ -196,21 +196,21 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         long start = System.nanoTime();
         connector.flush();
         flushMetrics.record(System.nanoTime() - start);
-        emitRejections();
+        emitRefusals();
     }
 
-    private void emitRejections() {
-        if (rejections.isEmpty()) {
+    private void emitRefusals() {
+        if (refusals.isEmpty()) {
             return;
         }
         Instant now = Instant.now();
-        for (Rejection r : rejections) {
-            String errorType = ErrorTypes.ofSinkRejection(r.reason());
-            rejectedByType.computeIfAbsent(errorType, type -> metrics.addGroup("error_type", type).counter("recordsRejected")).inc();
+        for (Refusal r : refusals) {
+            String errorType = ErrorTypes.ofSinkRefusal(r.reason());
+            refusedByType.computeIfAbsent(errorType, type -> metrics.addGroup("error_type", type).counter("recordsRejected")).inc();
             series.error("write", errorType).inc();
             output.collect(new StreamRecord<>(ErrorEnvelope.of(r.message(), r.reason(), spec.type(), now)));
         }
-        rejections.clear();
+        refusals.clear();
     }
 
     @Override
@@ -230,6 +230,6 @@ public final class SinkWriterOperator extends AbstractStreamOperator<Message> im
         }
     }
 
-    private record Rejection(Message message, String reason) {
+    private record Refusal(Message message, String reason) {
     }
 }

@@ -1,7 +1,7 @@
 package io.dataflow.flink.transform;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
@@ -14,13 +14,13 @@ public interface TransformerFactory {
 
     String description();
 
-    List<ConfigOption<?>> options();
+    List<ConfigField<?>> options();
 
     /** Cross-field rules beyond what the options declare; report with {@code config.pathOf(option)}. */
-    default void validate(Config config, ValidationErrors errors) {
+    default void validate(ConfigValues config, ValidationErrors errors) {
     }
 
-    Transformer create(Config config);
+    Transformer create(ConfigValues config);
 
     /**
      * True when the step may change a message's metadata in place. The chain then keeps a copy of each input's

@@ -10,24 +10,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ConfigValidatorTest {
 
-    private static final ConfigOption<List<String>> BROKERS = ConfigOption.stringList("brokers").required().build();
-    private static final ConfigOption<String> GROUP = ConfigOption.string("consumerGroup").defaultValue("dataflow-operator").build();
-    private static final ConfigOption<Integer> BATCH = ConfigOption.integer("batchSize").defaultValue(100).min(0).build();
-    private static final ConfigOption<Duration> WAIT = ConfigOption.duration("consumerMaxWait").min(1).build();
-    private static final ConfigOption<Boolean> UPSERT = ConfigOption.bool("upsertMode").defaultValue(false).build();
-    private static final ConfigOption<String> ACKS = ConfigOption.enumOf("requiredAcks", "all", "local", "none").defaultValue("all").build();
-    private static final ConfigOption<String> PASSWORD = ConfigOption.string("password").secret().build();
-    private static final ConfigOption<Config> SASL = ConfigOption.object("sasl", PASSWORD, ConfigOption.string("username").required().build()).build();
-    private static final List<ConfigOption<?>> OPTIONS = List.of(BROKERS, GROUP, BATCH, WAIT, UPSERT, ACKS, SASL);
+    private static final ConfigField<List<String>> BROKERS = ConfigField.stringList("brokers").required().build();
+    private static final ConfigField<String> GROUP = ConfigField.string("consumerGroup").defaultValue("dataflow-operator").build();
+    private static final ConfigField<Integer> BATCH = ConfigField.integer("batchSize").defaultValue(100).min(0).build();
+    private static final ConfigField<Duration> WAIT = ConfigField.duration("consumerMaxWait").min(1).build();
+    private static final ConfigField<Boolean> UPSERT = ConfigField.bool("upsertMode").defaultValue(false).build();
+    private static final ConfigField<String> ACKS = ConfigField.enumOf("requiredAcks", "all", "local", "none").defaultValue("all").build();
+    private static final ConfigField<String> PASSWORD = ConfigField.string("password").secret().build();
+    private static final ConfigField<ConfigValues> SASL = ConfigField.object("sasl", PASSWORD, ConfigField.string("username").required().build()).build();
+    private static final List<ConfigField<?>> OPTIONS = List.of(BROKERS, GROUP, BATCH, WAIT, UPSERT, ACKS, SASL);
 
-    private static Config validate(String json, ValidationErrors errors) throws Exception {
+    private static ConfigValues validate(String json, ValidationErrors errors) throws Exception {
         return ConfigValidator.validate("source.config", new ObjectMapper().readTree(json), OPTIONS, errors);
     }
 
     @Test
     void defaultsApplyWhenAbsent() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = validate("{\"brokers\":[\"a:9092\"]}", errors);
+        ConfigValues c = validate("{\"brokers\":[\"a:9092\"]}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(GROUP)).isEqualTo("dataflow-operator");
         assertThat(c.get(BATCH)).isEqualTo(100);
@@ -40,7 +40,7 @@ class ConfigValidatorTest {
     @Test
     void valuesAreConverted() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = validate("{\"brokers\":\"a:9092, b:9092\",\"batchSize\":\"250\",\"consumerMaxWait\":\"1m30s\","
+        ConfigValues c = validate("{\"brokers\":\"a:9092, b:9092\",\"batchSize\":\"250\",\"consumerMaxWait\":\"1m30s\","
                 + "\"upsertMode\":\"TRUE\",\"requiredAcks\":\"LOCAL\",\"sasl\":{\"username\":\"u\",\"password\":\"p\"}}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(BROKERS)).containsExactly("a:9092", "b:9092");
@@ -55,7 +55,7 @@ class ConfigValidatorTest {
     @Test
     void numbersAreSecondsForDurations() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = validate("{\"brokers\":[\"a\"],\"consumerMaxWait\":2.5}", errors);
+        ConfigValues c = validate("{\"brokers\":[\"a\"],\"consumerMaxWait\":2.5}", errors);
         assertThat(c.get(WAIT)).isEqualTo(Duration.ofMillis(2500));
     }
 

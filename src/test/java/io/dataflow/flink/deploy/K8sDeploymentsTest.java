@@ -115,7 +115,7 @@ class K8sDeploymentsTest {
             Manifest parsed = ManifestParser.forEnvironment(secretsDir).parse(manifest, "unused");
             Manifest original = ManifestParser.forEnvironment(Path.of("/nonexistent")).parse(example);
             assertThat(parsed.name()).isEqualTo(generated.name()).isEqualTo(original.name());
-            // Config equality compares the values themselves (toString masks secrets).
+            // ConfigValues equality compares the values themselves (toString masks secrets).
             assertThat(parsed.source().config()).as("the same source settings once secrets are read").isEqualTo(original.source().config());
             assertThat(parsed.sink().config()).as("the same sink settings once secrets are read").isEqualTo(original.sink().config());
             assertThat(parsed.routes()).as("the same routes").isEqualTo(original.routes());

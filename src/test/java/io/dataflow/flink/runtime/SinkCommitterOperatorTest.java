@@ -2,7 +2,7 @@ package io.dataflow.flink.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.config.ValidationErrors;
@@ -32,7 +32,7 @@ class SinkCommitterOperatorTest {
 
     private ConnectorSpec spec() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config config = ConfigValidator.validate("sink.config", new ObjectMapper().readTree("{\"log\":\"" + log + "\"}"),
+        ConfigValues config = ConfigValidator.validate("sink.config", new ObjectMapper().readTree("{\"log\":\"" + log + "\"}"),
                 ConnectorRegistry.sink("recording-committer").sinkOptions(), errors);
         assertThat(errors.list()).isEmpty();
         return new ConnectorSpec("recording-committer", config);

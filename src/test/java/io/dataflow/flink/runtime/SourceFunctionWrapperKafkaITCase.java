@@ -2,7 +2,7 @@ package io.dataflow.flink.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.kafka.KafkaConnectorFactory;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.config.ValidationErrors;
@@ -58,7 +58,7 @@ class SourceFunctionWrapperKafkaITCase {
         KafkaConnectorFactory factory = new KafkaConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"" + topic + "\",\"consumerGroup\":\"" + group + "\"" + extra + "}";
-        Config config = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
+        ConfigValues config = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
         factory.validateSource(config, errors);
         assertThat(errors.list()).isEmpty();
         return new ConnectorSpec("kafka", config);

@@ -3,11 +3,11 @@ package io.dataflow.flink.testing;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 
@@ -52,38 +52,38 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return delegate().sinkOptions();
     }
 
     @Override
-    public void validateSink(Config config, ValidationErrors errors) {
+    public void validateSink(ConfigValues config, ValidationErrors errors) {
         delegate().validateSink(config, errors);
     }
 
     @Override
-    public boolean isIdempotentSink(Config config) {
+    public boolean isIdempotentSink(ConfigValues config) {
         return delegate().isIdempotentSink(config);
     }
 
     @Override
-    public Optional<String> fieldRequiringCheckpointing(Config config) {
+    public Optional<String> fieldRequiringCheckpointing(ConfigValues config) {
         return delegate().fieldRequiringCheckpointing(config);
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new FaultInjectingSink(delegate().createSink(config, context), delegate().hasCommitter(config));
     }
 
     @Override
-    public boolean hasCommitter(Config config) {
+    public boolean hasCommitter(ConfigValues config) {
         return delegate().hasCommitter(config);
     }
 
     /** A sink with a committer (the Iceberg sinks) commits there: its commit faults fall in the committer. */
     @Override
-    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+    public SinkCommitter createCommitter(ConfigValues config, ConnectorContext context) {
         return new FaultInjectingCommitter(delegate().createCommitter(config, context));
     }
 
@@ -179,8 +179,8 @@ public abstract class FaultInjectingSinkFactory implements ConnectorFactory {
         }
 
         @Override
-        public void setRejectedRecordListener(RejectedRecordListener listener) {
-            real.setRejectedRecordListener(listener);
+        public void setRefusedRecordListener(RefusedRecordListener listener) {
+            real.setRefusedRecordListener(listener);
         }
 
         @Override

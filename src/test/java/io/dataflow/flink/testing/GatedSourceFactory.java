@@ -1,12 +1,12 @@
 package io.dataflow.flink.testing;
 
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.message.Message;
 
 import java.util.List;
@@ -34,16 +34,16 @@ public final class GatedSourceFactory implements ConnectorFactory {
     }
 
     @Override
-    public boolean isParallelSource(Config config) {
+    public boolean isParallelSource(ConfigValues config) {
         return true;
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new Source(context.subtaskIndex());
     }
 
-    static final class Source extends BaseConnector implements SourceConnector {
+    static final class Source extends LifecycleGuard implements SourceConnector {
         private final int subtask;
         private volatile boolean emitted;
         /** The first checkpoint taken after the record was emitted; its completion opens the gate. */

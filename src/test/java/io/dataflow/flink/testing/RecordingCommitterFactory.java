@@ -4,8 +4,8 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkCommitter;
 import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.message.Message;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RecordingCommitterFactory implements ConnectorFactory {
 
-    static final ConfigOption<String> LOG = ConfigOption.string("log").required().build();
+    static final ConfigField<String> LOG = ConfigField.string("log").required().build();
 
     private static final Map<String, List<Commit>> LOGS = new ConcurrentHashMap<>();
 
@@ -56,22 +56,22 @@ public final class RecordingCommitterFactory implements ConnectorFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return List.of(LOG);
     }
 
     @Override
-    public boolean hasCommitter(Config config) {
+    public boolean hasCommitter(ConfigValues config) {
         return true;
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new Writer();
     }
 
     @Override
-    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+    public SinkCommitter createCommitter(ConfigValues config, ConnectorContext context) {
         List<Commit> log = LOGS.computeIfAbsent(config.get(LOG), name -> Collections.synchronizedList(new ArrayList<>()));
         return new SinkCommitter() {
             @Override

@@ -1,7 +1,7 @@
 package io.dataflow.flink.testing;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.transform.TransformException;
 import io.dataflow.flink.transform.Transformer;
@@ -19,8 +19,8 @@ public final class TestTransformations {
 
     /** {@code failIf}: throws TransformException (or, with {@code crash: true}, a RuntimeException) when the condition holds. */
     public static final class FailIf implements TransformerFactory {
-        static final ConfigOption<String> CONDITION = ConfigOption.string("condition").required().build();
-        static final ConfigOption<Boolean> CRASH = ConfigOption.bool("crash").defaultValue(false).build();
+        static final ConfigField<String> CONDITION = ConfigField.string("condition").required().build();
+        static final ConfigField<Boolean> CRASH = ConfigField.bool("crash").defaultValue(false).build();
 
         @Override
         public String type() {
@@ -33,12 +33,12 @@ public final class TestTransformations {
         }
 
         @Override
-        public List<ConfigOption<?>> options() {
+        public List<ConfigField<?>> options() {
             return List.of(CONDITION, CRASH);
         }
 
         @Override
-        public Transformer create(Config config) {
+        public Transformer create(ConfigValues config) {
             Condition condition;
             try {
                 condition = Condition.parse(config.get(CONDITION));
@@ -71,12 +71,12 @@ public final class TestTransformations {
         }
 
         @Override
-        public List<ConfigOption<?>> options() {
+        public List<ConfigField<?>> options() {
             return List.of();
         }
 
         @Override
-        public Transformer create(Config config) {
+        public Transformer create(ConfigValues config) {
             return message -> {
                 Message copy = message.copy();
                 com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) copy.json();

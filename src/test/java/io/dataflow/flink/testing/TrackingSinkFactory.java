@@ -4,8 +4,8 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 
@@ -48,22 +48,22 @@ public final class TrackingSinkFactory implements ConnectorFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return delegate().sinkOptions();
     }
 
     @Override
-    public void validateSink(Config config, ValidationErrors errors) {
+    public void validateSink(ConfigValues config, ValidationErrors errors) {
         delegate().validateSink(config, errors);
     }
 
     @Override
-    public boolean isIdempotentSink(Config config) {
+    public boolean isIdempotentSink(ConfigValues config) {
         return delegate().isIdempotentSink(config);
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         SinkConnector real = delegate().createSink(config, context);
         return new SinkConnector() {
             @Override

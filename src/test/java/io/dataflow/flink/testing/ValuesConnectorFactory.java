@@ -1,14 +1,14 @@
 package io.dataflow.flink.testing;
 
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.message.Message;
 
 import java.nio.ByteBuffer;
@@ -30,11 +30,11 @@ public final class ValuesConnectorFactory implements ConnectorFactory {
     public static final Map<String, List<Message>> COLLECTIONS = new ConcurrentHashMap<>();
     public static final AtomicInteger OPEN_CONNECTORS = new AtomicInteger();
 
-    static final ConfigOption<Integer> COUNT = ConfigOption.integer("count").defaultValue(1000).min(0).build();
-    static final ConfigOption<Integer> BATCH = ConfigOption.integer("batch").defaultValue(50).min(1).build();
-    static final ConfigOption<Boolean> BOUNDED = ConfigOption.bool("bounded").defaultValue(true).build();
-    static final ConfigOption<String> COLLECTION = ConfigOption.string("collection").required().build();
-    static final ConfigOption<Integer> FLUSH_MS = ConfigOption.integer("flushIntervalMs").defaultValue(0).build();
+    static final ConfigField<Integer> COUNT = ConfigField.integer("count").defaultValue(1000).min(0).build();
+    static final ConfigField<Integer> BATCH = ConfigField.integer("batch").defaultValue(50).min(1).build();
+    static final ConfigField<Boolean> BOUNDED = ConfigField.bool("bounded").defaultValue(true).build();
+    static final ConfigField<String> COLLECTION = ConfigField.string("collection").required().build();
+    static final ConfigField<Integer> FLUSH_MS = ConfigField.integer("flushIntervalMs").defaultValue(0).build();
 
     public static List<Message> collection(String name) {
         return COLLECTIONS.computeIfAbsent(name, n -> Collections.synchronizedList(new ArrayList<>()));
@@ -61,32 +61,32 @@ public final class ValuesConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public boolean isParallelSource(Config config) {
+    public boolean isParallelSource(ConfigValues config) {
         return true;
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return List.of(COUNT, BATCH, BOUNDED);
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return List.of(COLLECTION, FLUSH_MS);
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new Source(config.get(COUNT), config.get(BATCH), config.get(BOUNDED), context);
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new Sink(collection(config.get(COLLECTION)), config.get(FLUSH_MS));
     }
 
     /** Emits ids subtask, subtask + parallelism, …; its position is the next id to emit. */
-    static final class Source extends BaseConnector implements SourceConnector {
+    static final class Source extends LifecycleGuard implements SourceConnector {
         private final int count;
         private final int batch;
         private final boolean bounded;
@@ -154,7 +154,7 @@ public final class ValuesConnectorFactory implements ConnectorFactory {
     }
 
     /** Buffers writes; a flush appends the buffer to the shared collection. */
-    static final class Sink extends BaseConnector implements SinkConnector {
+    static final class Sink extends LifecycleGuard implements SinkConnector {
         private final List<Message> target;
         private final long flushIntervalMs;
         private final List<Message> pending = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.dataflow.flink.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -38,7 +38,7 @@ public final class TransformTesting {
 
     public static List<String> errors(TransformerFactory factory, JsonNode config) {
         ValidationErrors errors = new ValidationErrors();
-        Config validated = ConfigValidator.validate("transformations[0].config", config, factory.options(), errors);
+        ConfigValues validated = ConfigValidator.validate("transformations[0].config", config, factory.options(), errors);
         if (errors.isEmpty()) {
             factory.validate(validated, errors);
         }
@@ -55,7 +55,7 @@ public final class TransformTesting {
     /** A transformer from a config given as a tree (for values that contain quotes). */
     public static Transformer create(TransformerFactory factory, JsonNode config) {
         ValidationErrors errors = new ValidationErrors();
-        Config validated = ConfigValidator.validate("transformations[0].config", config, factory.options(), errors);
+        ConfigValues validated = ConfigValidator.validate("transformations[0].config", config, factory.options(), errors);
         if (errors.isEmpty()) {
             factory.validate(validated, errors);
         }

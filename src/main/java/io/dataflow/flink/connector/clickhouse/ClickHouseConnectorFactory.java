@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SinkConnector;
@@ -28,22 +28,22 @@ public final class ClickHouseConnectorFactory implements CursorPollingConnectorF
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return ClickHouseOptions.SOURCE;
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return ClickHouseOptions.SINK;
     }
 
     @Override
-    public void validateSource(Config config, ValidationErrors errors) {
+    public void validateSource(ConfigValues config, ValidationErrors errors) {
         ClickHouseValidation.validateSource(config, errors);
     }
 
     @Override
-    public void validateSink(Config config, ValidationErrors errors) {
+    public void validateSink(ConfigValues config, ValidationErrors errors) {
         ClickHouseValidation.validateSink(config, errors);
     }
 
@@ -52,7 +52,7 @@ public final class ClickHouseConnectorFactory implements CursorPollingConnectorF
      * ClickHouse's form of an upsert.
      */
     @Override
-    public boolean isIdempotentSink(Config config) {
+    public boolean isIdempotentSink(ConfigValues config) {
         String key = config.get(ClickHouseOptions.CONFLICT_KEY);
         String engine = config.get(ClickHouseOptions.TABLE_ENGINE);
         boolean replacing = engine != null ? engine.equals(ClickHouseOptions.REPLACING_MERGE_TREE) : config.get(ClickHouseOptions.UPSERT_MODE);
@@ -60,12 +60,12 @@ public final class ClickHouseConnectorFactory implements CursorPollingConnectorF
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new ClickHousePollingSource(config, context);
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new ClickHouseSinkConnector(ClickHouseSinkSettings.from(config), context);
     }
 }

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.List;
@@ -14,79 +14,79 @@ public final class ClickHouseOptions {
     /** {@code batchSize: 0} means "flush on the timer only"; a batch still never grows beyond this. */
     public static final int MAX_BATCH_SIZE = 10_000;
 
-    public static final ConfigOption<String> CONNECTION_STRING = ConfigOption.string("connectionString").required().secret()
+    public static final ConfigField<String> CONNECTION_STRING = ConfigField.string("connectionString").required().secret()
             .description("clickhouse://user:pass@host:9000/db?settings, tcp://host:9000?username=…&database=…, or "
                     + "http(s)://host:8123/db; talks HTTP (native port 9000 → 8123, 9440 → 8443, http_port=N overrides)")
             .build();
-    public static final ConfigOption<String> USER = ConfigOption.string("user")
+    public static final ConfigField<String> USER = ConfigField.string("user")
             .description("User, instead of the one in connectionString (default: default)")
             .build();
-    public static final ConfigOption<String> PASSWORD = ConfigOption.string("password").secret()
+    public static final ConfigField<String> PASSWORD = ConfigField.string("password").secret()
             .description("Password, instead of the one in connectionString (use passwordSecretRef)")
             .build();
-    public static final ConfigOption<Boolean> COMPRESSION = ConfigOption.bool("compression").defaultValue(false)
+    public static final ConfigField<Boolean> COMPRESSION = ConfigField.bool("compression").defaultValue(false)
             .description("Compress requests and responses (LZ4). Off by default: ClickHouse before 19.x answers "
                     + "compressed requests with empty bodies (the connector then refuses to start and says so); "
                     + "turn it on for modern servers")
             .build();
-    public static final ConfigOption<String> TABLE = ConfigOption.string("table").required()
+    public static final ConfigField<String> TABLE = ConfigField.string("table").required()
             .description("Target table, table or database.table (default: the connection string's database)")
             .build();
-    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOption.integer("batchSize").defaultValue(500).min(0)
+    public static final ConfigField<Integer> BATCH_SIZE = ConfigField.integer("batchSize").defaultValue(500).min(0)
             .description("Records per INSERT; 0 = flush on the timer (and on checkpoints) only, at most "
                     + MAX_BATCH_SIZE + " records per batch")
             .build();
-    public static final ConfigOption<Integer> BATCH_FLUSH_INTERVAL_SECONDS = ConfigOption.integer("batchFlushIntervalSeconds")
+    public static final ConfigField<Integer> BATCH_FLUSH_INTERVAL_SECONDS = ConfigField.integer("batchFlushIntervalSeconds")
             .defaultValue(10).min(0)
             .description("Flush a partial batch after this many seconds; 0 disables the timer (checkpoints still flush)")
             .build();
-    public static final ConfigOption<Boolean> AUTO_CREATE_TABLE = ConfigOption.bool("autoCreateTable").defaultValue(false)
+    public static final ConfigField<Boolean> AUTO_CREATE_TABLE = ConfigField.bool("autoCreateTable").defaultValue(false)
             .description("Create the table when missing: raw layout at connect, columnar layout from the first batch "
                     + "(types inferred, see docs/CLICKHOUSE.md)")
             .build();
-    public static final ConfigOption<Boolean> UPSERT_MODE = ConfigOption.bool("upsertMode").defaultValue(false)
+    public static final ConfigField<Boolean> UPSERT_MODE = ConfigField.bool("upsertMode").defaultValue(false)
             .description("Auto-created tables use ReplacingMergeTree (duplicates of a key are merged away in the "
                     + "background; read with FINAL for the newest version)")
             .build();
-    public static final ConfigOption<String> CONFLICT_KEY = ConfigOption.string("conflictKey")
+    public static final ConfigField<String> CONFLICT_KEY = ConfigField.string("conflictKey")
             .description("ORDER BY column of an auto-created table (the key ReplacingMergeTree deduplicates on); "
                     + "default: the first column by name")
             .build();
-    public static final ConfigOption<String> TABLE_ENGINE = ConfigOption.enumOf("tableEngine", MERGE_TREE, REPLACING_MERGE_TREE)
+    public static final ConfigField<String> TABLE_ENGINE = ConfigField.enumOf("tableEngine", MERGE_TREE, REPLACING_MERGE_TREE)
             .description("Engine of an auto-created table; default ReplacingMergeTree with upsertMode, else MergeTree")
             .build();
-    public static final ConfigOption<String> REPLACING_VERSION_COLUMN = ConfigOption.string("replacingVersionColumn")
+    public static final ConfigField<String> REPLACING_VERSION_COLUMN = ConfigField.string("replacingVersionColumn")
             .description("Version column of ReplacingMergeTree: the row with the highest version survives merges")
             .build();
-    public static final ConfigOption<Boolean> RAW_MODE = ConfigOption.bool("rawMode").defaultValue(false)
+    public static final ConfigField<Boolean> RAW_MODE = ConfigField.bool("rawMode").defaultValue(false)
             .description("Store each record's body as is in data String, plus created_at (table: data String, "
                     + "created_at DateTime DEFAULT now())")
             .build();
-    public static final ConfigOption<Boolean> FLATTEN_METADATA_COLUMNS = ConfigOption.bool("flattenMetadataColumns")
+    public static final ConfigField<Boolean> FLATTEN_METADATA_COLUMNS = ConfigField.bool("flattenMetadataColumns")
             .defaultValue(false)
             .description("Not supported by the ClickHouse sink (the original's newest sink stores raw bodies without "
                     + "metadata); true is a validation error")
             .build();
-    public static final ConfigOption<String> FLATTEN_METADATA_COLUMNS_PREFIX = ConfigOption.string("flattenMetadataColumnsPrefix")
+    public static final ConfigField<String> FLATTEN_METADATA_COLUMNS_PREFIX = ConfigField.string("flattenMetadataColumnsPrefix")
             .defaultValue("")
             .description("Accepted for compatibility; unused (see flattenMetadataColumns)")
             .build();
 
-    public static final List<ConfigOption<?>> SINK = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, TABLE,
+    public static final List<ConfigField<?>> SINK = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, TABLE,
             BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, TABLE_ENGINE,
             REPLACING_VERSION_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
 
     // ---- polling source ----
 
-    public static final ConfigOption<String> SOURCE_TABLE = ConfigOption.string("table")
+    public static final ConfigField<String> SOURCE_TABLE = ConfigField.string("table")
             .description("Table to read, table or database.table; required unless query is set")
             .build();
-    public static final ConfigOption<String> QUERY = PollingOptions.query("Custom SELECT (without FORMAT) instead of "
+    public static final ConfigField<String> QUERY = PollingOptions.query("Custom SELECT (without FORMAT) instead of "
             + "table; incremental only when changeTrackingColumn is set explicitly, else run as written every cycle");
-    public static final ConfigOption<String> CHANGE_TRACKING_COLUMN = PollingOptions.changeTrackingColumn("created_at",
+    public static final ConfigField<String> CHANGE_TRACKING_COLUMN = PollingOptions.changeTrackingColumn("created_at",
             PollingOptions.READ_BY_ORDER_COLUMN_WITHOUT_IT);
 
-    public static final List<ConfigOption<?>> SOURCE = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, SOURCE_TABLE,
+    public static final List<ConfigField<?>> SOURCE = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, SOURCE_TABLE,
             QUERY, PollingOptions.POLL_INTERVAL, PollingOptions.READ_BATCH_SIZE, CHANGE_TRACKING_COLUMN,
             PollingOptions.ORDER_BY_COLUMN, PollingOptions.BOUNDED, PollingOptions.SAFETY_LAG);
 

@@ -9,7 +9,7 @@ import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,7 @@ public final class ClickHousePollingSource extends PollingSource {
     private PollingQuery query;
     private ClickHouseRowJson rowJson;
 
-    ClickHousePollingSource(Config config, ConnectorContext context) {
+    ClickHousePollingSource(ConfigValues config, ConnectorContext context) {
         super("ClickHouse source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED),
                 context);
         this.target = ClickHouseSinkSettings.connection(config);
@@ -78,7 +78,7 @@ public final class ClickHousePollingSource extends PollingSource {
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
-    private static String label(Config config) {
+    private static String label(ConfigValues config) {
         String table = config.get(ClickHouseOptions.SOURCE_TABLE);
         return table != null && !table.isBlank() ? table.trim() : "query";
     }

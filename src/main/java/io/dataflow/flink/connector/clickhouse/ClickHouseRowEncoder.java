@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,15 +77,6 @@ final class ClickHouseRowEncoder {
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
             .toFormatter();
-
-    /** Why a record cannot become a row. */
-    static final class RecordRefusedException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        RecordRefusedException(String message) {
-            super(message);
-        }
-    }
 
     private final ClickHouseTableName table;
     /** Column → its type without Nullable/LowCardinality, worked out once. */

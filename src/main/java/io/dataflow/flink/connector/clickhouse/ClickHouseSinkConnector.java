@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.connector.RefusedRecordFinder;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ import java.util.Set;
  * ({@link ClickHouseRefusalProbe}), and writes all the others by ONE insert, so the table gets one part, not one
  * per accepted piece ({@link RefusedRecordFinder#findThenWrite}; where the temporary table cannot be had, or that
  * insert is refused again, the halving writes the accepted pieces for good, as before). With a
- * {@link RejectedRecordListener} every other record is written and each refused one reported with the server's
+ * {@link RefusedRecordListener} every other record is written and each refused one reported with the server's
  * code and message; without one
  * the flush fails and nothing of the batch is written. Transient failures (connection, timeouts, HTTP 502/503/504,
  * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original. Where the server
@@ -44,7 +45,7 @@ import java.util.Set;
  * ({@link ClickHouseDeduplicationToken}) and created tables get a deduplication window, so an INSERT whose answer
  * was lost after the server stored it is not stored again by its retry.
  */
-public final class ClickHouseSinkConnector extends BaseConnector implements SinkConnector {
+public final class ClickHouseSinkConnector extends LifecycleGuard implements SinkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSinkConnector.class);
 
@@ -56,7 +57,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
 
     private BufferedBatchWriter<RefusedRecordFinder.Refusal<Message>> batches;
     private volatile ClickHouseAccess access;
-    private RejectedRecordListener rejectedRecordListener;
+    private RefusedRecordListener refusedRecordListener;
     /** What the server knows of insert deduplication, asked at connect. */
     private ClickHouseServerFeatures features = ClickHouseServerFeatures.NONE;
     /** The server's time zone: DateTime64 columns without a zone read times in it. */
@@ -75,8 +76,8 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     }
 
     @Override
-    public void setRejectedRecordListener(RejectedRecordListener listener) {
-        this.rejectedRecordListener = listener;
+    public void setRefusedRecordListener(RefusedRecordListener listener) {
+        this.refusedRecordListener = listener;
     }
 
     @Override
@@ -136,7 +137,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
     }
 
     private void report(RefusedRecordFinder.Refusal<Message> r) {
-        rejectedRecordListener.rejected(r.record(), r.reason());
+        refusedRecordListener.refused(r.record(), r.reason());
     }
 
     /** A record of the batch as one JSONEachRow line, with its position for reporting in batch order. */
@@ -155,20 +156,20 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
                 if (encoder == null) {
                     // the table does not exist yet and no record of this batch could define its columns
                     ClickHouseRowEncoder.body(batch.get(i));
-                    throw new ClickHouseRowEncoder.RecordRefusedException("an empty object cannot define the columns of the new table");
+                    throw new RecordRefusedException("an empty object cannot define the columns of the new table");
                 }
                 encoder.encode(batch.get(i), line);
                 rows.add(new Row(i, batch.get(i), line.toByteArray()));
-            } catch (ClickHouseRowEncoder.RecordRefusedException e) {
+            } catch (RecordRefusedException e) {
                 refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
             }
         }
-        if (!refused.isEmpty() && rejectedRecordListener == null) {
+        if (!refused.isEmpty() && refusedRecordListener == null) {
             throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
         }
         String reason = rows.isEmpty() ? null : insert(rows);
         if (reason != null) {
-            if (rejectedRecordListener == null) {
+            if (refusedRecordListener == null) {
                 throw refusedWithoutListener(-1, batch.size(), reason);
             }
             refused.addAll(findRefused(rows));
@@ -328,7 +329,7 @@ public final class ClickHouseSinkConnector extends BaseConnector implements Sink
                 if (body.size() > 0) {
                     records.add(body);
                 }
-            } catch (ClickHouseRowEncoder.RecordRefusedException e) {
+            } catch (RecordRefusedException e) {
                 // not an object: refused with its reason when the batch is encoded
             }
         }

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 /** The sink's configuration, validated and resolved to what the connector works with. */
 public record ClickHouseSinkSettings(
@@ -16,7 +16,7 @@ public record ClickHouseSinkSettings(
         String replacingVersionColumn,
         boolean rawMode) {
 
-    public static ClickHouseSinkSettings from(Config config) {
+    public static ClickHouseSinkSettings from(ConfigValues config) {
         ClickHouseConnectionString connection = connection(config);
         int batchSize = config.get(ClickHouseOptions.BATCH_SIZE);
         return new ClickHouseSinkSettings(
@@ -34,7 +34,7 @@ public record ClickHouseSinkSettings(
     }
 
     /** The connection string with the {@code user}/{@code password} fields applied. */
-    static ClickHouseConnectionString connection(Config config) {
+    static ClickHouseConnectionString connection(ConfigValues config) {
         return ClickHouseConnectionString.parse(config.get(ClickHouseOptions.CONNECTION_STRING))
                 .withCredentials(blankToNull(config.get(ClickHouseOptions.USER)), config.get(ClickHouseOptions.PASSWORD));
     }

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.polling.PollingOptions;
 
@@ -10,7 +10,7 @@ final class ClickHouseValidation {
     private ClickHouseValidation() {
     }
 
-    static void validateSink(Config config, ValidationErrors errors) {
+    static void validateSink(ConfigValues config, ValidationErrors errors) {
         String database = connection(config, errors);
         table(config, ClickHouseOptions.TABLE.name(), config.get(ClickHouseOptions.TABLE), database, errors,
                 config.pathOf(ClickHouseOptions.TABLE));
@@ -29,7 +29,7 @@ final class ClickHouseValidation {
         }
     }
 
-    static void validateSource(Config config, ValidationErrors errors) {
+    static void validateSource(ConfigValues config, ValidationErrors errors) {
         String database = connection(config, errors);
         String table = config.get(ClickHouseOptions.SOURCE_TABLE);
         boolean hasTable = table != null && !table.isBlank();
@@ -50,7 +50,7 @@ final class ClickHouseValidation {
     }
 
     /** Parses the connection string; answers its database (or default when it does not parse). */
-    private static String connection(Config config, ValidationErrors errors) {
+    private static String connection(ConfigValues config, ValidationErrors errors) {
         if (!config.has(ClickHouseOptions.CONNECTION_STRING)) {
             return "default";
         }
@@ -63,7 +63,7 @@ final class ClickHouseValidation {
         }
     }
 
-    private static void table(Config config, String name, String value, String database, ValidationErrors errors, String path) {
+    private static void table(ConfigValues config, String name, String value, String database, ValidationErrors errors, String path) {
         if (value == null) {
             return;
         }

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
@@ -31,10 +31,10 @@ public abstract class IcebergConnectorFactory implements ConnectorFactory {
     }
 
     /** Opens this type's catalog with the connection fields of {@code config}. */
-    protected abstract CatalogConnection catalog(Config config);
+    protected abstract CatalogConnection catalog(ConfigValues config);
 
     /** The rules of this type's catalog fields (address, branch, authentication). */
-    protected abstract void validateCatalog(Config config, ValidationErrors errors);
+    protected abstract void validateCatalog(ConfigValues config, ValidationErrors errors);
 
     @Override
     public final String type() {
@@ -52,13 +52,13 @@ public abstract class IcebergConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public final void validateSource(Config config, ValidationErrors errors) {
+    public final void validateSource(ConfigValues config, ValidationErrors errors) {
         validateCatalog(config, errors);
         IcebergValidation.validateSource(config, errors, warehouseIsLocation);
     }
 
     @Override
-    public final void validateSink(Config config, ValidationErrors errors) {
+    public final void validateSink(ConfigValues config, ValidationErrors errors) {
         validateCatalog(config, errors);
         IcebergValidation.validateSink(config, errors, warehouseIsLocation);
     }
@@ -69,28 +69,28 @@ public abstract class IcebergConnectorFactory implements ConnectorFactory {
      * {@code strictIdempotency} (the original counted Nessie as non-idempotent because it committed per batch).
      */
     @Override
-    public final boolean isIdempotentSink(Config config) {
+    public final boolean isIdempotentSink(ConfigValues config) {
         return true;
     }
 
     @Override
-    public final SourceConnector createSource(Config config, ConnectorContext context) {
+    public final SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new IcebergSourceConnector(IcebergSourceSettings.from(config, type), catalog(config), context);
     }
 
     @Override
-    public final SinkConnector createSink(Config config, ConnectorContext context) {
+    public final SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new IcebergSinkConnector(IcebergSinkSettings.from(config, type), catalog(config), context);
     }
 
     /** All writers' files of a checkpoint go into one snapshot, committed by one committer. */
     @Override
-    public final boolean hasCommitter(Config config) {
+    public final boolean hasCommitter(ConfigValues config) {
         return true;
     }
 
     @Override
-    public final SinkCommitter createCommitter(Config config, ConnectorContext context) {
+    public final SinkCommitter createCommitter(ConfigValues config, ConnectorContext context) {
         return new IcebergTableCommitter(IcebergSinkSettings.from(config, type), catalog(config));
     }
 }

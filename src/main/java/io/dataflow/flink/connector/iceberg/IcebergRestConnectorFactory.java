@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
@@ -21,17 +21,17 @@ public final class IcebergRestConnectorFactory extends IcebergConnectorFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return IcebergRestOptions.SOURCE;
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return IcebergRestOptions.SINK;
     }
 
     @Override
-    protected void validateCatalog(Config config, ValidationErrors errors) {
+    protected void validateCatalog(ConfigValues config, ValidationErrors errors) {
         config.getOptional(IcebergRestOptions.CATALOG_URI).ifPresent(uri -> {
             try {
                 IcebergRestSettings.catalogUri(uri);
@@ -49,7 +49,7 @@ public final class IcebergRestConnectorFactory extends IcebergConnectorFactory {
     }
 
     @Override
-    protected CatalogConnection catalog(Config config) {
+    protected CatalogConnection catalog(ConfigValues config) {
         IcebergRestSettings settings = IcebergRestSettings.from(config);
         return () -> IcebergRestCatalogs.open(settings);
     }

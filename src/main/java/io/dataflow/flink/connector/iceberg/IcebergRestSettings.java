@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -32,7 +32,7 @@ public final class IcebergRestSettings implements Serializable {
     /** Null when the files are not in S3 (or the catalog prescribes its own FileIO and credentials). */
     private final S3Storage s3;
 
-    private IcebergRestSettings(Config config) {
+    private IcebergRestSettings(ConfigValues config) {
         this.catalogUri = catalogUri(config.get(IcebergRestOptions.CATALOG_URI));
         this.prefix = nonBlank(config.getOptional(IcebergRestOptions.PREFIX)).orElse(null);
         this.warehouse = nonBlank(config.getOptional(IcebergRestOptions.WAREHOUSE)).orElse(null);
@@ -42,7 +42,7 @@ public final class IcebergRestSettings implements Serializable {
         this.clientSecret = nonBlank(config.getOptional(IcebergRestOptions.OAUTH2_CLIENT_SECRET)).orElse(null);
         this.scope = config.get(IcebergRestOptions.OAUTH2_SCOPE);
         this.oauth2ServerUri = nonBlank(config.getOptional(IcebergRestOptions.OAUTH2_SERVER_URI)).orElse(null);
-        Optional<Config> basic = config.getOptional(IcebergRestOptions.BASIC_AUTH);
+        Optional<ConfigValues> basic = config.getOptional(IcebergRestOptions.BASIC_AUTH);
         this.username = basic.flatMap(b -> nonBlank(b.getOptional(IcebergRestOptions.BASIC_USERNAME))).orElse(null);
         this.password = basic.flatMap(b -> nonBlank(b.getOptional(IcebergRestOptions.BASIC_PASSWORD))).orElse(null);
         if (clientId != null && clientSecret == null || clientId == null && clientSecret != null) {
@@ -55,7 +55,7 @@ public final class IcebergRestSettings implements Serializable {
         this.auth = token != null ? Auth.BEARER : clientId != null ? Auth.OAUTH2 : username != null ? Auth.BASIC : Auth.NONE;
     }
 
-    public static IcebergRestSettings from(Config config) {
+    public static IcebergRestSettings from(ConfigValues config) {
         return new IcebergRestSettings(config);
     }
 

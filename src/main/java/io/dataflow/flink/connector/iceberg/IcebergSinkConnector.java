@@ -1,9 +1,10 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RecordRefusedException;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.iceberg.DataFile;
@@ -39,7 +40,7 @@ import java.util.UUID;
  * checkpoint that never completes leaves no rows behind and its records are written again after the restart.
  * Records never become visible before the checkpoint that covers their source position completes.
  */
-public final class IcebergSinkConnector extends BaseConnector implements SinkConnector {
+public final class IcebergSinkConnector extends LifecycleGuard implements SinkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(IcebergSinkConnector.class);
 
@@ -57,7 +58,7 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     private DataWriter<Record> writer;
     private long rowsInFile;
     private int fileCounter;
-    private RejectedRecordListener rejectedListener;
+    private RefusedRecordListener refusedListener;
 
     public IcebergSinkConnector(IcebergSinkSettings settings, CatalogConnection catalogConnection, ConnectorContext context) {
         this.settings = settings;
@@ -66,8 +67,8 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
     }
 
     @Override
-    public void setRejectedRecordListener(RejectedRecordListener listener) {
-        this.rejectedListener = listener;
+    public void setRefusedRecordListener(RefusedRecordListener listener) {
+        this.refusedListener = listener;
     }
 
     /**
@@ -187,12 +188,12 @@ public final class IcebergSinkConnector extends BaseConnector implements SinkCon
         Record record;
         try {
             record = records.toRecord(message);
-        } catch (RecordRejectedException e) {
-            if (rejectedListener == null) {
+        } catch (RecordRefusedException e) {
+            if (refusedListener == null) {
                 throw new IllegalStateException(settings.connectorType() + " sink: table " + settings.table()
                         + " refused a record: " + e.getMessage());
             }
-            rejectedListener.rejected(message, e.getMessage());
+            refusedListener.refused(message, e.getMessage());
             return;
         }
         if (writer == null) {

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 
@@ -8,7 +8,7 @@ import java.io.Serializable;
 public record IcebergSinkSettings(TableAddress table, String connectorType, int maxRowsPerFile, boolean autoCreateTable,
                                   boolean rawMode, boolean flattenMetadataColumns, String metadataPrefix) implements Serializable {
 
-    public static IcebergSinkSettings from(Config config, String connectorType) {
+    public static IcebergSinkSettings from(ConfigValues config, String connectorType) {
         int batch = config.get(IcebergOptions.BATCH_SIZE);
         return new IcebergSinkSettings(TableAddress.from(config), connectorType, batch == 0 ? Integer.MAX_VALUE : batch,
                 config.get(IcebergOptions.AUTO_CREATE_TABLE), config.get(IcebergOptions.RAW_MODE),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.connector.BaseConnectorRW;
+import io.dataflow.flink.connector.ReadWriteLifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
@@ -41,7 +41,7 @@ import java.util.Map;
  * {@code {"value": <data>, "_metadata": {…}}}, the metadata also copied into the message's metadata. Runs with
  * parallelism 1.
  */
-public final class IcebergSourceConnector extends BaseConnectorRW implements SourceConnector {
+public final class IcebergSourceConnector extends ReadWriteLifecycleGuard implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(IcebergSourceConnector.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -232,7 +232,7 @@ public final class IcebergSourceConnector extends BaseConnectorRW implements Sou
     }
 
     private Message toMessage(Record record, Snapshot snapshot) {
-        ObjectNode row = RowJson.toJson(record, rows.schema().asStruct());
+        ObjectNode row = IcebergRecordJson.toJson(record, rows.schema().asStruct());
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("namespace", settings.table().namespace());
         metadata.put("table", settings.table().table());

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -12,7 +12,7 @@ public record IcebergSourceSettings(TableAddress table, String connectorType, Du
 
     public static final int DEFAULT_MAX_ROWS_PER_POLL = 10_000;
 
-    public static IcebergSourceSettings from(Config config, String connectorType) {
+    public static IcebergSourceSettings from(ConfigValues config, String connectorType) {
         Long start = config.getOptional(IcebergOptions.START_SNAPSHOT_ID).filter(s -> !s.isBlank())
                 .map(s -> Long.parseUnsignedLong(s.trim())).orElse(null);
         int maxRows = config.get(IcebergOptions.MAX_ROWS_PER_POLL);

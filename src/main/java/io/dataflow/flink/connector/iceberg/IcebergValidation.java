@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.net.URI;
@@ -11,7 +11,7 @@ public final class IcebergValidation {
     private IcebergValidation() {
     }
 
-    public static void validateTable(Config config, ValidationErrors errors) {
+    public static void validateTable(ConfigValues config, ValidationErrors errors) {
         String namespace = config.getOptional(IcebergOptions.NAMESPACE).orElse(null);
         String table = config.getOptional(IcebergOptions.TABLE).orElse(null);
         if (namespace == null || table == null) {
@@ -30,7 +30,7 @@ public final class IcebergValidation {
      * A bare name (the original let Nessie's Iceberg REST endpoint resolve warehouse names) still validates, so that
      * its manifests do: existing tables keep their own location, only new tables need a location here.
      */
-    public static void validateWarehouse(Config config, ValidationErrors errors) {
+    public static void validateWarehouse(ConfigValues config, ValidationErrors errors) {
         config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).ifPresent(w -> {
             String scheme;
             try {
@@ -51,7 +51,7 @@ public final class IcebergValidation {
     }
 
     /** @param warehouseIsLocation true when {@code warehouse} is a location (Nessie), false when a REST catalog names it */
-    public static void validateSink(Config config, ValidationErrors errors, boolean warehouseIsLocation) {
+    public static void validateSink(ConfigValues config, ValidationErrors errors, boolean warehouseIsLocation) {
         validateTable(config, errors);
         if (warehouseIsLocation) {
             validateWarehouse(config, errors);
@@ -62,7 +62,7 @@ public final class IcebergValidation {
         }
     }
 
-    public static void validateSource(Config config, ValidationErrors errors, boolean warehouseIsLocation) {
+    public static void validateSource(ConfigValues config, ValidationErrors errors, boolean warehouseIsLocation) {
         validateTable(config, errors);
         if (warehouseIsLocation) {
             validateWarehouse(config, errors);

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.io.Serializable;
@@ -44,7 +44,7 @@ public final class S3Storage implements Serializable {
      *
      * @param warehouseIsLocation true when {@code warehouse} is a location (Nessie), false when a REST catalog names it
      */
-    public static Optional<S3Storage> from(Config config, boolean warehouseIsLocation) {
+    public static Optional<S3Storage> from(ConfigValues config, boolean warehouseIsLocation) {
         if (!wanted(config, warehouseIsLocation)) {
             return Optional.empty();
         }
@@ -58,7 +58,7 @@ public final class S3Storage implements Serializable {
     }
 
     /** Every missing or malformed S3 field, named, when the connector uses S3. */
-    public static void validate(Config config, ValidationErrors errors, boolean warehouseIsLocation) {
+    public static void validate(ConfigValues config, ValidationErrors errors, boolean warehouseIsLocation) {
         if (!wanted(config, warehouseIsLocation)) {
             return;
         }
@@ -90,7 +90,7 @@ public final class S3Storage implements Serializable {
         return colon > 0 && S3_SCHEMES.contains(location.substring(0, colon).trim().toLowerCase(Locale.ROOT));
     }
 
-    private static boolean wanted(Config config, boolean warehouseIsLocation) {
+    private static boolean wanted(ConfigValues config, boolean warehouseIsLocation) {
         if (warehouseIsLocation && isS3Location(config.getOptional(IcebergOptions.WAREHOUSE).orElse(""))) {
             return true;
         }
@@ -98,11 +98,11 @@ public final class S3Storage implements Serializable {
     }
 
     /** True when s3Endpoint, s3Region or an access key is set. */
-    private static boolean anyFieldSet(Config config) {
+    private static boolean anyFieldSet(ConfigValues config) {
         return IcebergOptions.S3.stream().anyMatch(o -> value(config, castString(o)).isPresent());
     }
 
-    private static String problem(Config config) {
+    private static String problem(ConfigValues config) {
         if (value(config, IcebergOptions.S3_REGION).isEmpty()) {
             return "S3 storage needs s3Region";
         }
@@ -127,11 +127,11 @@ public final class S3Storage implements Serializable {
     }
 
     @SuppressWarnings("unchecked")
-    private static ConfigOption<String> castString(ConfigOption<?> option) {
-        return (ConfigOption<String>) option;
+    private static ConfigField<String> castString(ConfigField<?> option) {
+        return (ConfigField<String>) option;
     }
 
-    private static Optional<String> value(Config config, ConfigOption<String> option) {
+    private static Optional<String> value(ConfigValues config, ConfigField<String> option) {
         return config.getOptional(option).filter(v -> !v.isBlank());
     }
 

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.MetadataValues;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import java.util.UUID;
 
 /**
  * Turns messages into Iceberg records of one table's schema, following its {@link TableLayout}. A value a column
- * cannot hold (columnar layout only) throws {@link RecordRejectedException}: the record goes to the error sink.
+ * cannot hold (columnar layout only) throws {@link RecordRefusedException}: the record goes to the error sink.
  */
 final class SinkRecords {
 
@@ -95,7 +96,7 @@ final class SinkRecords {
         return Types.StringType.get();
     }
 
-    Record toRecord(Message message) throws RecordRejectedException {
+    Record toRecord(Message message) throws RecordRefusedException {
         GenericRecord record = template.copy();
         switch (layout) {
             case DATA:
@@ -135,10 +136,10 @@ final class SinkRecords {
         return record;
     }
 
-    private Record columnar(Message message, GenericRecord record) throws RecordRejectedException {
+    private Record columnar(Message message, GenericRecord record) throws RecordRefusedException {
         JsonNode body = message.json();
         if (body == null || !body.isObject()) {
-            throw new RecordRejectedException("body is not a JSON object; the table has columns "
+            throw new RecordRefusedException("body is not a JSON object; the table has columns "
                     + schema.columns().stream().map(Types.NestedField::name).toList());
         }
         // Each column takes the first field whose name matches it case-insensitively. Matched by position, without a
@@ -160,14 +161,14 @@ final class SinkRecords {
             JsonNode value = values[i];
             if (value == null || value.isNull()) {
                 if (column.isRequired()) {
-                    throw new RecordRejectedException("column " + column.name() + " is required but the body has no value for it");
+                    throw new RecordRefusedException("column " + column.name() + " is required but the body has no value for it");
                 }
                 continue;
             }
             try {
                 record.set(i, convert(value, column.type()));
             } catch (IllegalArgumentException e) {
-                throw new RecordRejectedException("column " + column.name() + " (" + column.type() + "): " + e.getMessage());
+                throw new RecordRefusedException("column " + column.name() + " (" + column.type() + "): " + e.getMessage());
             }
         }
         return record;

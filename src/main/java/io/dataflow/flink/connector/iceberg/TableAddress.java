@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -9,7 +9,7 @@ import java.io.Serializable;
 /** A table's namespace (dots separate levels) and name, as written in the manifest. */
 public record TableAddress(String namespace, String table) implements Serializable {
 
-    public static TableAddress from(Config config) {
+    public static TableAddress from(ConfigValues config) {
         return new TableAddress(config.get(IcebergOptions.NAMESPACE).trim(), config.get(IcebergOptions.TABLE).trim());
     }
 

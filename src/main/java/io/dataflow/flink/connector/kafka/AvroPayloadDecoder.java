@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.generic.GenericDatumReader;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code schemaRegistry}, a value in the Confluent wire format (byte 0 = 0, then a big-endian 4-byte schema id, then
  * the Avro body) is decoded with that schema; any other value — and every value without a registry — with the static
  * schema ({@code avroSchema}, {@code avroSchemaFile}). A value that cannot be decoded throws
- * {@link UndecodableException} with the reason; the source turns it into a rejected record, never a failure.
+ * {@link UndecodableException} with the reason; the source turns it into a refused record, never a failure.
  */
 final class AvroPayloadDecoder {
 
@@ -38,7 +38,7 @@ final class AvroPayloadDecoder {
     }
 
     /** The decoder of a validated source config, or null for format json. Reads avroSchemaFile now. */
-    static AvroPayloadDecoder of(Config config) {
+    static AvroPayloadDecoder of(ConfigValues config) {
         if (!"avro".equals(config.get(KafkaOptions.FORMAT))) {
             return null;
         }
@@ -103,7 +103,7 @@ final class AvroPayloadDecoder {
         }
     }
 
-    /** A record value that is not Avro of the expected schema: rejected with this reason, the job goes on. */
+    /** A record value that is not Avro of the expected schema: refused with this reason, the job goes on. */
     static final class UndecodableException extends Exception {
         private static final long serialVersionUID = 1L;
 

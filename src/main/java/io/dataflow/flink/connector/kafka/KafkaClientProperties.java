@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.SecretMasker;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,12 +51,12 @@ public final class KafkaClientProperties {
         this.saslUser = saslUser;
     }
 
-    private KafkaClientProperties(Map<String, String> values, Config config) {
+    private KafkaClientProperties(Map<String, String> values, ConfigValues config) {
         this(values, KafkaSecurityProtocol.of(config).usesSasl() ? config.get(KafkaOptions.SASL).get(KafkaOptions.SASL_USERNAME) : null);
     }
 
     /** Properties of the source's consumer: offsets are managed by the connector, never committed automatically. */
-    public static KafkaClientProperties forConsumer(Config config) {
+    public static KafkaClientProperties forConsumer(ConfigValues config) {
         Map<String, String> p = common(config);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.get(KafkaOptions.CONSUMER_GROUP));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -73,7 +73,7 @@ public final class KafkaClientProperties {
         return new KafkaClientProperties(p, config);
     }
 
-    public static KafkaClientProperties forProducer(Config config) {
+    public static KafkaClientProperties forProducer(ConfigValues config) {
         Map<String, String> p = common(config);
         p.put(ProducerConfig.ACKS_CONFIG, acks(config.get(KafkaOptions.REQUIRED_ACKS)));
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, String.valueOf(config.get(KafkaOptions.IDEMPOTENT)));
@@ -89,7 +89,7 @@ public final class KafkaClientProperties {
     }
 
     /** Properties of an admin client: brokers and security only. */
-    public static KafkaClientProperties forAdmin(Config config) {
+    public static KafkaClientProperties forAdmin(ConfigValues config) {
         return new KafkaClientProperties(common(config), config);
     }
 
@@ -139,14 +139,14 @@ public final class KafkaClientProperties {
         return shown.toString();
     }
 
-    private static Map<String, String> common(Config config) {
+    private static Map<String, String> common(ConfigValues config) {
         Map<String, String> p = new TreeMap<>();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.get(KafkaOptions.BROKERS)));
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, CLIENT_ID);
         KafkaSecurityProtocol protocol = KafkaSecurityProtocol.of(config);
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol.name());
         if (protocol.usesTls()) {
-            tls(config.has(KafkaOptions.TLS) ? config.get(KafkaOptions.TLS) : Config.empty(config.pathOf(KafkaOptions.TLS)), p);
+            tls(config.has(KafkaOptions.TLS) ? config.get(KafkaOptions.TLS) : ConfigValues.empty(config.pathOf(KafkaOptions.TLS)), p);
         }
         if (protocol.usesSasl()) {
             sasl(config.get(KafkaOptions.SASL), p);
@@ -154,7 +154,7 @@ public final class KafkaClientProperties {
         return p;
     }
 
-    private static void tls(Config tls, Map<String, String> p) {
+    private static void tls(ConfigValues tls, Map<String, String> p) {
         // Go's crypto/tls with MinVersion 1.2, as the original.
         p.put(SslConfigs.SSL_ENABLED_PROTOCOLS_CONFIG, "TLSv1.3,TLSv1.2");
         String ca = pem(tls, KafkaOptions.TLS_CA_FILE, KafkaOptions.TLS_CA);
@@ -178,7 +178,7 @@ public final class KafkaClientProperties {
     }
 
     /** The PEM text of a field given as a file or as content (from a secret), or null when neither is set. */
-    private static String pem(Config tls, ConfigOption<String> file, ConfigOption<String> content) {
+    private static String pem(ConfigValues tls, ConfigField<String> file, ConfigField<String> content) {
         if (tls.has(content)) {
             return tls.get(content);
         }
@@ -193,7 +193,7 @@ public final class KafkaClientProperties {
         }
     }
 
-    private static void sasl(Config sasl, Map<String, String> p) {
+    private static void sasl(ConfigValues sasl, Map<String, String> p) {
         String mechanism = sasl.get(KafkaOptions.SASL_MECHANISM);
         String loginModule = mechanism.equals("plain")
                 ? "org.apache.kafka.common.security.plain.PlainLoginModule"
@@ -220,7 +220,7 @@ public final class KafkaClientProperties {
     }
 
     /** Sarama bounds a request by a write timeout plus a read timeout; the Java client by one, their sum. */
-    private static Optional<String> requestTimeout(Config config) {
+    private static Optional<String> requestTimeout(ConfigValues config) {
         Optional<Duration> read = config.getOptional(KafkaOptions.NET_READ_TIMEOUT);
         Optional<Duration> write = config.getOptional(KafkaOptions.NET_WRITE_TIMEOUT);
         if (read.isEmpty() && write.isEmpty()) {
@@ -230,7 +230,7 @@ public final class KafkaClientProperties {
         return Optional.of(millis(total));
     }
 
-    private static void putIfSet(Map<String, String> p, Config config, ConfigOption<Integer> option, String key) {
+    private static void putIfSet(Map<String, String> p, ConfigValues config, ConfigField<Integer> option, String key) {
         config.getOptional(option).ifPresent(v -> p.put(key, String.valueOf(v)));
     }
 

@@ -4,8 +4,8 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.connector.SourceConnector;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
@@ -27,33 +27,33 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return KafkaOptions.SOURCE;
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return KafkaOptions.SINK;
     }
 
     @Override
-    public void validateSource(Config config, ValidationErrors errors) {
+    public void validateSource(ConfigValues config, ValidationErrors errors) {
         KafkaValidation.validateSource(config, errors);
     }
 
     @Override
-    public void validateSink(Config config, ValidationErrors errors) {
+    public void validateSink(ConfigValues config, ValidationErrors errors) {
         KafkaValidation.validateSink(config, errors);
     }
 
     /** Partitions are spread over the subtasks. */
     @Override
-    public boolean isParallelSource(Config config) {
+    public boolean isParallelSource(ConfigValues config) {
         return true;
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new KafkaSourceConnector(config.get(KafkaOptions.TOPIC), config.get(KafkaOptions.BOUNDED),
                 KafkaClientProperties.forConsumer(config), context, AvroPayloadDecoder.of(config),
                 StartPosition.parse(config.get(KafkaOptions.START_FROM)), config.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL),
@@ -61,12 +61,12 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public Optional<String> fieldRequiringCheckpointing(Config config) {
+    public Optional<String> fieldRequiringCheckpointing(ConfigValues config) {
         return isExactlyOnce(config) ? Optional.of(config.pathOf(KafkaOptions.DELIVERY_GUARANTEE)) : Optional.empty();
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         String topic = config.get(KafkaOptions.TOPIC);
         RecordKeys keys = config.getOptional(KafkaOptions.KEY).map(RecordKeys::byPath).orElseGet(RecordKeys::byMetadata);
         if (!isExactlyOnce(config)) {
@@ -79,14 +79,14 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
     }
 
     /** async: false sends synchronously (flush after every record); else flushMessages, 0 = on checkpoints only. */
-    static int flushEvery(Config config) {
+    static int flushEvery(ConfigValues config) {
         if (!config.get(KafkaOptions.ASYNC)) {
             return 1;
         }
         return config.getOptional(KafkaOptions.FLUSH_MESSAGES).orElse(0);
     }
 
-    private static boolean isExactlyOnce(Config config) {
+    private static boolean isExactlyOnce(ConfigValues config) {
         return KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE));
     }
 }

@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,7 +40,7 @@ import java.util.TreeMap;
  * over max.message.bytes) makes the transaction abortable: the flush fails, the transaction is aborted and the task
  * restarts from the last checkpoint, as for any other send error.
  */
-public final class KafkaExactlyOnceSinkConnector extends BaseConnector implements SinkConnector {
+public final class KafkaExactlyOnceSinkConnector extends LifecycleGuard implements SinkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaExactlyOnceSinkConnector.class);
 
@@ -51,7 +51,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
     private final int subtask;
     private final int parallelism;
     private final RecordKeys keys;
-    private RejectedRecordListener listener;
+    private RefusedRecordListener listener;
     private TopicLimits limits;
 
     private long restoredCheckpointId;
@@ -81,7 +81,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
     }
 
     @Override
-    public void setRejectedRecordListener(RejectedRecordListener listener) {
+    public void setRefusedRecordListener(RefusedRecordListener listener) {
         this.listener = listener;
     }
 
@@ -149,7 +149,7 @@ public final class KafkaExactlyOnceSinkConnector extends BaseConnector implement
                 throw new IOException("failed to send message to Kafka topic " + topic + ": " + refusal);
             }
             LOG.warn("{}; the record goes to the error sink", refusal);
-            listener.rejected(message, refusal);
+            listener.refused(message, refusal);
             return;
         }
         if (current == null) {

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -50,7 +50,7 @@ public enum KafkaSecurityProtocol {
     }
 
     /** The protocol of a validated config: the explicit one, else the inferred one. */
-    public static KafkaSecurityProtocol of(Config config) {
+    public static KafkaSecurityProtocol of(ConfigValues config) {
         String explicit = config.get(KafkaOptions.SECURITY_PROTOCOL);
         if (explicit != null && !explicit.isBlank()) {
             return parse(explicit).orElseThrow(() -> new IllegalArgumentException(

@@ -1,8 +1,8 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * sink at-least-once.
  *
  * <p>A record Kafka refuses because of its own content ({@link RecordRefusals}: too large, no key on a compacted topic,
- * …) goes to the {@link RejectedRecordListener} (the error sink) when there is one, and the records that shared its
+ * …) goes to the {@link RefusedRecordListener} (the error sink) when there is one, and the records that shared its
  * batch are sent again; the flush succeeds. Any other send error fails the flush, and the next {@link #write}, so a
  * broken sink stops early instead of at the next checkpoint. Without a listener a refused record fails the flush too.
  * Callbacks run on the producer's I/O thread and only queue; the listener is called on the task thread.
@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * acknowledgement) and its {@code flushMessages} (N: every N-th write sends what is buffered and waits for it). The
  * Java producer batches by bytes and time only, so a flush by record count is the producer's own {@code flush()}.
  */
-public final class KafkaSinkConnector extends BaseConnector implements SinkConnector {
+public final class KafkaSinkConnector extends LifecycleGuard implements SinkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSinkConnector.class);
 
@@ -49,7 +49,7 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     private int writesSinceFlush;
 
     private volatile KafkaProducer<byte[], byte[]> producer;
-    private RejectedRecordListener listener;
+    private RefusedRecordListener listener;
     /** The first send failure that is not one record's; set by the producer's I/O thread. */
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     /** Records Kafka refused, with the reason, for the listener. */
@@ -73,7 +73,7 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     }
 
     @Override
-    public void setRejectedRecordListener(RejectedRecordListener listener) {
+    public void setRefusedRecordListener(RefusedRecordListener listener) {
         this.listener = listener;
     }
 
@@ -147,7 +147,7 @@ public final class KafkaSinkConnector extends BaseConnector implements SinkConne
     private boolean reportRefusedAndResend() throws IOException {
         for (Refused r = refused.poll(); r != null; r = refused.poll()) {
             LOG.warn("Kafka refused a record for topic {}; it goes to the error sink: {}", topic, r.reason());
-            listener.rejected(r.message(), r.reason());
+            listener.refused(r.message(), r.reason());
         }
         List<Message> again = new ArrayList<>();
         for (Message m = toResend.poll(); m != null; m = toResend.poll()) {

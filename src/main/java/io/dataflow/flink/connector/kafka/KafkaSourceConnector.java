@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.connector.BaseConnectorRW;
+import io.dataflow.flink.connector.ReadWriteLifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
@@ -66,7 +66,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #close()} may run on any thread: it wakes a blocked poll first, then takes the write lock that poll holds
  * for reading.
  */
-public final class KafkaSourceConnector extends BaseConnectorRW implements SourceConnector {
+public final class KafkaSourceConnector extends ReadWriteLifecycleGuard implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceConnector.class);
 
@@ -366,7 +366,7 @@ public final class KafkaSourceConnector extends BaseConnectorRW implements Sourc
 
     /**
      * The record as a message; with format avro its value decoded to JSON, or, when it does not decode, marked as
-     * rejected with the reason (logged with topic, partition and offset, as the original) so that it reaches the
+     * refused with the reason (logged with topic, partition and offset, as the original) so that it reaches the
      * error sink and the position moves past it.
      */
     private Message toMessage(ConsumerRecord<byte[], byte[]> record) {

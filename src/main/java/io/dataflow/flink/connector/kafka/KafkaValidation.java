@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.time.Duration;
@@ -21,7 +21,7 @@ final class KafkaValidation {
     private KafkaValidation() {
     }
 
-    static void validateSource(Config config, ValidationErrors errors) {
+    static void validateSource(ConfigValues config, ValidationErrors errors) {
         validateAddress(config, errors);
         validateTopic(config, errors);
         validateSecurity(config, errors);
@@ -44,7 +44,7 @@ final class KafkaValidation {
 
     /** format avro needs a schema source; a static schema must parse; the registry URL must be http(s). */
     /** Kafka's own rule (legal characters, length, not "." or ".."), so a bad name fails before the job starts. */
-    private static void validateTopic(Config config, ValidationErrors errors) {
+    private static void validateTopic(ConfigValues config, ValidationErrors errors) {
         String topic = config.get(KafkaOptions.TOPIC);
         if (topic == null || topic.isBlank()) {
             return; // validateAddress says so
@@ -56,7 +56,7 @@ final class KafkaValidation {
         }
     }
 
-    private static void validateAvro(Config config, ValidationErrors errors) {
+    private static void validateAvro(ConfigValues config, ValidationErrors errors) {
         boolean inline = config.has(KafkaOptions.AVRO_SCHEMA);
         boolean file = config.has(KafkaOptions.AVRO_SCHEMA_FILE);
         if (inline && file) {
@@ -73,7 +73,7 @@ final class KafkaValidation {
             }
         }
         if (config.has(KafkaOptions.SCHEMA_REGISTRY)) {
-            Config registry = config.get(KafkaOptions.SCHEMA_REGISTRY);
+            ConfigValues registry = config.get(KafkaOptions.SCHEMA_REGISTRY);
             String url = registry.get(KafkaOptions.REGISTRY_URL);
             if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
                 errors.add(registry.pathOf(KafkaOptions.REGISTRY_URL), "must be an http:// or https:// URL");
@@ -84,7 +84,7 @@ final class KafkaValidation {
         }
     }
 
-    static void validateSink(Config config, ValidationErrors errors) {
+    static void validateSink(ConfigValues config, ValidationErrors errors) {
         validateAddress(config, errors);
         config.getOptional(KafkaOptions.KEY).ifPresent(path -> {
             try {
@@ -130,7 +130,7 @@ final class KafkaValidation {
     }
 
     /** Present but empty brokers or topic would pass "required" and fail only when the job connects. */
-    static void validateAddress(Config config, ValidationErrors errors) {
+    static void validateAddress(ConfigValues config, ValidationErrors errors) {
         java.util.List<String> brokers = config.get(KafkaOptions.BROKERS);
         if (brokers != null && brokers.stream().allMatch(String::isBlank)) {
             errors.add(config.pathOf(KafkaOptions.BROKERS), "must name at least one broker (host:port)");
@@ -170,7 +170,7 @@ final class KafkaValidation {
     }
 
     /** securityProtocol must be known and agree with the tls and sasl sections; TLS key material must be whole. */
-    static void validateSecurity(Config config, ValidationErrors errors) {
+    static void validateSecurity(ConfigValues config, ValidationErrors errors) {
         String explicit = config.get(KafkaOptions.SECURITY_PROTOCOL);
         boolean hasTls = config.has(KafkaOptions.TLS);
         boolean hasSasl = config.has(KafkaOptions.SASL);
@@ -195,7 +195,7 @@ final class KafkaValidation {
      * the tls section. SASL_SSL may omit tls (the JVM's trust store verifies the brokers), SSL requires it as the
      * original does.
      */
-    private static void checkSection(Config config, ConfigOption<Config> section, boolean present, boolean used,
+    private static void checkSection(ConfigValues config, ConfigField<ConfigValues> section, boolean present, boolean used,
                                      KafkaSecurityProtocol protocol, ValidationErrors errors) {
         if (present && !used) {
             errors.add(config.pathOf(section), "must not be set with securityProtocol " + protocol);
@@ -204,7 +204,7 @@ final class KafkaValidation {
         }
     }
 
-    private static void validateTls(Config tls, ValidationErrors errors) {
+    private static void validateTls(ConfigValues tls, ValidationErrors errors) {
         exclusive(tls, KafkaOptions.TLS_CA_FILE, KafkaOptions.TLS_CA, errors);
         exclusive(tls, KafkaOptions.TLS_CERT_FILE, KafkaOptions.TLS_CERT, errors);
         exclusive(tls, KafkaOptions.TLS_KEY_FILE, KafkaOptions.TLS_KEY, errors);
@@ -217,7 +217,7 @@ final class KafkaValidation {
         }
     }
 
-    private static void exclusive(Config tls, ConfigOption<String> file, ConfigOption<String> content, ValidationErrors errors) {
+    private static void exclusive(ConfigValues tls, ConfigField<String> file, ConfigField<String> content, ValidationErrors errors) {
         if (tls.has(file) && tls.has(content)) {
             errors.add(tls.pathOf(content), "set either " + file.name() + " or " + content.name() + " (" + content.name()
                     + "SecretRef), not both");

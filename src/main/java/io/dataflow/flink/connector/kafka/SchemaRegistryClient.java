@@ -2,8 +2,8 @@ package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import org.apache.avro.Schema;
 
 import javax.net.ssl.KeyManager;
@@ -48,11 +48,11 @@ final class SchemaRegistryClient {
     private final HttpClient http;
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
 
-    SchemaRegistryClient(Config registry) {
+    SchemaRegistryClient(ConfigValues registry) {
         String url = registry.get(KafkaOptions.REGISTRY_URL);
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         if (registry.has(KafkaOptions.REGISTRY_BASIC_AUTH)) {
-            Config auth = registry.get(KafkaOptions.REGISTRY_BASIC_AUTH);
+            ConfigValues auth = registry.get(KafkaOptions.REGISTRY_BASIC_AUTH);
             String pair = auth.get(KafkaOptions.REGISTRY_USERNAME) + ":" + auth.get(KafkaOptions.REGISTRY_PASSWORD);
             this.authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         } else {
@@ -107,7 +107,7 @@ final class SchemaRegistryClient {
         }
     }
 
-    private static SSLContext sslContext(Config tls) {
+    private static SSLContext sslContext(ConfigValues tls) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             TrustManager[] trust = null;
@@ -137,7 +137,7 @@ final class SchemaRegistryClient {
     }
 
     /** The PEM text given as content (from a secret) or as a file read here, on the task manager; null when neither. */
-    private static String pem(Config tls, ConfigOption<String> file, ConfigOption<String> content) throws IOException {
+    private static String pem(ConfigValues tls, ConfigField<String> file, ConfigField<String> content) throws IOException {
         if (tls.has(content)) {
             return tls.get(content);
         }

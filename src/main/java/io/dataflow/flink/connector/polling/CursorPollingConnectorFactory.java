@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.polling;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.connector.ConnectorFactory;
 
 /**
@@ -16,7 +16,7 @@ public interface CursorPollingConnectorFactory extends ConnectorFactory {
     }
 
     @Override
-    default boolean isRowKeyedSource(Config config) {
+    default boolean isRowKeyedSource(ConfigValues config) {
         return true;
     }
 }

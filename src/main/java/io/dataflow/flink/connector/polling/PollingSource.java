@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.polling;
 
-import io.dataflow.flink.connector.BaseConnectorRW;
+import io.dataflow.flink.connector.ReadWriteLifecycleGuard;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
@@ -21,7 +21,7 @@ import java.util.List;
  * report the {@code pollHealthy} gauge. A subclass says how to read a page from its database and which failures are
  * poll failures (retried) rather than bugs (they fail the task).
  */
-public abstract class PollingSource extends BaseConnectorRW implements SourceConnector {
+public abstract class PollingSource extends ReadWriteLifecycleGuard implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollingSource.class);
     private static final long SLEEP_SLICE_MS = 200;

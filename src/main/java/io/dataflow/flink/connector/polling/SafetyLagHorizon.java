@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.polling;
 
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigField;
 
 import java.time.Duration;
 
@@ -16,8 +16,8 @@ public final class SafetyLagHorizon {
     public static final Duration DEFAULT_LAG = Duration.ofSeconds(5);
 
     /** The {@code safetyLag} option of the sources that use this horizon. */
-    public static ConfigOption<Duration> option() {
-        return ConfigOption.duration("safetyLag").defaultValue(DEFAULT_LAG)
+    public static ConfigField<Duration> option() {
+        return ConfigField.duration("safetyLag").defaultValue(DEFAULT_LAG)
                 .description("Rows are read only once the highest cursor value they lie under was seen at least this "
                         + "long ago, so a row that becomes visible late (an insert stamped before it was sent) is not "
                         + "passed by the cursor; 0 reads up to the newest row at once (the original's behaviour)")

@@ -17,11 +17,11 @@ import java.util.List;
 final class FailingRecordIsolator {
 
     /** A refused record and the server's reason. */
-    record Rejection(SinkRow row, String reason) {
+    record Refusal(SinkRow row, String reason) {
     }
 
     /** What {@link #writeAllButRefused} did: the refused records in batch order, and the duplicates skipped. */
-    record Outcome(List<Rejection> refused, int skippedDuplicates) {
+    record Outcome(List<Refusal> refused, int skippedDuplicates) {
     }
 
     private final Connection connection;
@@ -38,18 +38,18 @@ final class FailingRecordIsolator {
      * Errors that are not data errors are thrown: they would fail every half alike.
      */
     Outcome writeAllButRefused(List<SinkRow> rows) throws SQLException {
-        List<Rejection> refused = RefusedRecordFinder.findThenWrite(rows, new Tries(), this::underSavepoint).stream()
-                .map(r -> new Rejection(r.record(), r.reason()))
+        List<Refusal> refused = RefusedRecordFinder.findThenWrite(rows, new Tries(), this::underSavepoint).stream()
+                .map(r -> new Refusal(r.record(), r.reason()))
                 .toList();
         return new Outcome(refused, skippedDuplicates);
     }
 
     /** Finds the refused rows of {@code rows} without writing anything (the transaction is rolled back). */
-    List<Rejection> find(List<SinkRow> rows) throws SQLException {
+    List<Refusal> find(List<SinkRow> rows) throws SQLException {
         Tries tries = new Tries();
         try {
             return new RefusedRecordFinder<SinkRow, SQLException>(tries::tryWrite).find(rows).stream()
-                    .map(r -> new Rejection(r.record(), r.reason()))
+                    .map(r -> new Refusal(r.record(), r.reason()))
                     .toList();
         } finally {
             tries.undoTries();

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SinkConnector;
@@ -30,12 +30,12 @@ public final class PostgresConnectorFactory implements CursorPollingConnectorFac
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return PostgresOptions.SOURCE;
     }
 
     @Override
-    public void validateSource(Config config, ValidationErrors errors) {
+    public void validateSource(ConfigValues config, ValidationErrors errors) {
         boolean hasTable = config.getOptional(PostgresOptions.SOURCE_TABLE).filter(t -> !t.isBlank()).isPresent();
         boolean hasQuery = config.getOptional(PostgresOptions.QUERY).filter(q -> !q.isBlank()).isPresent();
         // Both set is accepted as by the original (its example K does it): the query is what is read, the table
@@ -59,17 +59,17 @@ public final class PostgresConnectorFactory implements CursorPollingConnectorFac
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new PostgresPollingSource(config, context);
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return PostgresOptions.SINK;
     }
 
     @Override
-    public void validateSink(Config config, ValidationErrors errors) {
+    public void validateSink(ConfigValues config, ValidationErrors errors) {
         PostgresSinkValidation.validate(config, errors);
     }
 
@@ -78,14 +78,14 @@ public final class PostgresConnectorFactory implements CursorPollingConnectorFac
      * metadata column is the conflict key, so raw mode counts as idempotent only with flattened columns.
      */
     @Override
-    public boolean isIdempotentSink(Config config) {
+    public boolean isIdempotentSink(ConfigValues config) {
         String key = config.get(PostgresOptions.CONFLICT_KEY);
         boolean keyed = config.get(PostgresOptions.UPSERT_MODE) && key != null && !key.isBlank();
         return keyed && (!config.get(PostgresOptions.RAW_MODE) || config.get(PostgresOptions.FLATTEN_METADATA_COLUMNS));
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new PostgresSinkConnector(PostgresSinkSettings.from(config), context);
     }
 }

@@ -10,7 +10,7 @@ import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.ReadHorizon;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.message.Message;
 import org.postgresql.PGConnection;
@@ -66,7 +66,7 @@ public final class PostgresPollingSource extends PollingSource {
     private PostgresCommitHorizon horizon;
     private JdbcResultStream<ObjectNode> stream;
 
-    PostgresPollingSource(Config config, ConnectorContext context) {
+    PostgresPollingSource(ConfigValues config, ConnectorContext context) {
         super("PostgreSQL source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED),
                 context);
         this.target = PostgresConnectionString.parse(config.get(PostgresOptions.CONNECTION_STRING));
@@ -89,7 +89,7 @@ public final class PostgresPollingSource extends PollingSource {
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
-    private static String label(Config config) {
+    private static String label(ConfigValues config) {
         String table = config.get(PostgresOptions.SOURCE_TABLE);
         return table != null && !table.isBlank() ? table.trim() : "query";
     }
@@ -110,10 +110,10 @@ public final class PostgresPollingSource extends PollingSource {
                 query = prepare(c);
                 c.commit();
                 horizon = waitForOpenTransactions && query.isIncremental() ? new PostgresCommitHorizon(query, label) : null;
-                stream = new JdbcResultStream<>(RowJson.reader(PollingQuery.CHANGE_ALIAS));
+                stream = new JdbcResultStream<>(PostgresRowJson.reader(PollingQuery.CHANGE_ALIAS));
             } catch (SQLException e) {
                 PostgresConnections.closeQuietly(c);
-                throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
+                throw new PostgresConnectorException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
                         + ": cannot prepare the query: " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
             }
             connection = c;
@@ -125,7 +125,7 @@ public final class PostgresPollingSource extends PollingSource {
         }
     }
 
-    private Connection open() throws PostgresSinkException {
+    private Connection open() throws PostgresConnectorException {
         Connection c = null;
         try {
             c = PostgresConnections.open(target);
@@ -133,7 +133,7 @@ public final class PostgresPollingSource extends PollingSource {
             return c;
         } catch (SQLException e) {
             PostgresConnections.closeQuietly(c);
-            throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
+            throw new PostgresConnectorException(SecretMasker.maskEmbeddedPasswords("PostgreSQL source " + label
                     + ": cannot connect to " + target + ": " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
         }
     }
@@ -231,11 +231,11 @@ public final class PostgresPollingSource extends PollingSource {
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData meta = rs.getMetaData();
-                RowJson.Columns columns = RowJson.Columns.of(meta, PollingQuery.CHANGE_ALIAS);
+                PostgresRowJson.Columns columns = PostgresRowJson.Columns.of(meta, PollingQuery.CHANGE_ALIAS);
                 int keyIndex = findColumn(meta, orderColumn);
                 int changeIndex = query.hasChange() ? findColumn(meta, PollingQuery.CHANGE_ALIAS) : -1;
                 while (rs.next()) {
-                    ObjectNode row = RowJson.of(rs, columns);
+                    ObjectNode row = PostgresRowJson.of(rs, columns);
                     String key = keyIndex > 0 ? rs.getString(keyIndex) : null;
                     String change = changeIndex > 0 ? rs.getString(changeIndex) : null;
                     messages.add(message(row, key));

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RecordRefusedException;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.config.SecretMasker;
@@ -42,7 +43,7 @@ import java.util.Set;
  * as the original), counted in the metric {@code duplicateKeysSkipped}, unless {@code onDuplicateKey: refuse}
  * makes a duplicate an error of that record. When a batch fails with an error of its records' data (see
  * {@link SqlErrors#isDataError}) the refused records are found by splitting the batch under savepoints, which are
- * then rolled back; with a {@link RejectedRecordListener} all other records are written by one write and
+ * then rolled back; with a {@link RefusedRecordListener} all other records are written by one write and
  * committed and the refused ones reported to it, without one the flush fails, naming the first refused record's
  * position, and nothing of the batch is committed. Any other failure (connection, permissions) fails the flush;
  * the runtime then restarts from the last checkpoint.
@@ -52,7 +53,7 @@ import java.util.Set;
  * {@code schemaEvolution: evolve} the sink adds such columns and widens numeric ones itself
  * ({@link TableEvolution}); with {@code fail} it refuses those records ({@link SinkRowBuilder}).
  */
-public final class PostgresSinkConnector extends BaseConnector implements SinkConnector {
+public final class PostgresSinkConnector extends LifecycleGuard implements SinkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSinkConnector.class);
 
@@ -61,10 +62,10 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
 
     private final PostgresSinkSettings settings;
     private final ConnectorContext context;
-    private BufferedBatchWriter<FailingRecordIsolator.Rejection> batches;
+    private BufferedBatchWriter<FailingRecordIsolator.Refusal> batches;
 
     private volatile Connection connection;
-    private RejectedRecordListener rejectedRecordListener;
+    private RefusedRecordListener refusedRecordListener;
 
     /** The table as last read from the catalog; null until known (or while it does not exist yet). */
     private TableColumns columns;
@@ -88,8 +89,8 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * committed), so that no record is lost silently.
      */
     @Override
-    public void setRejectedRecordListener(RejectedRecordListener listener) {
-        this.rejectedRecordListener = listener;
+    public void setRefusedRecordListener(RefusedRecordListener listener) {
+        this.refusedRecordListener = listener;
     }
 
     @Override
@@ -124,7 +125,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         }
     }
 
-    private Connection open() throws PostgresSinkException {
+    private Connection open() throws PostgresConnectorException {
         PostgresConnectionString target = settings.connection();
         Connection c = null;
         try {
@@ -141,7 +142,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             return c;
         } catch (SQLException e) {
             PostgresConnections.closeQuietly(c);
-            throw new PostgresSinkException(SecretMasker.maskEmbeddedPasswords("PostgreSQL sink " + settings.table()
+            throw new PostgresConnectorException(SecretMasker.maskEmbeddedPasswords("PostgreSQL sink " + settings.table()
                     + ": cannot connect to " + target + ": " + SqlErrors.describe(e)), SqlErrors.sqlState(e), e);
         }
     }
@@ -150,7 +151,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * Raw tables are created at connect (their layout does not depend on records) unless their metadata columns
      * come from the first batch; columnar tables are created at the first flush, from its first record.
      */
-    private void prepareTable(Connection c) throws SQLException, PostgresSinkException {
+    private void prepareTable(Connection c) throws SQLException, PostgresConnectorException {
         if (settings.rawMode() && settings.autoCreateTable() && !settings.flattenMetadataColumns()) {
             createTable(c, TableDefinitions.raw(settings.table(), null, settings));
         }
@@ -180,9 +181,9 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * {@link SqlErrors#isTransient}) are retried up to 3 times on a fresh connection, 0.5 s doubling to 8 s, so a
      * PostgreSQL failover or a killed backend does not restart the whole job; anything else fails at once.
      */
-    private List<FailingRecordIsolator.Rejection> writeWithRetries(List<Message> batch) throws Exception {
-        RetryPolicy<List<FailingRecordIsolator.Rejection>> transientFailures = RetryPolicy.<List<FailingRecordIsolator.Rejection>>builder()
-                .handleIf(e -> e instanceof PostgresSinkException && SqlErrors.isTransient(((PostgresSinkException) e).sqlState()))
+    private List<FailingRecordIsolator.Refusal> writeWithRetries(List<Message> batch) throws Exception {
+        RetryPolicy<List<FailingRecordIsolator.Refusal>> transientFailures = RetryPolicy.<List<FailingRecordIsolator.Refusal>>builder()
+                .handleIf(e -> e instanceof PostgresConnectorException && SqlErrors.isTransient(((PostgresConnectorException) e).sqlState()))
                 .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(8))
                 .withMaxRetries(3)
                 .onRetry(event -> reconnect(event.getLastException()))
@@ -200,18 +201,18 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         PostgresConnections.closeQuietly(connection);
         try {
             connection = open();
-        } catch (PostgresSinkException e) {
+        } catch (PostgresConnectorException e) {
             // the retried write fails on the closed connection and is retried again, or gives up with this cause
             LOG.warn("PostgreSQL sink {}: reconnecting failed: {}", settings.table(), e.getMessage());
         }
     }
 
-    private void report(FailingRecordIsolator.Rejection r) {
-        rejectedRecordListener.rejected(r.row().message(), r.reason());
+    private void report(FailingRecordIsolator.Refusal r) {
+        refusedRecordListener.refused(r.row().message(), r.reason());
     }
 
     /** Runs on the background thread; never touches the buffer or the listener. */
-    private List<FailingRecordIsolator.Rejection> writeBatch(List<Message> batch) throws PostgresSinkException {
+    private List<FailingRecordIsolator.Refusal> writeBatch(List<Message> batch) throws PostgresConnectorException {
         Connection c = connection;
         try {
             ensureTable(c, batch);
@@ -219,20 +220,20 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             rollbackQuietly(c, e);
             throw failure("preparing the table", e);
         }
-        List<FailingRecordIsolator.Rejection> rejected = new ArrayList<>();
-        List<SinkRow> rows = buildRows(batch, rejected);
+        List<FailingRecordIsolator.Refusal> refused = new ArrayList<>();
+        List<SinkRow> rows = buildRows(batch, refused);
         Set<String> missing = rowBuilder == null ? Set.of() : rowBuilder.takeMissingColumns();
         if (evolved(c, batch, rows, missing)) {
-            rejected.clear();
-            rows = buildRows(batch, rejected);
+            refused.clear();
+            rows = buildRows(batch, refused);
             missing = rowBuilder.takeMissingColumns();
         }
         if (rowBuilder != null && columnsChanged(c, missing)) {
-            rejected.clear();
-            rows = buildRows(batch, rejected);
+            refused.clear();
+            rows = buildRows(batch, refused);
         }
-        if (!rejected.isEmpty() && rejectedRecordListener == null) {
-            throw refused(rejected.get(0), batch.size());
+        if (!refused.isEmpty() && refusedRecordListener == null) {
+            throw refused(refused.get(0), batch.size());
         }
         SinkBatchWriter writer = new SinkBatchWriter(c, settings, mode, columns == null ? new TableColumns(Map.of()) : columns,
                 uniqueKeys);
@@ -246,7 +247,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
                 throw failure("writing " + rows.size() + " records", e);
             }
             FailingRecordIsolator.Outcome outcome = isolate(c, writer, rows, batch.size());
-            rejected.addAll(outcome.refused());
+            refused.addAll(outcome.refused());
             skipped = outcome.skippedDuplicates();
         }
         if (skipped > 0) {
@@ -254,23 +255,23 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             LOG.debug("PostgreSQL skipped {} of {} records whose key the table holds: table={}", skipped, batch.size(),
                     settings.table());
         }
-        if (!rejected.isEmpty()) {
-            rejected.sort(Comparator.comparingInt(r -> r.row().position()));
-            LOG.info("PostgreSQL refused {} of {} records; reporting them: table={}", rejected.size(), batch.size(), settings.table());
+        if (!refused.isEmpty()) {
+            refused.sort(Comparator.comparingInt(r -> r.row().position()));
+            LOG.info("PostgreSQL refused {} of {} records; reporting them: table={}", refused.size(), batch.size(), settings.table());
         }
-        return rejected;
+        return refused;
     }
 
-    /** The batch as rows of the table as known; records that cannot become a row go to {@code rejected}. */
-    private List<SinkRow> buildRows(List<Message> batch, List<FailingRecordIsolator.Rejection> rejected) {
+    /** The batch as rows of the table as known; records that cannot become a row go to {@code refused}. */
+    private List<SinkRow> buildRows(List<Message> batch, List<FailingRecordIsolator.Refusal> refused) {
         SinkRowBuilder builder = rowBuilder != null ? rowBuilder
                 : new SinkRowBuilder(settings, WriteMode.COLUMNAR, new TableColumns(Map.of()));
         List<SinkRow> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             try {
                 rows.add(builder.build(i, batch.get(i)));
-            } catch (RecordRejectedException e) {
-                rejected.add(new FailingRecordIsolator.Rejection(SinkRow.insert(i, batch.get(i), Map.of()), e.getMessage()));
+            } catch (RecordRefusedException e) {
+                refused.add(new FailingRecordIsolator.Refusal(SinkRow.insert(i, batch.get(i), Map.of()), e.getMessage()));
             }
         }
         return rows;
@@ -282,7 +283,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * the batch is built again).
      */
     private boolean evolved(Connection c, List<Message> batch, List<SinkRow> rows, Set<String> missing)
-            throws PostgresSinkException {
+            throws PostgresConnectorException {
         if (settings.schemaEvolution() != SchemaEvolution.EVOLVE || mode != WriteMode.COLUMNAR || columns == null) {
             return false;
         }
@@ -321,7 +322,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * Re-reads the table when records carried fields without a column and {@link ColumnRefreshPolicy} says it is
      * time; answers whether the columns changed (then the batch is built again).
      */
-    private boolean columnsChanged(Connection c, Set<String> missing) throws PostgresSinkException {
+    private boolean columnsChanged(Connection c, Set<String> missing) throws PostgresConnectorException {
         long now = System.nanoTime();
         if (!columnRefresh.due(missing, now)) {
             return false;
@@ -349,17 +350,17 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * or (without a listener) commits nothing.
      */
     private FailingRecordIsolator.Outcome isolate(Connection c, SinkBatchWriter writer, List<SinkRow> rows,
-                                                  int batchSize) throws PostgresSinkException {
+                                                  int batchSize) throws PostgresConnectorException {
         try {
             FailingRecordIsolator isolator = new FailingRecordIsolator(c, writer);
-            if (rejectedRecordListener == null) {
-                List<FailingRecordIsolator.Rejection> refused = isolator.find(rows);
+            if (refusedRecordListener == null) {
+                List<FailingRecordIsolator.Refusal> refused = isolator.find(rows);
                 if (!refused.isEmpty()) {
                     throw refused(refused.get(0), batchSize);
                 }
             }
             FailingRecordIsolator.Outcome outcome = isolator.writeAllButRefused(rows);
-            if (!outcome.refused().isEmpty() && rejectedRecordListener == null) {
+            if (!outcome.refused().isEmpty() && refusedRecordListener == null) {
                 c.rollback();
                 throw refused(outcome.refused().get(0), batchSize);
             }
@@ -372,7 +373,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
     }
 
     /** Reads the table once, creating it from the batch when it is missing and auto-creation is on. */
-    private void ensureTable(Connection c, List<Message> batch) throws SQLException, PostgresSinkException {
+    private void ensureTable(Connection c, List<Message> batch) throws SQLException, PostgresConnectorException {
         if (columns != null) {
             return;
         }
@@ -380,7 +381,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
             return;
         }
         if (!settings.autoCreateTable()) {
-            throw new PostgresSinkException("PostgreSQL sink " + settings.table()
+            throw new PostgresConnectorException("PostgreSQL sink " + settings.table()
                     + ": the table does not exist; create it or set autoCreateTable: true", "42P01", null);
         }
         String ddl = settings.rawMode() ? TableDefinitions.raw(settings.table(), flattenedColumns(batch), settings)
@@ -395,7 +396,7 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
     }
 
     /** Reads the table's columns and unique keys; false (and nothing changed) when the table does not exist. */
-    private boolean loadTable(Connection c) throws SQLException, PostgresSinkException {
+    private boolean loadTable(Connection c) throws SQLException, PostgresConnectorException {
         Optional<TableColumns> existing = TableCatalog.columns(c, settings.table());
         UniqueKeys keys = existing.isPresent() ? TableCatalog.uniqueKeys(c, settings.table()) : UniqueKeys.NONE;
         c.commit();
@@ -480,14 +481,14 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
      * had a {@code data jsonb} column, so that a columnar table with such a column — one auto-created from a record
      * with an object field {@code data}, for one — silently switched layout, after a restart at the latest.)
      */
-    private void useTable(TableColumns table, UniqueKeys keys) throws PostgresSinkException {
+    private void useTable(TableColumns table, UniqueKeys keys) throws PostgresConnectorException {
         if (settings.rawMode()) {
             if (!table.isJson("data")) {
-                throw new PostgresSinkException("PostgreSQL sink " + settings.table()
+                throw new PostgresConnectorException("PostgreSQL sink " + settings.table()
                         + ": rawMode needs a data column of type jsonb (or json)", "42703", null);
             }
             if (settings.flattenMetadataColumns() && table.contains("_metadata")) {
-                throw new PostgresSinkException("PostgreSQL sink " + settings.table()
+                throw new PostgresConnectorException("PostgreSQL sink " + settings.table()
                         + ": the table has a _metadata column, which flattenMetadataColumns cannot fill; use another table", "42P16", null);
             }
             mode = WriteMode.RAW;
@@ -503,20 +504,20 @@ public final class PostgresSinkConnector extends BaseConnector implements SinkCo
         rowBuilder = new SinkRowBuilder(settings, mode, table);
     }
 
-    private PostgresSinkException refused(FailingRecordIsolator.Rejection r, int batchSize) {
-        return new PostgresSinkException("PostgreSQL sink " + settings.table() + ": record at position " + r.row().position()
+    private PostgresConnectorException refused(FailingRecordIsolator.Refusal r, int batchSize) {
+        return new PostgresConnectorException("PostgreSQL sink " + settings.table() + ": record at position " + r.row().position()
                 + " (0-based) of a batch of " + batchSize + " was refused and no error sink receives it; the batch was "
                 + "not written: " + r.reason(), null, null);
     }
 
-    private PostgresSinkException failure(String what, Exception e) {
-        if (e instanceof PostgresSinkException) {
-            return (PostgresSinkException) e;
+    private PostgresConnectorException failure(String what, Exception e) {
+        if (e instanceof PostgresConnectorException) {
+            return (PostgresConnectorException) e;
         }
         String state = e instanceof SQLException ? SqlErrors.sqlState((SQLException) e) : null;
         String cause = e instanceof SQLException ? SqlErrors.describe((SQLException) e)
                 : SecretMasker.maskEmbeddedPasswords(String.valueOf(e.getMessage()));
-        return new PostgresSinkException("PostgreSQL sink " + settings.table() + ": " + what + " failed: " + cause, state, e);
+        return new PostgresConnectorException("PostgreSQL sink " + settings.table() + ": " + what + " failed: " + cause, state, e);
     }
 
     private void ensureOpen() {

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.connector.SchemaEvolution;
 
 /** The sink's configuration, validated and resolved to what the connector works with. */
@@ -21,7 +21,7 @@ public record PostgresSinkSettings(
         String flattenMetadataColumnsPrefix,
         SchemaEvolution schemaEvolution) {
 
-    public static PostgresSinkSettings from(Config config) {
+    public static PostgresSinkSettings from(ConfigValues config) {
         int batchSize = config.get(PostgresOptions.BATCH_SIZE);
         String softDelete = config.get(PostgresOptions.SOFT_DELETE_COLUMN);
         String version = config.get(PostgresOptions.UPSERT_VERSION_COLUMN);

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 
 import static io.dataflow.flink.connector.postgres.PostgresOptions.CONFLICT_KEY;
@@ -22,7 +22,7 @@ final class PostgresSinkValidation {
     private PostgresSinkValidation() {
     }
 
-    static void validate(Config config, ValidationErrors errors) {
+    static void validate(ConfigValues config, ValidationErrors errors) {
         if (config.has(CONNECTION_STRING)) {
             try {
                 PostgresConnectionString.parse(config.get(CONNECTION_STRING));

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.MetadataValues;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,7 @@ final class SinkRowBuilder {
         this.columns = columns;
     }
 
-    SinkRow build(int position, Message message) throws RecordRejectedException {
+    SinkRow build(int position, Message message) throws RecordRefusedException {
         if (mode == WriteMode.COLUMNAR && !message.isParsed() && !isSoftDelete(message)) {
             Set<String> unknown = new HashSet<>(2);
             Map<String, String> values = StreamingColumnarRow.read(message.data(), columns, unknown);
@@ -77,24 +78,24 @@ final class SinkRowBuilder {
      * schemaEvolution: fail — a record with a field the table has no column for, or with a number wider than its
      * column, is refused, naming the (alphabetically first) field; the reason never holds the value.
      */
-    private void refuseUnfit(Set<String> unknown, Map<String, String> values) throws RecordRejectedException {
+    private void refuseUnfit(Set<String> unknown, Map<String, String> values) throws RecordRefusedException {
         if (!unknown.isEmpty()) {
-            throw new RecordRejectedException("field " + new TreeSet<>(unknown).first() + " is not a column of "
+            throw new RecordRefusedException("field " + new TreeSet<>(unknown).first() + " is not a column of "
                     + settings.table() + " (schemaEvolution: fail)");
         }
         for (Map.Entry<String, String> value : new TreeMap<>(values).entrySet()) {
             String type = columns.type(value.getKey());
             String wider = ColumnWidening.widerType(type, value.getValue());
             if (wider != null) {
-                throw new RecordRejectedException("field " + value.getKey() + " does not fit column type " + type
+                throw new RecordRefusedException("field " + value.getKey() + " does not fit column type " + type
                         + " of " + settings.table() + ", it needs " + wider + " (schemaEvolution: fail)");
             }
         }
     }
 
-    private Map<String, String> columnar(JsonNode body, Set<String> unknown) throws RecordRejectedException {
+    private Map<String, String> columnar(JsonNode body, Set<String> unknown) throws RecordRefusedException {
         if (body == null || !body.isObject()) {
-            throw new RecordRejectedException(body == null ? "body is not JSON" : "body is not a JSON object");
+            throw new RecordRefusedException(body == null ? "body is not JSON" : "body is not a JSON object");
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
@@ -112,7 +113,7 @@ final class SinkRowBuilder {
             if (settings.schemaEvolution() == SchemaEvolution.FAIL) {
                 refuseUnfit(unknown, values);
             }
-            throw new RecordRejectedException(body.size() == 0 ? "body is an empty JSON object"
+            throw new RecordRefusedException(body.size() == 0 ? "body is an empty JSON object"
                     : "none of the body's fields is a column of " + settings.table());
         }
         return values;
@@ -123,9 +124,9 @@ final class SinkRowBuilder {
      * original's PostgreSQL sink decides): its parts are stored as they are, and its {@code _metadata} (when an
      * object) replaces the message's metadata.
      */
-    private Map<String, String> raw(Message message, JsonNode body) throws RecordRejectedException {
+    private Map<String, String> raw(Message message, JsonNode body) throws RecordRefusedException {
         if (body == null) {
-            throw new RecordRejectedException("body is not JSON; the data column is jsonb");
+            throw new RecordRefusedException("body is not JSON; the data column is jsonb");
         }
         JsonNode data = body;
         JsonNode wrappedMetadata = null;

@@ -20,8 +20,8 @@ import java.util.Set;
  * sink thread's samples; docs/BENCHMARKS.md).
  *
  * <p>It gives what {@link SinkRowBuilder}'s tree path gives for the same bytes: the same nodes go into
- * {@link ColumnValues#forColumn}. Whatever the tree path answers with a rejection (not JSON, not an object, empty,
- * no field that is a column) makes it return null, and the caller takes the tree path, which words the rejection.
+ * {@link ColumnValues#forColumn}. Whatever the tree path answers with a refusal (not JSON, not an object, empty,
+ * no field that is a column) makes it return null, and the caller takes the tree path, which words the refusal.
  */
 final class StreamingColumnarRow {
 

@@ -19,7 +19,7 @@
  *   <li><b>Refused records are found exactly, then the good ones written at once</b>: on an error of the records'
  *       data (SQLSTATE class 22 or 23, or 54000 — a value beyond an index row's or a row's limit) the batch is
  *       re-run in halves under savepoints, only to find the refused records; the transaction is rolled back and
- *       all the good rows are written by one write. With a {@link io.dataflow.flink.connector.RejectedRecordListener} the
+ *       all the good rows are written by one write. With a {@link io.dataflow.flink.connector.RefusedRecordListener} the
  *       good rows are committed and each refused record is reported with its SQLSTATE and the server's primary
  *       message (never DETAIL, which quotes the row). Without one the flush fails naming the record's position
  *       and nothing of the batch is committed. Records that cannot become rows (not JSON, not an object, no known

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 import java.util.Optional;
@@ -36,12 +36,12 @@ public final class KeycloakCredentials implements Serializable {
     }
 
     /** Empty when the manifest has no {@code keycloak} block (unauthenticated Trino). */
-    public static Optional<KeycloakCredentials> from(Config connector) {
-        Optional<Config> block = connector.getOptional(TrinoOptions.KEYCLOAK);
+    public static Optional<KeycloakCredentials> from(ConfigValues connector) {
+        Optional<ConfigValues> block = connector.getOptional(TrinoOptions.KEYCLOAK);
         if (block.isEmpty()) {
             return Optional.empty();
         }
-        Config k = block.get();
+        ConfigValues k = block.get();
         String endpoint = tokenEndpoint(k.get(TrinoOptions.KEYCLOAK_SERVER_URL), k.get(TrinoOptions.KEYCLOAK_REALM));
         String clientId = k.get(TrinoOptions.KEYCLOAK_CLIENT_ID);
         String clientSecret = k.getOptional(TrinoOptions.KEYCLOAK_CLIENT_SECRET).orElse(null);

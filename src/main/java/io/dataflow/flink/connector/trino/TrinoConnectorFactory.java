@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SinkCommitter;
@@ -31,28 +31,28 @@ public final class TrinoConnectorFactory implements CursorPollingConnectorFactor
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return TrinoOptions.SOURCE;
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return TrinoOptions.SINK;
     }
 
     @Override
-    public void validateSource(Config config, ValidationErrors errors) {
+    public void validateSource(ConfigValues config, ValidationErrors errors) {
         TrinoValidation.validateSource(config, errors);
     }
 
     @Override
-    public void validateSink(Config config, ValidationErrors errors) {
+    public void validateSink(ConfigValues config, ValidationErrors errors) {
         TrinoValidation.validateSink(config, errors);
     }
 
     /** MERGE on a key writes each key's newest row again on a replay: the same end state. */
     @Override
-    public boolean isIdempotentSink(Config config) {
+    public boolean isIdempotentSink(ConfigValues config) {
         String key = config.get(TrinoOptions.CONFLICT_KEY);
         return config.get(TrinoOptions.UPSERT_MODE) && key != null && !key.isBlank();
     }
@@ -63,28 +63,28 @@ public final class TrinoConnectorFactory implements CursorPollingConnectorFactor
      * conflict and are written by each writer at its flushes, as before.
      */
     @Override
-    public boolean hasCommitter(Config config) {
+    public boolean hasCommitter(ConfigValues config) {
         return isIdempotentSink(config);
     }
 
     /** The committer MERGEs when a checkpoint completes: without checkpoints no upsert would ever be written. */
     @Override
-    public Optional<String> fieldRequiringCheckpointing(Config config) {
+    public Optional<String> fieldRequiringCheckpointing(ConfigValues config) {
         return hasCommitter(config) ? Optional.of(config.pathOf(TrinoOptions.UPSERT_MODE)) : Optional.empty();
     }
 
     @Override
-    public SinkCommitter createCommitter(Config config, ConnectorContext context) {
+    public SinkCommitter createCommitter(ConfigValues config, ConnectorContext context) {
         return new TrinoMergeCommitter(TrinoSinkSettings.from(config));
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new TrinoPollingSource(config, context);
     }
 
     @Override
-    public SinkConnector createSink(Config config, ConnectorContext context) {
+    public SinkConnector createSink(ConfigValues config, ConnectorContext context) {
         return new TrinoSinkConnector(TrinoSinkSettings.from(config), context);
     }
 }

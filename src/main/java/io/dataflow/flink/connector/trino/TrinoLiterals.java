@@ -3,6 +3,7 @@ package io.dataflow.flink.connector.trino;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.connector.RecordRefusedException;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -52,7 +53,7 @@ final class TrinoLiterals {
     }
 
     /** The literal for {@code value} (null or missing: a typed NULL) in a column of {@code type}. */
-    static String literal(String column, String type, JsonNode value) throws TrinoRecordRefusedException {
+    static String literal(String column, String type, JsonNode value) throws RecordRefusedException {
         String t = type.toLowerCase(Locale.ROOT).trim();
         if (value == null || value.isNull() || value.isMissingNode()) {
             return nullLiteral(type);
@@ -75,7 +76,7 @@ final class TrinoLiterals {
                 case OTHER -> "CAST(" + TrinoSql.quoteString(text(value)) + " AS " + type + ")";
             };
         } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
-            throw new TrinoRecordRefusedException("column " + column + " (" + type + "): " + describe(value) + " "
+            throw new RecordRefusedException("column " + column + " (" + type + "): " + describe(value) + " "
                     + (e.getMessage() == null ? "does not fit" : e.getMessage()));
         }
     }

@@ -10,7 +10,7 @@ import io.dataflow.flink.connector.polling.PollingOptions;
 import io.dataflow.flink.connector.polling.PollingQuery;
 import io.dataflow.flink.connector.polling.PollingSource;
 import io.dataflow.flink.connector.polling.SafetyLagHorizon;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +66,7 @@ public final class TrinoPollingSource extends PollingSource {
     /** The statement a poll waits for, cancelled from the job's cancel path. */
     private volatile Statement running;
 
-    TrinoPollingSource(Config config, ConnectorContext context) {
+    TrinoPollingSource(ConfigValues config, ConnectorContext context) {
         super("Trino source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED), context);
         this.serverUrl = config.get(TrinoOptions.SERVER_URL);
         String catalog = config.get(TrinoOptions.CATALOG);
@@ -90,7 +90,7 @@ public final class TrinoPollingSource extends PollingSource {
     }
 
     /** Metadata "table" is the name as the manifest wrote it, like the original; "query" without one. */
-    private static String label(Config config) {
+    private static String label(ConfigValues config) {
         String table = config.get(TrinoOptions.TABLE);
         return table != null && !table.isBlank() ? table.trim() : "query";
     }

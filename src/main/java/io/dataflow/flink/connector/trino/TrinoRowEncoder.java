@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.trino;
 
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.MetadataValues;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,10 +84,10 @@ final class TrinoRowEncoder {
         }
     }
 
-    EncodedRow encode(Message message) throws TrinoRecordRefusedException {
+    EncodedRow encode(Message message) throws RecordRefusedException {
         JsonNode body = message.json();
         if (body == null) {
-            throw new TrinoRecordRefusedException("the record is not JSON");
+            throw new RecordRefusedException("the record is not JSON");
         }
         return switch (layout) {
             case COLUMNAR -> columnar(body);
@@ -95,10 +96,10 @@ final class TrinoRowEncoder {
         };
     }
 
-    private EncodedRow columnar(JsonNode body) throws TrinoRecordRefusedException {
+    private EncodedRow columnar(JsonNode body) throws RecordRefusedException {
         JsonNode record = unwrapped(body);
         if (record == null || !record.isObject()) {
-            throw new TrinoRecordRefusedException("the record is not a JSON object (columnar tables need one key per column)");
+            throw new RecordRefusedException("the record is not a JSON object (columnar tables need one key per column)");
         }
         Map<String, String> lowerCaseKeys = null;
         List<String> row = new ArrayList<>(columns.size());
@@ -124,7 +125,7 @@ final class TrinoRowEncoder {
         return new EncodedRow(row, carried);
     }
 
-    private List<String> raw(JsonNode body, Message message) throws TrinoRecordRefusedException {
+    private List<String> raw(JsonNode body, Message message) throws RecordRefusedException {
         boolean wrapped = isWrapped(body);
         JsonNode data = wrapped ? body.get("value") : body;
         JsonNode metadata = wrapped && body.has("_metadata") ? body.get("_metadata") : MetadataValues.toJson(message.metadata());
@@ -134,7 +135,7 @@ final class TrinoRowEncoder {
         return row;
     }
 
-    private List<String> flattened(JsonNode body, Message message) throws TrinoRecordRefusedException {
+    private List<String> flattened(JsonNode body, Message message) throws RecordRefusedException {
         boolean wrapped = isWrapped(body);
         JsonNode data = wrapped ? body.get("value") : body;
         JsonNode metadata = MetadataValues.toJson(message.metadata());

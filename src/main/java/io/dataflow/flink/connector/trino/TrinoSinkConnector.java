@@ -1,11 +1,12 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.connector.BaseConnector;
+import io.dataflow.flink.connector.LifecycleGuard;
 import io.dataflow.flink.connector.BufferedBatchWriter;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.connector.RefusedRecordFinder;
-import io.dataflow.flink.connector.RejectedRecordListener;
+import io.dataflow.flink.connector.RefusedRecordListener;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
@@ -40,12 +41,12 @@ import java.util.Set;
  * refused records are then found by halving with SELECTs that evaluate the same values and check the NOT NULL
  * columns without writing ({@link TrinoRefusalProbe}), and all the others written by ONE statement, so an Iceberg
  * table gets one snapshot, not one per accepted piece ({@link RefusedRecordFinder#findThenWrite}; should that
- * statement be refused again, the halving falls back to kept writes). With a {@link RejectedRecordListener}
+ * statement be refused again, the halving falls back to kept writes). With a {@link RefusedRecordListener}
  * they go to the error sink with the reason; without one the flush fails. Transient failures are retried per
  * statement: 5 attempts, 2 s doubling, as the original. SQL text holds record values, so it is logged at DEBUG
  * without them (statement kind, table, row count) and never with credentials.
  */
-public final class TrinoSinkConnector extends BaseConnector implements SinkConnector {
+public final class TrinoSinkConnector extends LifecycleGuard implements SinkConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrinoSinkConnector.class);
 
@@ -60,7 +61,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
 
     private BufferedBatchWriter<RefusedRecordFinder.Refusal<Message>> batches;
     private TrinoAccess access;
-    private RejectedRecordListener rejectedRecordListener;
+    private RefusedRecordListener refusedRecordListener;
     /** Null until the table is known (a flattened raw table is created from the first batch). */
     private TrinoRowEncoder encoder;
     private int conflictKeyIndex = -1;
@@ -90,8 +91,8 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     }
 
     @Override
-    public void setRejectedRecordListener(RejectedRecordListener listener) {
-        this.rejectedRecordListener = listener;
+    public void setRefusedRecordListener(RefusedRecordListener listener) {
+        this.refusedRecordListener = listener;
     }
 
     @Override
@@ -155,7 +156,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
     }
 
     private void report(RefusedRecordFinder.Refusal<Message> r) {
-        rejectedRecordListener.rejected(r.record(), r.reason());
+        refusedRecordListener.refused(r.record(), r.reason());
     }
 
     /**
@@ -193,15 +194,15 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
             try {
                 TrinoRowEncoder.EncodedRow encoded = encoder.encode(batch.get(i));
                 if (settings.upsertMode() && encoded.literals().get(conflictKeyIndex).equals(nullKeyLiteral)) {
-                    throw new TrinoRecordRefusedException("conflictKey " + settings.conflictKey() + " is null or absent:"
+                    throw new RecordRefusedException("conflictKey " + settings.conflictKey() + " is null or absent:"
                             + " an upsert matches rows by this key, and a record without one can never be updated or replaced");
                 }
                 rows.add(new Row(i, batch.get(i), encoded.literals(), encoded.carried()));
-            } catch (TrinoRecordRefusedException e) {
+            } catch (RecordRefusedException e) {
                 refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null, null), e.getMessage()));
             }
         }
-        if (!refused.isEmpty() && rejectedRecordListener == null) {
+        if (!refused.isEmpty() && refusedRecordListener == null) {
             throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
         }
         if (settings.upsertMode()) {
@@ -210,7 +211,7 @@ public final class TrinoSinkConnector extends BaseConnector implements SinkConne
         for (List<Row> statementRows : chunks(rows)) {
             String reason = writeStatement(statementRows);
             if (reason != null) {
-                if (rejectedRecordListener == null) {
+                if (refusedRecordListener == null) {
                     throw refusedWithoutListener(-1, batch.size(), reason);
                 }
                 refused.addAll(RefusedRecordFinder.findThenWrite(statementRows, refusalProbe, this::writeStatement));

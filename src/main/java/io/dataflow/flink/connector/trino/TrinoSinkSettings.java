@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 import java.util.Optional;
@@ -11,7 +11,7 @@ record TrinoSinkSettings(String serverUrl, TrinoTableName table, Optional<Keyclo
                          String conflictKey, boolean rawMode, boolean flattenMetadataColumns, String metadataPrefix)
         implements Serializable {
 
-    static TrinoSinkSettings from(Config config) {
+    static TrinoSinkSettings from(ConfigValues config) {
         int batch = config.get(TrinoOptions.BATCH_SIZE);
         return new TrinoSinkSettings(
                 config.get(TrinoOptions.SERVER_URL),

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.trino;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ClearTextCredentials;
 import io.dataflow.flink.connector.polling.PollingOptions;
@@ -11,7 +11,7 @@ final class TrinoValidation {
     private TrinoValidation() {
     }
 
-    static void validateSink(Config config, ValidationErrors errors) {
+    static void validateSink(ConfigValues config, ValidationErrors errors) {
         connection(config, errors);
         String table = config.get(TrinoOptions.TABLE);
         if (table == null || table.isBlank()) {
@@ -32,7 +32,7 @@ final class TrinoValidation {
         }
     }
 
-    static void validateSource(Config config, ValidationErrors errors) {
+    static void validateSource(ConfigValues config, ValidationErrors errors) {
         connection(config, errors);
         String table = config.get(TrinoOptions.TABLE);
         boolean hasTable = table != null && !table.isBlank();
@@ -45,7 +45,7 @@ final class TrinoValidation {
     }
 
     /** serverURL must be http(s)://host:port, and https when a keycloak block sends tokens. */
-    private static void connection(Config config, ValidationErrors errors) {
+    private static void connection(ConfigValues config, ValidationErrors errors) {
         if (!config.has(TrinoOptions.SERVER_URL)) {
             return;
         }

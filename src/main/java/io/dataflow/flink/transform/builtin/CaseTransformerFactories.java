@@ -1,8 +1,8 @@
 package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
 
@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 /** {@code snakeCase} and {@code camelCase}: rename keys; {@code deep} goes through nested objects and arrays. */
 final class CaseTransformerFactories {
 
-    static final ConfigOption<Boolean> DEEP = ConfigOption.bool("deep").defaultValue(false)
+    static final ConfigField<Boolean> DEEP = ConfigField.bool("deep").defaultValue(false)
             .description("Also rename keys of nested objects, including objects inside arrays").build();
 
     private CaseTransformerFactories() {
@@ -21,7 +21,7 @@ final class CaseTransformerFactories {
     /** Distinct keys remembered per step: records repeat the same field names, so each is converted once. */
     private static final int KEY_CACHE_SIZE = 10_000;
 
-    static Transformer create(Config config, UnaryOperator<String> convert) {
+    static Transformer create(ConfigValues config, UnaryOperator<String> convert) {
         boolean deep = config.get(DEEP);
         // One transformer per operator subtask, called from one thread: a plain map is enough.
         java.util.Map<String, String> cache = new java.util.HashMap<>();
@@ -58,12 +58,12 @@ final class CaseTransformerFactories {
         }
 
         @Override
-        public List<ConfigOption<?>> options() {
+        public List<ConfigField<?>> options() {
             return List.of(DEEP);
         }
 
         @Override
-        public Transformer create(Config config) {
+        public Transformer create(ConfigValues config) {
             return CaseTransformerFactories.create(config, KeyCase::snake);
         }
     }
@@ -81,12 +81,12 @@ final class CaseTransformerFactories {
         }
 
         @Override
-        public List<ConfigOption<?>> options() {
+        public List<ConfigField<?>> options() {
             return List.of(DEEP);
         }
 
         @Override
-        public Transformer create(Config config) {
+        public Transformer create(ConfigValues config) {
             return CaseTransformerFactories.create(config, KeyCase::pascal);
         }
     }

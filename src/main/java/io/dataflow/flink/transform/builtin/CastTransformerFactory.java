@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.TransformException;
 import io.dataflow.flink.transform.Transformer;
@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public final class CastTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<Map<String, Object>> SPEC = ConfigOption.map("spec").required()
+    static final ConfigField<Map<String, Object>> SPEC = ConfigField.map("spec").required()
             .description("Path → target type: string, int64, float64, bool or null").build();
 
     private static final Set<String> TYPES = Set.of("string", "int64", "float64", "bool", "null");
@@ -45,12 +45,12 @@ public final class CastTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(SPEC);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Map<String, Object> spec = config.get(SPEC);
         if (spec.isEmpty()) {
             errors.add(config.pathOf(SPEC), "at least one field is required");
@@ -65,7 +65,7 @@ public final class CastTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         Map<JsonPath, String> spec = new LinkedHashMap<>();
         config.get(SPEC).forEach((path, type) -> spec.put(JsonPath.parse(path), ((String) type).toLowerCase(Locale.ROOT)));
         return message -> {

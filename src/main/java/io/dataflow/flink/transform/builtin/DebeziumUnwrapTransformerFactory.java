@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.transform.TransformException;
 import io.dataflow.flink.transform.Transformer;
@@ -25,15 +25,15 @@ import java.util.Map;
  */
 public final class DebeziumUnwrapTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<Boolean> INFER_DELETE_FROM_TOMBSTONE = ConfigOption.bool("inferDeleteFromTombstone").defaultValue(false)
+    static final ConfigField<Boolean> INFER_DELETE_FROM_TOMBSTONE = ConfigField.bool("inferDeleteFromTombstone").defaultValue(false)
             .description("Turn a tombstone (empty payload) into a delete built from the JSON record key (or key.payload)").build();
-    static final ConfigOption<Boolean> INCLUDE_SOURCE_IN_METADATA = ConfigOption.bool("includeSourceInMetadata").defaultValue(false)
+    static final ConfigField<Boolean> INCLUDE_SOURCE_IN_METADATA = ConfigField.bool("includeSourceInMetadata").defaultValue(false)
             .description("Copy every payload.source field to metadata source_<field>").build();
-    static final ConfigOption<String> SNAPSHOT_OPERATION = ConfigOption.enumOf("snapshotOperation", "insert", "update")
+    static final ConfigField<String> SNAPSHOT_OPERATION = ConfigField.enumOf("snapshotOperation", "insert", "update")
             .defaultValue("insert").description("Operation reported for snapshot reads (op r)").build();
-    static final ConfigOption<Boolean> ADD_OPERATION_FIELDS = ConfigOption.bool("addOperationFields").defaultValue(false)
+    static final ConfigField<Boolean> ADD_OPERATION_FIELDS = ConfigField.bool("addOperationFields").defaultValue(false)
             .description("Add __op (the Debezium op) and __deleted (\"true\"/\"false\") to the row").build();
-    static final ConfigOption<List<String>> ADD_SOURCE_FIELDS = ConfigOption.stringList("addSourceFields").defaultValue(List.of())
+    static final ConfigField<List<String>> ADD_SOURCE_FIELDS = ConfigField.stringList("addSourceFields").defaultValue(List.of())
             .description("payload.source fields to add to the row as source_<field>").build();
 
     /** A key is JSON when it is one value with nothing after it, as Go's json.Unmarshal decides. */
@@ -56,12 +56,12 @@ public final class DebeziumUnwrapTransformerFactory implements TransformerFactor
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(INFER_DELETE_FROM_TOMBSTONE, INCLUDE_SOURCE_IN_METADATA, SNAPSHOT_OPERATION, ADD_OPERATION_FIELDS, ADD_SOURCE_FIELDS);
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         return new Unwrap(config.get(INFER_DELETE_FROM_TOMBSTONE), config.get(INCLUDE_SOURCE_IN_METADATA),
                 config.get(SNAPSHOT_OPERATION).equalsIgnoreCase("update") ? "update" : "insert",
                 config.get(ADD_OPERATION_FIELDS), config.get(ADD_SOURCE_FIELDS));

@@ -1,8 +1,8 @@
 package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class ExtractFieldTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> FIELD = ConfigOption.string("field").required()
+    static final ConfigField<String> FIELD = ConfigField.string("field").required()
             .description("Path of the value that becomes the whole payload").build();
 
     @Override
@@ -30,17 +30,17 @@ public final class ExtractFieldTransformerFactory implements TransformerFactory 
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELD);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Steps.validatePath(config.pathOf(FIELD), config.get(FIELD), errors);
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         JsonPath field = JsonPath.parse(config.get(FIELD));
         return message -> {
             JsonNode root = message.json();

@@ -1,7 +1,7 @@
 package io.dataflow.flink.transform.builtin;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -13,7 +13,7 @@ import java.util.List;
 /** {@code filter}: keeps the messages its condition holds for and drops the rest. */
 public final class FilterTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> CONDITION = ConfigOption.string("condition").required()
+    static final ConfigField<String> CONDITION = ConfigField.string("condition").required()
             .description("Condition (docs/TRANSFORMATIONS.md#condition-language) a message must satisfy to be kept; others are dropped").build();
 
     @Override
@@ -27,12 +27,12 @@ public final class FilterTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(CONDITION);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         try {
             Condition.parse(config.get(CONDITION));
         } catch (ConditionParseException e) {
@@ -41,7 +41,7 @@ public final class FilterTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         try {
             Condition condition = Condition.parse(config.get(CONDITION));
             return message -> condition.test(message) ? List.of(message) : List.of();

@@ -2,8 +2,8 @@ package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MetadataValues;
@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class FlattenTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> FIELD = ConfigOption.string("field").required()
+    static final ConfigField<String> FIELD = ConfigField.string("field").required()
             .description("Path of the array to explode").build();
 
     @Override
@@ -43,17 +43,17 @@ public final class FlattenTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELD);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Steps.validatePath(config.pathOf(FIELD), config.get(FIELD), errors);
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         String field = config.get(FIELD);
         JsonPath path = JsonPath.parse(field);
         // The original deletes the top-level key named like the normalised path and like the path as written.

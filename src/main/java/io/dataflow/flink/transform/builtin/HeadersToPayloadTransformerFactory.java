@@ -2,8 +2,8 @@ package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.MetadataValues;
 import io.dataflow.flink.transform.Transformer;
@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class HeadersToPayloadTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<List<String>> MAPPINGS = ConfigOption.stringList("mappings").required()
+    static final ConfigField<List<String>> MAPPINGS = ConfigField.stringList("mappings").required()
             .description("Header-Name:field.path entries").build();
 
     @Override
@@ -34,12 +34,12 @@ public final class HeadersToPayloadTransformerFactory implements TransformerFact
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(MAPPINGS);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         List<String> mappings = config.get(MAPPINGS);
         if (mappings.isEmpty()) {
             errors.add(config.pathOf(MAPPINGS), "at least one mapping is required");
@@ -57,7 +57,7 @@ public final class HeadersToPayloadTransformerFactory implements TransformerFact
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<String> headers = new ArrayList<>();
         List<JsonPath> fields = new ArrayList<>();
         for (String m : config.get(MAPPINGS)) {

@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -14,7 +14,7 @@ import java.util.List;
 /** {@code hoistField}: wraps the whole JSON payload under one key (Kafka Connect's HoistField). */
 public final class HoistFieldTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> FIELD = ConfigOption.string("field").required()
+    static final ConfigField<String> FIELD = ConfigField.string("field").required()
             .description("The key to wrap the payload under (a plain key, no dots; surrounding spaces are ignored)").build();
 
     @Override
@@ -28,12 +28,12 @@ public final class HoistFieldTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELD);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         String field = config.get(FIELD);
         if (field.isBlank()) {
             errors.add(config.pathOf(FIELD), "must not be empty");
@@ -43,7 +43,7 @@ public final class HoistFieldTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         String field = config.get(FIELD).strip();
         return message -> {
             JsonNode root = message.json();

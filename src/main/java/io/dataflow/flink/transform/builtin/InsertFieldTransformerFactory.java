@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.message.MetadataValues;
@@ -31,7 +31,7 @@ import java.util.function.Function;
  */
 public final class InsertFieldTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<Map<String, Object>> FIELDS = ConfigOption.map("fields").required()
+    static final ConfigField<Map<String, Object>> FIELDS = ConfigField.map("fields").required()
             .description("Path → value: a literal string, ${metadata.<key>}, ${now} or json:<raw JSON>").build();
 
     /** Like Go's json.Valid: exactly one JSON value, nothing after it (Jackson ignores trailing tokens by default). */
@@ -59,12 +59,12 @@ public final class InsertFieldTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELDS);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Map<String, Object> fields = config.get(FIELDS);
         if (fields.isEmpty()) {
             errors.add(config.pathOf(FIELDS), "at least one field is required");
@@ -85,7 +85,7 @@ public final class InsertFieldTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<JsonPath> paths = new ArrayList<>();
         List<Function<Message, JsonNode>> values = new ArrayList<>();
         config.get(FIELDS).forEach((path, value) -> {

@@ -2,8 +2,8 @@ package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -22,11 +22,11 @@ import java.util.List;
  */
 public final class MaskTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
+    static final ConfigField<List<String>> FIELDS = ConfigField.stringList("fields").required()
             .description("Paths of the fields to mask; missing ones are skipped").build();
-    static final ConfigOption<String> MASK_CHAR = ConfigOption.string("maskChar").defaultValue("*")
+    static final ConfigField<String> MASK_CHAR = ConfigField.string("maskChar").defaultValue("*")
             .description("The mask character (a longer text is repeated as a whole; empty means *)").build();
-    static final ConfigOption<Boolean> KEEP_LENGTH = ConfigOption.bool("keepLength").defaultValue(false)
+    static final ConfigField<Boolean> KEEP_LENGTH = ConfigField.bool("keepLength").defaultValue(false)
             .description("Mask with as many characters as the value's string form has; false: always three").build();
 
     @Override
@@ -40,22 +40,22 @@ public final class MaskTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELDS, MASK_CHAR, KEEP_LENGTH);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Steps.requirePaths(config, FIELDS, errors);
     }
 
-    private static String maskChar(Config config) {
+    private static String maskChar(ConfigValues config) {
         String maskChar = config.get(MASK_CHAR);
         return maskChar == null || maskChar.isEmpty() ? "*" : maskChar;
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<JsonPath> fields = Steps.paths(config.get(FIELDS));
         String maskChar = maskChar(config);
         boolean keepLength = config.get(KEEP_LENGTH);

@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -28,11 +28,11 @@ import java.util.List;
  */
 public final class ReplaceFieldTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<List<String>> RENAMES = ConfigOption.stringList("renames").defaultValue(List.of())
+    static final ConfigField<List<String>> RENAMES = ConfigField.stringList("renames").defaultValue(List.of())
             .description("old.path:new.path entries, applied after include/exclude").build();
-    static final ConfigOption<List<String>> INCLUDE = ConfigOption.stringList("include").defaultValue(List.of())
+    static final ConfigField<List<String>> INCLUDE = ConfigField.stringList("include").defaultValue(List.of())
             .description("Paths to keep (everything else is dropped); excludes `exclude`").build();
-    static final ConfigOption<List<String>> EXCLUDE = ConfigOption.stringList("exclude").defaultValue(List.of())
+    static final ConfigField<List<String>> EXCLUDE = ConfigField.stringList("exclude").defaultValue(List.of())
             .description("Paths to drop; excludes `include`").build();
 
     @Override
@@ -46,12 +46,12 @@ public final class ReplaceFieldTransformerFactory implements TransformerFactory 
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(RENAMES, INCLUDE, EXCLUDE);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         List<String> renames = config.get(RENAMES);
         if (renames.isEmpty() && config.get(INCLUDE).isEmpty() && config.get(EXCLUDE).isEmpty()) {
             errors.add(config.path(), "one of renames, include or exclude is required");
@@ -82,7 +82,7 @@ public final class ReplaceFieldTransformerFactory implements TransformerFactory 
 
     private static final String NOT_PLAIN = "a path to write or delete cannot have wildcards (* ?) or #";
 
-    private static void validatePlain(Config config, ConfigOption<List<String>> option, ValidationErrors errors) {
+    private static void validatePlain(ConfigValues config, ConfigField<List<String>> option, ValidationErrors errors) {
         List<String> paths = config.get(option);
         for (int i = 0; i < paths.size(); i++) {
             try {
@@ -102,7 +102,7 @@ public final class ReplaceFieldTransformerFactory implements TransformerFactory 
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<JsonPath> include = Steps.paths(config.get(INCLUDE));
         List<JsonPath> exclude = Steps.paths(config.get(EXCLUDE));
         List<JsonPath[]> renames = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.dataflow.flink.transform.builtin;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -17,11 +17,11 @@ import java.util.List;
  */
 public final class RouterTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> CONDITION = ConfigOption.string("condition").required()
+    static final ConfigField<String> CONDITION = ConfigField.string("condition").required()
             .description("Condition (docs/TRANSFORMATIONS.md#condition-language) that sends a message to this route's sink").build();
-    static final ConfigOption<Object> SINK = ConfigOption.any("sink").required()
+    static final ConfigField<Object> SINK = ConfigField.any("sink").required()
             .description("The route's sink: {type, config} of any sink connector").build();
-    static final ConfigOption<List<Config>> ROUTES = ConfigOption.objectList("routes", CONDITION, SINK).required()
+    static final ConfigField<List<ConfigValues>> ROUTES = ConfigField.objectList("routes", CONDITION, SINK).required()
             .description("Routes in order; the first match wins, no match goes to the main sink").build();
 
     @Override
@@ -41,17 +41,17 @@ public final class RouterTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(ROUTES);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
-        List<Config> routes = config.get(ROUTES);
+    public void validate(ConfigValues config, ValidationErrors errors) {
+        List<ConfigValues> routes = config.get(ROUTES);
         if (routes.isEmpty()) {
             errors.add(config.pathOf(ROUTES), "at least one route is required");
         }
-        for (Config route : routes) {
+        for (ConfigValues route : routes) {
             try {
                 Condition.parse(route.get(CONDITION));
             } catch (ConditionParseException e) {
@@ -64,10 +64,10 @@ public final class RouterTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<String> texts = new ArrayList<>();
         List<Condition> conditions = new ArrayList<>();
-        for (Config route : config.get(ROUTES)) {
+        for (ConfigValues route : config.get(ROUTES)) {
             try {
                 conditions.add(Condition.parse(route.get(CONDITION)));
                 texts.add(route.get(CONDITION));

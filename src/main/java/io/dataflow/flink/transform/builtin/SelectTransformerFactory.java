@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class SelectTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
+    static final ConfigField<List<String>> FIELDS = ConfigField.stringList("fields").required()
             .description("Paths to keep; each lands at the top level under its last segment").build();
 
     @Override
@@ -32,17 +32,17 @@ public final class SelectTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELDS);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Steps.requirePaths(config, FIELDS, errors);
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<JsonPath> fields = Steps.paths(config.get(FIELDS));
         return message -> {
             JsonNode root = message.json();

@@ -2,8 +2,8 @@ package io.dataflow.flink.transform.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.transform.path.JsonPath;
@@ -18,7 +18,7 @@ final class Steps {
     }
 
     /** A list of field paths that must not be empty, each of which must parse. */
-    static void requirePaths(Config config, ConfigOption<List<String>> option, ValidationErrors errors) {
+    static void requirePaths(ConfigValues config, ConfigField<List<String>> option, ValidationErrors errors) {
         if (config.get(option).isEmpty()) {
             errors.add(config.pathOf(option), "at least one field is required");
         }
@@ -26,7 +26,7 @@ final class Steps {
     }
 
     /** Parses every path of a list option; a bad one is reported at {@code option[i]}. */
-    static void validatePaths(Config config, ConfigOption<List<String>> option, ValidationErrors errors) {
+    static void validatePaths(ConfigValues config, ConfigField<List<String>> option, ValidationErrors errors) {
         List<String> paths = config.get(option);
         if (paths == null) {
             return;

@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.TransformException;
 import io.dataflow.flink.transform.Transformer;
@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class StructFlattenTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> DELIMITER = ConfigOption.string("delimiter").defaultValue(".")
+    static final ConfigField<String> DELIMITER = ConfigField.string("delimiter").defaultValue(".")
             .description("Joins the keys of nested objects (surrounding spaces are ignored); must not be blank").build();
 
     static final int MAX_DEPTH = 64;
@@ -58,19 +58,19 @@ public final class StructFlattenTransformerFactory implements TransformerFactory
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(DELIMITER);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         if (config.get(DELIMITER).isBlank()) {
             errors.add(config.pathOf(DELIMITER), "must not be empty");
         }
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         String delimiter = config.get(DELIMITER).strip();
         return message -> {
             ObjectNode root = Steps.objectPayload(message);

@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.Transformer;
 import io.dataflow.flink.transform.TransformerFactory;
@@ -26,9 +26,9 @@ import java.util.function.Function;
  */
 public final class TimestampTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> FIELD_NAME = ConfigOption.string("fieldName").defaultValue("created_at")
+    static final ConfigField<String> FIELD_NAME = ConfigField.string("fieldName").defaultValue("created_at")
             .description("Path of the field to set (dots nest)").build();
-    static final ConfigOption<String> FORMAT = ConfigOption.string("format").defaultValue("RFC3339")
+    static final ConfigField<String> FORMAT = ConfigField.string("format").defaultValue("RFC3339")
             .description("Go layout (2006-01-02T15:04:05Z07:00), a Go layout name (RFC3339, RFC3339Nano, RFC1123, DateTime, …) "
                     + "or Unix, UnixMilli, UnixMicro, UnixNano (a number)").build();
 
@@ -53,12 +53,12 @@ public final class TimestampTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(FIELD_NAME, FORMAT);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         Steps.validatePath(config.pathOf(FIELD_NAME), config.get(FIELD_NAME), errors);
         String format = config.get(FORMAT);
         if (epochFormat(format) == null && !GoTimeLayout.of(format).hasTimeElements()) {
@@ -85,7 +85,7 @@ public final class TimestampTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         JsonPath field = JsonPath.parse(config.get(FIELD_NAME));
         String format = config.get(FORMAT);
         Function<Instant, JsonNode> epoch = epochFormat(format);

@@ -3,8 +3,8 @@ package io.dataflow.flink.transform.builtin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.transform.TransformException;
 import io.dataflow.flink.transform.Transformer;
@@ -31,13 +31,13 @@ import java.util.List;
  */
 public final class TimezoneTransformerFactory implements TransformerFactory {
 
-    static final ConfigOption<String> TIMEZONE = ConfigOption.string("timezone").required()
+    static final ConfigField<String> TIMEZONE = ConfigField.string("timezone").required()
             .description("Target zone: IANA name (Europe/Berlin), UTC, Local (the JVM's zone) or a fixed offset (+03:00)").build();
-    static final ConfigOption<List<String>> FIELDS = ConfigOption.stringList("fields").required()
+    static final ConfigField<List<String>> FIELDS = ConfigField.stringList("fields").required()
             .description("Paths of the time fields to convert").build();
-    static final ConfigOption<String> SOURCE_TIMEZONE = ConfigOption.string("sourceTimezone").defaultValue("UTC")
+    static final ConfigField<String> SOURCE_TIMEZONE = ConfigField.string("sourceTimezone").defaultValue("UTC")
             .description("Zone of time strings that carry no offset").build();
-    static final ConfigOption<String> FORMAT = ConfigOption.enumOf("format", "RFC3339Nano", "RFC3339", "UnixMilli")
+    static final ConfigField<String> FORMAT = ConfigField.enumOf("format", "RFC3339Nano", "RFC3339", "UnixMilli")
             .defaultValue("RFC3339Nano").description("Output: RFC3339Nano, RFC3339 (strings) or UnixMilli (number)").build();
 
     private static final double EPOCH_MILLIS_THRESHOLD = 1e12;
@@ -65,18 +65,18 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> options() {
+    public List<ConfigField<?>> options() {
         return List.of(TIMEZONE, FIELDS, SOURCE_TIMEZONE, FORMAT);
     }
 
     @Override
-    public void validate(Config config, ValidationErrors errors) {
+    public void validate(ConfigValues config, ValidationErrors errors) {
         checkZone(config, TIMEZONE, errors);
         checkZone(config, SOURCE_TIMEZONE, errors);
         Steps.requirePaths(config, FIELDS, errors);
     }
 
-    private static void checkZone(Config config, ConfigOption<String> option, ValidationErrors errors) {
+    private static void checkZone(ConfigValues config, ConfigField<String> option, ValidationErrors errors) {
         if (option == TIMEZONE && config.get(option).isBlank()) {
             errors.add(config.pathOf(option), "must name a time zone");
             return;
@@ -102,7 +102,7 @@ public final class TimezoneTransformerFactory implements TransformerFactory {
     }
 
     @Override
-    public Transformer create(Config config) {
+    public Transformer create(ConfigValues config) {
         List<JsonPath> fields = Steps.paths(config.get(FIELDS));
         ZoneId target = zone(config.get(TIMEZONE));
         ZoneId source = zone(config.get(SOURCE_TIMEZONE));

@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.clickhouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -19,21 +19,21 @@ class ClickHouseConnectorFactoryTest {
 
     private List<String> sinkErrors(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         return errors.list().stream().map(ValidationErrors.Error::toString).toList();
     }
 
     private List<String> sourceErrors(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
         factory.validateSource(c, errors);
         return errors.list().stream().map(ValidationErrors.Error::toString).toList();
     }
 
-    private Config sink(String json) throws Exception {
+    private ConfigValues sink(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         errors.throwIfAny();
         return c;
     }

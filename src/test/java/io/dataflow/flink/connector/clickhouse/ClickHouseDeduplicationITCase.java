@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -81,7 +81,7 @@ class ClickHouseDeduplicationITCase {
         config.put("connectionString", server + "/" + DATABASE).put("table", table);
         ClickHouseConnectorFactory factory = new ClickHouseConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return new ClickHouseSinkConnector(ClickHouseSinkSettings.from(c), ConnectorContext.standalone("it", "sink"),

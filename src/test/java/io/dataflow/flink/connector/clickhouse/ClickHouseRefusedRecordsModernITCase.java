@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.clickhouse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -64,7 +64,7 @@ class ClickHouseRefusedRecordsModernITCase {
         config.put("connectionString", url() + "/" + DATABASE).put("table", table);
         ClickHouseConnectorFactory factory = new ClickHouseConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return new ClickHouseSinkConnector(ClickHouseSinkSettings.from(c), ConnectorContext.standalone("it", "sink"),
@@ -76,9 +76,9 @@ class ClickHouseRefusedRecordsModernITCase {
         String table = "checked";
         sql("CREATE TABLE " + DATABASE + "." + table + " (id Int64, n Int32, CONSTRAINT non_negative CHECK n >= 0)"
                 + " ENGINE = MergeTree ORDER BY id");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (ClickHouseSinkConnector sink = sink(table)) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id") + " " + reason));
             sink.connect();
             for (int i = 0; i < 300; i++) {
                 String n = i == 10 ? "\"not a number\"" : i == 200 ? "-1" : String.valueOf(i);
@@ -86,9 +86,9 @@ class ClickHouseRefusedRecordsModernITCase {
             }
             sink.flush();
         }
-        assertThat(rejected).hasSize(2);
-        assertThat(rejected.get(0)).startsWith("10 ClickHouse code 27");
-        assertThat(rejected.get(1)).startsWith("200 ClickHouse code 469").contains("non_negative")
+        assertThat(refused).hasSize(2);
+        assertThat(refused.get(0)).startsWith("10 ClickHouse code 27");
+        assertThat(refused.get(1)).startsWith("200 ClickHouse code 469").contains("non_negative")
                 .as("the reason names the target, not the temporary table").contains(DATABASE + "." + table)
                 .doesNotContain("_tmp_");
         assertThat(sql("SELECT count() FROM " + DATABASE + "." + table)).isEqualTo("298");

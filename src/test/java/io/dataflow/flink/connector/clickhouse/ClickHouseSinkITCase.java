@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.clickhouse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -49,7 +49,7 @@ class ClickHouseSinkITCase {
         config.put("table", table);
         ClickHouseConnectorFactory factory = new ClickHouseConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return new ClickHouseSinkConnector(ClickHouseSinkSettings.from(c), ConnectorContext.standalone("it", "sink"),
@@ -73,9 +73,9 @@ class ClickHouseSinkITCase {
     void aRecordClickHouseRefusesIsReportedWithTheServersMessageAndTheRestOfItsBatchIsWritten() throws Exception {
         String table = "refused";
         ClickHouse.execute("CREATE TABLE " + database + "." + table + " (id Int64, n Int32, s String) ENGINE = MergeTree ORDER BY id");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (ClickHouseSinkConnector sink = sink(table, "'batchSize':1000")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add((m.json() == null ? m.dataAsString() : m.json().get("id")) + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add((m.json() == null ? m.dataAsString() : m.json().get("id")) + " " + reason));
             sink.connect();
             for (int i = 0; i < 100; i++) {
                 String n = i == 37 || i == 80 ? "'not a number " + i + "'" : String.valueOf(i);
@@ -84,11 +84,11 @@ class ClickHouseSinkITCase {
             sink.write(Message.of("not json at all"));
             sink.flush();
         }
-        assertThat(rejected).hasSize(3);
-        assertThat(rejected.get(0)).startsWith("37 ClickHouse code 27: Cannot parse input").contains("key n")
+        assertThat(refused).hasSize(3);
+        assertThat(refused.get(0)).startsWith("37 ClickHouse code 27: Cannot parse input").contains("key n")
                 .doesNotContain("not a number").doesNotContain("row 37");
-        assertThat(rejected.get(1)).startsWith("80 ClickHouse code 27");
-        assertThat(rejected.get(2)).isEqualTo("not json at all body is not JSON");
+        assertThat(refused.get(1)).startsWith("80 ClickHouse code 27");
+        assertThat(refused.get(2)).isEqualTo("not json at all body is not JSON");
         assertThat(ClickHouse.count("SELECT count() FROM " + database + "." + table)).isEqualTo(98);
         assertThat(ClickHouse.count("SELECT countIf(id IN (37, 80)) FROM " + database + "." + table)).isZero();
         assertThat(ClickHouse.count("SELECT sum(n) FROM " + database + "." + table)).isEqualTo(99 * 100 / 2 - 37 - 80);
@@ -98,9 +98,9 @@ class ClickHouseSinkITCase {
     void refusedRecordsAreFoundWithoutWritingAndTheRestOfTheBatchIsOneInsert() throws Exception {
         String table = "one_insert";
         ClickHouse.execute("CREATE TABLE " + database + "." + table + " (id Int64, n Int32, d Date) ENGINE = MergeTree ORDER BY id");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (ClickHouseSinkConnector sink = sink(table, "'batchSize':1000")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id") + " " + reason));
             sink.connect();
             for (int i = 0; i < 500; i++) {
                 String n = i == 3 || i == 250 ? "'not a number'" : String.valueOf(i);
@@ -109,10 +109,10 @@ class ClickHouseSinkITCase {
             }
             sink.flush();
         }
-        assertThat(rejected).hasSize(3);
-        assertThat(rejected.get(0)).startsWith("3 ClickHouse code 27");
-        assertThat(rejected.get(1)).startsWith("250 ClickHouse code 27");
-        assertThat(rejected.get(2)).startsWith("499 ClickHouse code");
+        assertThat(refused).hasSize(3);
+        assertThat(refused.get(0)).startsWith("3 ClickHouse code 27");
+        assertThat(refused.get(1)).startsWith("250 ClickHouse code 27");
+        assertThat(refused.get(2)).startsWith("499 ClickHouse code");
         assertThat(ClickHouse.count("SELECT count() FROM " + database + "." + table)).isEqualTo(497);
         // every INSERT takes the next block number, and a merge keeps the range it merged: the highest is the
         // number of inserts the table ever took
@@ -198,9 +198,9 @@ class ClickHouseSinkITCase {
     @Test
     void aFirstBatchWithoutAnyObjectIsRefusedAndTheNextOneCreatesTheTable() throws Exception {
         String table = "late_create";
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (ClickHouseSinkConnector sink = sink(table, "'autoCreateTable':true")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.dataAsString() + " -> " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.dataAsString() + " -> " + reason));
             sink.connect();
             sink.write(Message.of("[1,2]"));
             sink.write(Message.of("{}"));
@@ -208,7 +208,7 @@ class ClickHouseSinkITCase {
             sink.write(json("{'id':1,'v':'x'}"));
             sink.flush();
         }
-        assertThat(rejected).containsExactly("[1,2] -> body is not a JSON object",
+        assertThat(refused).containsExactly("[1,2] -> body is not a JSON object",
                 "{} -> an empty object cannot define the columns of the new table");
         assertThat(ClickHouse.count("SELECT count() FROM " + database + "." + table)).isEqualTo(1);
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -99,7 +99,7 @@ abstract class ClickHouseTypeCases {
         config.put("connectionString", url() + "/" + database).put("table", table);
         ClickHouseConnectorFactory factory = new ClickHouseConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return new ClickHouseSinkConnector(ClickHouseSinkSettings.from(c), ConnectorContext.standalone("it", "sink"), Duration.ofMillis(50));
@@ -123,7 +123,7 @@ abstract class ClickHouseTypeCases {
         config.put("connectionString", url() + "/" + database).put("table", table);
         ClickHouseConnectorFactory factory = new ClickHouseConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("source.config", config, factory.sourceOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("source.config", config, factory.sourceOptions(), errors);
         factory.validateSource(c, errors);
         errors.throwIfAny();
         List<String> out = new ArrayList<>();

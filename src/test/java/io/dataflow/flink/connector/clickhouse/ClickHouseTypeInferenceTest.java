@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,7 @@ class ClickHouseTypeInferenceTest {
     private static ClickHouseSinkSettings settings(String json) throws Exception {
         ClickHouseConnectorFactory factory = new ClickHouseConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(("{'connectionString':'http://h/db','table':'t'" + json + "}")
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(("{'connectionString':'http://h/db','table':'t'" + json + "}")
                 .replace('\'', '"')), factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();

@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.iceberg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ class IcebergRestConnectorFactoryTest {
     private static final String BASE = "'catalogURI':'https://catalog.example.net/','namespace':'iot','table':'readings'";
     private final IcebergRestConnectorFactory factory = new IcebergRestConnectorFactory();
 
-    private Config sink(String json, ValidationErrors errors) throws Exception {
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+    private ConfigValues sink(String json, ValidationErrors errors) throws Exception {
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         factory.validateSink(config, errors);
         return config;
     }
@@ -32,7 +32,7 @@ class IcebergRestConnectorFactoryTest {
 
     private IcebergRestSettings settings(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = sink(json, errors);
+        ConfigValues c = sink(json, errors);
         assertThat(errors.list()).isEmpty();
         return IcebergRestSettings.from(c);
     }

@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.iceberg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.testing.Kafka;
@@ -57,7 +57,7 @@ class IcebergRestITCase {
 
     private static RESTCatalog open(String authJson) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(("{'catalogURI':'" + catalogUri()
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(("{'catalogURI':'" + catalogUri()
                 + "','namespace':'n','table':'t'" + authJson + "}").replace('\'', '"')), IcebergRestOptions.SINK, errors);
         assertThat(errors.list()).isEmpty();
         return IcebergRestCatalogs.open(IcebergRestSettings.from(config));

@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.iceberg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.testing.Kafka;
@@ -112,7 +112,7 @@ class IcebergRestS3ITCase {
     /** The connector's own way in: validated settings (S3 fields included) and IcebergRestCatalogs. */
     private static RESTCatalog open() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(("{'catalogURI':'" + catalogUri()
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(("{'catalogURI':'" + catalogUri()
                 + "','namespace':'n','table':'t','bearerToken':'dataflow-test-token','s3Endpoint':'" + S3.endpoint()
                 + "','s3Region':'" + S3.REGION + "','accessKey':'" + S3.ACCESS_KEY + "','secretAccessKey':'" + S3.SECRET_KEY
                 + "'}").replace('\'', '"')), IcebergRestOptions.SINK, errors);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SinkCommitter;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -43,14 +43,14 @@ class IcebergSinkRefusedRecordsITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Integer> REFUSED = Set.of(13, 400, 401, 1234, 1999);
 
-    private static Config config(String namespace) throws Exception {
+    private static ConfigValues config(String namespace) throws Exception {
         ObjectNode json = JSON.createObjectNode()
                 .put("catalogURI", "http://127.0.0.1:" + RealServersExtension.port(Server.ICEBERG_REST))
                 .put("bearerToken", "dataflow-test-token").put("namespace", namespace).put("table", "events")
                 .put("batchSize", 300); // rows per data file: several files in the checkpoint
         IcebergRestConnectorFactory factory = new IcebergRestConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config config = ConfigValidator.validate("sink.config", json, factory.sinkOptions(), errors);
+        ConfigValues config = ConfigValidator.validate("sink.config", json, factory.sinkOptions(), errors);
         factory.validateSink(config, errors);
         errors.throwIfAny();
         return config;
@@ -59,7 +59,7 @@ class IcebergSinkRefusedRecordsITCase {
     @Test
     void aFewRefusedRecordsAmongManyGoToTheErrorSinkAndTheCheckpointIsOneSnapshot() throws Exception {
         String namespace = "it_refused_" + UUID.randomUUID().toString().substring(0, 8);
-        Config config = config(namespace);
+        ConfigValues config = config(namespace);
         TableIdentifier id = TableIdentifier.of(Namespace.of(namespace), "events");
         try (RESTCatalog catalog = IcebergRestCatalogs.open(IcebergRestSettings.from(config))) {
             catalog.createNamespace(Namespace.of(namespace));
@@ -69,7 +69,7 @@ class IcebergSinkRefusedRecordsITCase {
         List<String> refused = new ArrayList<>();
         try (IcebergSinkConnector sink = (IcebergSinkConnector) new IcebergRestConnectorFactory()
                 .createSink(config, ConnectorContext.standalone("it", "sink"))) {
-            sink.setRejectedRecordListener((m, reason) -> refused.add(m.json().get("id").asInt() + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id").asInt() + " " + reason));
             sink.connect();
             for (int i = 0; i < 2000; i++) {
                 String amount = REFUSED.contains(i) ? "\"not a number\"" : String.valueOf(i);

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.Message;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
@@ -83,11 +84,11 @@ class SinkRecordsTest {
         assertThat(r.getField("at")).isEqualTo(OffsetDateTime.of(2026, 1, 2, 2, 4, 5, 0, ZoneOffset.UTC));
         assertThat(r.getField("tags")).isEqualTo("[\"a\"]");
         assertThatThrownBy(() -> records.toRecord(kafkaMessage("{\"id\":\"x\"}")))
-                .isInstanceOf(RecordRejectedException.class).hasMessageContaining("column id").hasMessageContaining("not an integer");
+                .isInstanceOf(RecordRefusedException.class).hasMessageContaining("column id").hasMessageContaining("not an integer");
         assertThatThrownBy(() -> records.toRecord(kafkaMessage("{\"amount\":1}")))
-                .isInstanceOf(RecordRejectedException.class).hasMessageContaining("column id is required");
+                .isInstanceOf(RecordRefusedException.class).hasMessageContaining("column id is required");
         assertThatThrownBy(() -> records.toRecord(kafkaMessage("[1]")))
-                .isInstanceOf(RecordRejectedException.class).hasMessageContaining("not a JSON object");
+                .isInstanceOf(RecordRefusedException.class).hasMessageContaining("not a JSON object");
         // the first field matching a column (in body order, case-insensitively) wins; records share no values
         Record first = records.toRecord(kafkaMessage("{\"ID\":8,\"id\":9,\"AMOUNT\":2,\"amount\":3}"));
         assertThat(first.getField("id")).isEqualTo(8L);
@@ -126,6 +127,6 @@ class SinkRecordsTest {
         r.setField("s", "x");
         r.setField("ts", OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(2)));
         r.setField("l", java.util.List.of(1L, 2L));
-        assertThat(RowJson.toJson(r, struct)).hasToString("{\"s\":\"x\",\"ts\":\"2026-01-02T01:04:05Z\",\"n\":null,\"l\":[1,2]}");
+        assertThat(IcebergRecordJson.toJson(r, struct)).hasToString("{\"s\":\"x\",\"ts\":\"2026-01-02T01:04:05Z\",\"n\":null,\"l\":[1,2]}");
     }
 }

@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,17 +20,17 @@ class AvroPayloadDecoderTest {
     private final KafkaConnectorFactory factory = new KafkaConnectorFactory();
 
     /** {@code fields}: JSON object members with ' for " (none of the values here contains a '). */
-    private Config source(String fields, ValidationErrors errors) throws Exception {
+    private ConfigValues source(String fields, ValidationErrors errors) throws Exception {
         return source(fields, null, errors);
     }
 
     /** As above, plus an avroSchema member whose text is given as is. */
-    private Config source(String fields, String avroSchema, ValidationErrors errors) throws Exception {
+    private ConfigValues source(String fields, String avroSchema, ValidationErrors errors) throws Exception {
         com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(fields.replace('\'', '"'));
         if (avroSchema != null) {
             node.put("avroSchema", avroSchema);
         }
-        Config config = io.dataflow.flink.config.ConfigValidator.validate("source.config", node, factory.sourceOptions(), errors);
+        ConfigValues config = io.dataflow.flink.config.ConfigValidator.validate("source.config", node, factory.sourceOptions(), errors);
         factory.validateSource(config, errors);
         return config;
     }
@@ -48,7 +48,7 @@ class AvroPayloadDecoderTest {
     @Test
     void staticSchemaDecodesToTheOriginalsJson() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config config = source("{'brokers':'a:1','topic':'t','format':'avro'}", AvroTesting.ORDER_SCHEMA, errors);
+        ConfigValues config = source("{'brokers':'a:1','topic':'t','format':'avro'}", AvroTesting.ORDER_SCHEMA, errors);
         assertThat(errors.list()).isEmpty();
         AvroPayloadDecoder decoder = AvroPayloadDecoder.of(config);
 
@@ -79,7 +79,7 @@ class AvroPayloadDecoderTest {
         Path file = dir.resolve("order.avsc");
         Files.writeString(file, AvroTesting.ORDER_SCHEMA);
         ValidationErrors errors = new ValidationErrors();
-        Config config = source("{'brokers':'a:1','topic':'t','format':'avro','avroSchemaFile':'" + file + "'}", errors);
+        ConfigValues config = source("{'brokers':'a:1','topic':'t','format':'avro','avroSchemaFile':'" + file + "'}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(JSON.readTree(AvroPayloadDecoder.of(config).decode(AvroTesting.binary(AvroTesting.order(2), AvroTesting.orderSchema())))
                 .get("id").asLong()).isEqualTo(2);
@@ -95,7 +95,7 @@ class AvroPayloadDecoderTest {
         assertThat(errors("{'brokers':'a:1','topic':'t','format':'avro','schemaRegistry':{'url':'http://r:8081','basicAuth':{'username':'u'}}}"))
                 .containsExactly("source.config.schemaRegistry.basicAuth.password: required (or passwordSecretRef)");
         ValidationErrors missing = new ValidationErrors();
-        Config missingFile = source("{'brokers':'a:1','topic':'t','format':'avro','avroSchemaFile':'" + dir.resolve("none.avsc") + "'}", missing);
+        ConfigValues missingFile = source("{'brokers':'a:1','topic':'t','format':'avro','avroSchemaFile':'" + dir.resolve("none.avsc") + "'}", missing);
         assertThatThrownBy(() -> AvroPayloadDecoder.of(missingFile)).hasMessageStartingWith("source.config.avroSchemaFile: cannot read ");
     }
 }

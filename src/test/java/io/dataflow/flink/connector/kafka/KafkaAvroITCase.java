@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.testing.Kafka;
@@ -245,7 +245,7 @@ class KafkaAvroITCase {
         Kafka.createTopic(topic, 1);
         produce(topic, 100, i -> AvroTesting.wire(SCHEMA_ID, AvroTesting.order(i), AvroTesting.orderSchema()));
         String url = "https://127.0.0.1:" + registry.getAddress().getPort();
-        Config withoutCertificate = registryConfig(url, "");
+        ConfigValues withoutCertificate = registryConfig(url, "");
         assertThatThrownBy(() -> new SchemaRegistryClient(withoutCertificate).schema(SCHEMA_ID))
                 .as("the registry asks for a client certificate").isInstanceOf(java.io.IOException.class);
 
@@ -259,11 +259,11 @@ class KafkaAvroITCase {
         assertThat(schemaRequests.get()).isPositive();
     }
 
-    private Config registryConfig(String url, String extraTls) throws Exception {
+    private ConfigValues registryConfig(String url, String extraTls) throws Exception {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"url\":\"" + url + "\",\"basicAuth\":{\"username\":\"registry-user\",\"password\":\"registry-pw\"},"
                 + "\"tls\":{\"caFile\":\"" + tlsDir.resolve("registry-ca.pem") + "\"" + extraTls + "}}";
-        Config c = ConfigValidator.validate("schemaRegistry", JSON.readTree(json), KafkaOptions.SCHEMA_REGISTRY.children(), errors);
+        ConfigValues c = ConfigValidator.validate("schemaRegistry", JSON.readTree(json), KafkaOptions.SCHEMA_REGISTRY.children(), errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }

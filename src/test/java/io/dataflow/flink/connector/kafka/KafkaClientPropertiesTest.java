@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.kafka;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
@@ -30,16 +30,16 @@ class KafkaClientPropertiesTest {
 
     private final KafkaConnectorFactory factory = new KafkaConnectorFactory();
 
-    private Config source(String json) throws Exception {
+    private ConfigValues source(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = KafkaConnectorFactoryTest.validate("source.config", json, factory.sourceOptions(), factory::validateSource, errors);
+        ConfigValues c = KafkaConnectorFactoryTest.validate("source.config", json, factory.sourceOptions(), factory::validateSource, errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }
 
-    private Config sink(String json) throws Exception {
+    private ConfigValues sink(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = KafkaConnectorFactoryTest.validate("sink.config", json, factory.sinkOptions(), factory::validateSink, errors);
+        ConfigValues c = KafkaConnectorFactoryTest.validate("sink.config", json, factory.sinkOptions(), factory::validateSink, errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }
@@ -150,10 +150,10 @@ class KafkaClientPropertiesTest {
 
     @Test
     void unreadablePemFileNamesTheField() throws Exception {
-        Config c = source("{'brokers':'a:1','topic':'t','tls':{'caFile':'/does/not/exist.pem'}}");
+        ConfigValues c = source("{'brokers':'a:1','topic':'t','tls':{'caFile':'/does/not/exist.pem'}}");
         assertThatThrownBy(() -> KafkaClientProperties.forConsumer(c)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("source.config.tls.caFile: cannot read /does/not/exist.pem");
-        Config ec = source("{'brokers':'a:1','topic':'t','tls':{'cert':'x','key':'-----BEGIN EC PRIVATE KEY-----\\nAAAA\\n-----END EC PRIVATE KEY-----'}}");
+        ConfigValues ec = source("{'brokers':'a:1','topic':'t','tls':{'cert':'x','key':'-----BEGIN EC PRIVATE KEY-----\\nAAAA\\n-----END EC PRIVATE KEY-----'}}");
         assertThatThrownBy(() -> KafkaClientProperties.forConsumer(ec)).hasMessageContaining("source.config.tls.key: EC keys")
                 .hasMessageNotContaining("AAAA");
     }

@@ -2,8 +2,8 @@ package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -20,18 +20,18 @@ class KafkaConnectorFactoryTest {
     private final KafkaConnectorFactory factory = new KafkaConnectorFactory();
 
     /** Validates like the manifest validator does: declared options first, then the factory's cross-field rules. */
-    static Config validate(String path, String json, List<ConfigOption<?>> options, BiConsumer<Config, ValidationErrors> rules,
+    static ConfigValues validate(String path, String json, List<ConfigField<?>> options, BiConsumer<ConfigValues, ValidationErrors> rules,
                            ValidationErrors errors) throws Exception {
-        Config config = ConfigValidator.validate(path, JSON.readTree(json.replace('\'', '"')), options, errors);
+        ConfigValues config = ConfigValidator.validate(path, JSON.readTree(json.replace('\'', '"')), options, errors);
         rules.accept(config, errors);
         return config;
     }
 
-    private Config source(String json, ValidationErrors errors) throws Exception {
+    private ConfigValues source(String json, ValidationErrors errors) throws Exception {
         return validate("source.config", json, factory.sourceOptions(), factory::validateSource, errors);
     }
 
-    private Config sink(String json, ValidationErrors errors) throws Exception {
+    private ConfigValues sink(String json, ValidationErrors errors) throws Exception {
         return validate("sink.config", json, factory.sinkOptions(), factory::validateSink, errors);
     }
 
@@ -51,13 +51,13 @@ class KafkaConnectorFactoryTest {
     void registeredAsSourceAndSinkOfTypeKafka() {
         assertThat(ConnectorRegistry.source("kafka")).isInstanceOf(KafkaConnectorFactory.class);
         assertThat(ConnectorRegistry.sink("kafka")).isInstanceOf(KafkaConnectorFactory.class);
-        assertThat(factory.isParallelSource(Config.empty("source.config"))).isTrue();
+        assertThat(factory.isParallelSource(ConfigValues.empty("source.config"))).isTrue();
     }
 
     @Test
     void sourceDefaultsAreTheOriginals() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = source("{'brokers':'a:9092, b:9092','topic':'orders'}", errors);
+        ConfigValues c = source("{'brokers':'a:9092, b:9092','topic':'orders'}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(KafkaOptions.BROKERS)).containsExactly("a:9092", "b:9092");
         assertThat(c.get(KafkaOptions.CONSUMER_GROUP)).isEqualTo("dataflow-operator");
@@ -70,12 +70,12 @@ class KafkaConnectorFactoryTest {
     @Test
     void partitionDiscoveryIntervalIsAGoDurationAtMostAMinuteByDefaultAndZeroTurnsItOff() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config defaults = source("{'brokers':'a:9092','topic':'orders'}", errors);
+        ConfigValues defaults = source("{'brokers':'a:9092','topic':'orders'}", errors);
         assertThat(defaults.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL)).isEqualTo(Duration.ofSeconds(30))
                 .isLessThanOrEqualTo(Duration.ofMinutes(1));
-        Config set = source("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'1m30s'}", errors);
+        ConfigValues set = source("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'1m30s'}", errors);
         assertThat(set.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL)).isEqualTo(Duration.ofSeconds(90));
-        Config off = source("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'0'}", errors);
+        ConfigValues off = source("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'0'}", errors);
         assertThat(off.get(KafkaOptions.PARTITION_DISCOVERY_INTERVAL)).isZero();
         assertThat(errors.list()).isEmpty();
         assertThat(sourceErrors("{'brokers':'a:9092','topic':'orders','partitionDiscoveryInterval':'soon'}"))
@@ -85,7 +85,7 @@ class KafkaConnectorFactoryTest {
     @Test
     void sinkDefaultsAreTheNewestOriginals() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = sink("{'brokers':['a:9092'],'topic':'out'}", errors);
+        ConfigValues c = sink("{'brokers':['a:9092'],'topic':'out'}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(KafkaOptions.REQUIRED_ACKS)).isEqualTo("all");
         assertThat(c.get(KafkaOptions.IDEMPOTENT)).isTrue();
@@ -123,7 +123,7 @@ class KafkaConnectorFactoryTest {
     @Test
     void securityProtocolIsNormalizedAndMustBeKnown() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = source("{'brokers':'a:1','topic':'t','securityProtocol':'sasl-ssl','sasl':{'username':'u','password':'p'}}", errors);
+        ConfigValues c = source("{'brokers':'a:1','topic':'t','securityProtocol':'sasl-ssl','sasl':{'username':'u','password':'p'}}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(KafkaSecurityProtocol.of(c)).isEqualTo(KafkaSecurityProtocol.SASL_SSL);
         assertThat(KafkaSecurityProtocol.parse("sasl plaintext")).contains(KafkaSecurityProtocol.SASL_PLAINTEXT);
@@ -171,7 +171,7 @@ class KafkaConnectorFactoryTest {
                 "source.config.sasl.username: required (or usernameSecretRef)",
                 "source.config.sasl.password: required (or passwordSecretRef)");
         ValidationErrors errors = new ValidationErrors();
-        Config c = source("{'brokers':'a:1','topic':'t','sasl':{'mechanism':'SCRAM-SHA-512','username':'u','password':'secret-pw'}}", errors);
+        ConfigValues c = source("{'brokers':'a:1','topic':'t','sasl':{'mechanism':'SCRAM-SHA-512','username':'u','password':'secret-pw'}}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(KafkaOptions.SASL).get(KafkaOptions.SASL_MECHANISM)).isEqualTo("scram-sha-512");
         assertThat(c.toString()).doesNotContain("secret-pw");
@@ -195,7 +195,7 @@ class KafkaConnectorFactoryTest {
         assertThat(sourceErrors("{'brokers':'a:1','topic':'t','consumerMaxWait':'2s','netReadTimeout':'2s'}")).containsExactly(
                 "source.config.netReadTimeout: must be greater than consumerMaxWait (2000 ms <= 2000 ms)");
         ValidationErrors errors = new ValidationErrors();
-        Config c = source("{'brokers':'a:1','topic':'t','consumerMaxWait':'500ms','netReadTimeout':'10s','netWriteTimeout':5,"
+        ConfigValues c = source("{'brokers':'a:1','topic':'t','consumerMaxWait':'500ms','netReadTimeout':'10s','netWriteTimeout':5,"
                 + "'fetchMinBytes':0,'fetchMaxBytes':1048576,'maxPartitionFetchBytes':65536}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(KafkaOptions.NET_READ_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
@@ -219,11 +219,11 @@ class KafkaConnectorFactoryTest {
     @Test
     void exactlyOnceNeedsTheIdempotentProducerAndCheckpoints() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = sink("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once','transactionTimeout':'5m'}", errors);
+        ConfigValues c = sink("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once','transactionTimeout':'5m'}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(factory.fieldRequiringCheckpointing(c)).contains("sink.config.deliveryGuarantee");
         assertThat(KafkaClientProperties.forProducer(c).get("transaction.timeout.ms")).isEqualTo("300000");
-        Config atLeastOnce = sink("{'brokers':'a:1','topic':'t'}", new ValidationErrors());
+        ConfigValues atLeastOnce = sink("{'brokers':'a:1','topic':'t'}", new ValidationErrors());
         assertThat(factory.fieldRequiringCheckpointing(atLeastOnce)).isEmpty();
         assertThat(KafkaClientProperties.forProducer(atLeastOnce).get("transaction.timeout.ms")).isNull();
         assertThat(sinkErrors("{'brokers':'a:1','topic':'t','deliveryGuarantee':'exactly-once','idempotent':false,'requiredAcks':'local'}"))
@@ -262,7 +262,7 @@ class KafkaConnectorFactoryTest {
     @Test
     void sinkFieldsAreAccepted() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = sink("{'brokers':'a:1','topic':'t','async':false,'flushMessages':100,'flushBytes':65536,'flushFrequency':'100ms',"
+        ConfigValues c = sink("{'brokers':'a:1','topic':'t','async':false,'flushMessages':100,'flushBytes':65536,'flushFrequency':'100ms',"
                 + "'compression':'ZSTD','requiredAcks':'all','maxOpenRequests':1}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(KafkaOptions.FLUSH_FREQUENCY)).isEqualTo(Duration.ofMillis(100));

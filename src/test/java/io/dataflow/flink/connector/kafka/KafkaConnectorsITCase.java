@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -57,25 +57,25 @@ class KafkaConnectorsITCase {
         return "it-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private Config sourceConfig(String topic, String extra) throws Exception {
+    private ConfigValues sourceConfig(String topic, String extra) throws Exception {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"" + topic + "\"" + extra + "}";
-        Config c = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
         factory.validateSource(c, errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }
 
-    private Config sinkConfig(String brokers, String topic, String extra) throws Exception {
+    private ConfigValues sinkConfig(String brokers, String topic, String extra) throws Exception {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + brokers + "\",\"topic\":\"" + topic + "\"" + extra + "}";
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }
 
-    private KafkaSourceConnector source(Config config, int subtask, int parallelism) {
+    private KafkaSourceConnector source(ConfigValues config, int subtask, int parallelism) {
         return (KafkaSourceConnector) factory.createSource(config,
                 new ConnectorContext("it", "source", subtask, parallelism, new UnregisteredMetricsGroup()));
     }
@@ -145,7 +145,7 @@ class KafkaConnectorsITCase {
         String topic = uniqueTopic("read");
         Kafka.createTopic(topic, 3);
         produceRich(topic, 2000);
-        Config config = sourceConfig(topic, ",\"bounded\":true");
+        ConfigValues config = sourceConfig(topic, ",\"bounded\":true");
 
         Map<KafkaSourceConnector, List<Message>> read;
         KafkaSourceConnector first = source(config, 0, 2);
@@ -205,7 +205,7 @@ class KafkaConnectorsITCase {
         String topic = uniqueTopic("restore");
         Kafka.createTopic(topic, 2);
         Kafka.produce(topic, 1000, i -> "{\"i\":" + i + "}");
-        Config unbounded = sourceConfig(topic, ",\"consumerGroup\":\"g-" + topic + "\"");
+        ConfigValues unbounded = sourceConfig(topic, ",\"consumerGroup\":\"g-" + topic + "\"");
 
         List<Message> before = new ArrayList<>();
         byte[] snapshot;
@@ -255,7 +255,7 @@ class KafkaConnectorsITCase {
         String group = "g-" + topic;
         Kafka.createTopic(topic, 2);
         Kafka.produce(topic, 600, i -> "{\"i\":" + i + "}");
-        Config config = sourceConfig(topic, ",\"consumerGroup\":\"" + group + "\"");
+        ConfigValues config = sourceConfig(topic, ",\"consumerGroup\":\"" + group + "\"");
 
         Map<TopicPartition, Long> snapshotted = new HashMap<>();
         try (KafkaSourceConnector source = source(config, 0, 1);
@@ -337,7 +337,7 @@ class KafkaConnectorsITCase {
     @Test
     void sinkToAnUnreachableBrokerFailsNamingTheTopic() throws Exception {
         String topic = uniqueTopic("nowhere");
-        Config config = sinkConfig("127.0.0.1:1", topic, ",\"sasl\":{\"username\":\"u\",\"password\":\"very-secret-pw\"}");
+        ConfigValues config = sinkConfig("127.0.0.1:1", topic, ",\"sasl\":{\"username\":\"u\",\"password\":\"very-secret-pw\"}");
         // The producer waits max.block.ms for metadata (60 s by default); a short wait keeps the test quick.
         KafkaClientProperties properties = KafkaClientProperties.forProducer(config).with(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
         long start = System.nanoTime();

@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -58,7 +58,7 @@ class KafkaExactlyOnceITCase {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"" + topic + "\",\"deliveryGuarantee\":\"exactly-once\","
                 + "\"transactionalIdPrefix\":\"" + topic + "\"}";
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
         factory.validateSink(config, errors);
         assertThat(errors.list()).isEmpty();
         return (KafkaExactlyOnceSinkConnector) factory.createSink(config,

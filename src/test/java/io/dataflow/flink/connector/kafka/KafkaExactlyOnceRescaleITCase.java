@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.manifest.ConnectorSpec;
 import io.dataflow.flink.config.ValidationErrors;
@@ -49,7 +49,7 @@ class KafkaExactlyOnceRescaleITCase {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"" + topic + "\",\"deliveryGuarantee\":\"exactly-once\","
                 + "\"transactionalIdPrefix\":\"" + topic + "\"}";
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json), new KafkaConnectorFactory().sinkOptions(), errors);
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(json), new KafkaConnectorFactory().sinkOptions(), errors);
         assertThat(errors.list()).isEmpty();
         return new ConnectorSpec("kafka", config);
     }

@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.testing.KafkaSecure;
@@ -91,7 +91,7 @@ class KafkaSecurityITCase {
     private KafkaSourceConnector source(String json) throws Exception {
         KafkaConnectorFactory factory = new KafkaConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config config = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
+        ConfigValues config = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
         factory.validateSource(config, errors);
         assertThat(errors.list()).isEmpty();
         return (KafkaSourceConnector) factory.createSource(config, ConnectorContext.standalone("it", "source"));

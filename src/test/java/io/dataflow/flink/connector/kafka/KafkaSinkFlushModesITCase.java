@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SinkConnector;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -59,7 +59,7 @@ class KafkaSinkFlushModesITCase {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"t\",\"deliveryGuarantee\":\"exactly-once\","
                 + "\"async\":false,\"flushMessages\":10}";
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         assertThat(errors.list()).extracting(Object::toString).anySatisfy(e -> assertThat(e).startsWith("sink.config.async: false cannot be used"))
                 .anySatisfy(e -> assertThat(e).startsWith("sink.config.flushMessages: cannot be used"));
@@ -68,7 +68,7 @@ class KafkaSinkFlushModesITCase {
     private SinkConnector sink(String topic, String extra) throws Exception {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"" + topic + "\"" + LINGER + extra + "}";
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         assertThat(errors.list()).isEmpty();
         SinkConnector sink = factory.createSink(c, new ConnectorContext("it", "sink", 0, 1, new UnregisteredMetricsGroup()));

@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -55,7 +55,7 @@ class KafkaStartFromITCase {
         ValidationErrors errors = new ValidationErrors();
         String json = "{\"brokers\":\"" + Kafka.bootstrap() + "\",\"topic\":\"" + topic + "\",\"consumerGroup\":\""
                 + group + "\"" + extra + "}";
-        Config c = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("source.config", JSON.readTree(json), factory.sourceOptions(), errors);
         factory.validateSource(c, errors);
         assertThat(errors.list()).isEmpty();
         return (KafkaSourceConnector) factory.createSource(c,

@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,8 @@ class PostgresConnectorFactoryTest {
     private final PostgresConnectorFactory factory = new PostgresConnectorFactory();
 
     /** Validates like the manifest validator does: declared options, then the factory's cross-field rules. */
-    private Config sink(String json, ValidationErrors errors) throws Exception {
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+    private ConfigValues sink(String json, ValidationErrors errors) throws Exception {
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         factory.validateSink(config, errors);
         return config;
     }
@@ -31,9 +31,9 @@ class PostgresConnectorFactoryTest {
         return errors.list().stream().map(ValidationErrors.Error::toString).toList();
     }
 
-    private Config valid(String json) throws Exception {
+    private ConfigValues valid(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = sink(json, errors);
+        ConfigValues c = sink(json, errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }
@@ -49,7 +49,7 @@ class PostgresConnectorFactoryTest {
 
     @Test
     void defaultsAreTheNewestOriginals() throws Exception {
-        Config c = valid("{" + BASE + "}");
+        ConfigValues c = valid("{" + BASE + "}");
         assertThat(c.get(PostgresOptions.BATCH_SIZE)).isEqualTo(100);
         assertThat(c.get(PostgresOptions.BATCH_FLUSH_INTERVAL_SECONDS)).isEqualTo(10);
         assertThat(c.get(PostgresOptions.AUTO_CREATE_TABLE)).isFalse();
@@ -83,7 +83,7 @@ class PostgresConnectorFactoryTest {
                 "sink.config.connectionString: required (or connectionStringSecretRef)",
                 "sink.config.table: required (or tableSecretRef)");
         assertThat(PostgresOptions.CONNECTION_STRING.secret()).isTrue();
-        Config c = valid("{" + BASE + "}");
+        ConfigValues c = valid("{" + BASE + "}");
         assertThat(c.describe().get("connectionString")).isEqualTo("******");
     }
 
@@ -100,7 +100,7 @@ class PostgresConnectorFactoryTest {
                 .containsExactly("sink.config.upsertVersionColumn: required when upsertStrategy is ifNewer");
         assertThat(errors("{" + BASE + ",'upsertMode':true,'upsertStrategy':'IFNEWER','upsertVersionColumn':'id'}"))
                 .containsExactly("sink.config.upsertVersionColumn: must differ from conflictKey");
-        Config c = valid("{" + BASE + ",'upsertMode':true,'upsertStrategy':'ifnewer','upsertVersionColumn':'version'}");
+        ConfigValues c = valid("{" + BASE + ",'upsertMode':true,'upsertStrategy':'ifnewer','upsertVersionColumn':'version'}");
         assertThat(PostgresSinkSettings.from(c).upsertIfNewer()).isTrue();
         assertThat(errors("{" + BASE + ",'upsertStrategy':'sometimes'}")).singleElement().asString()
                 .startsWith("sink.config.upsertStrategy: must be one of always, ifNewer");

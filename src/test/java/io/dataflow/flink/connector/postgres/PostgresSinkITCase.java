@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -48,7 +48,7 @@ class PostgresSinkITCase {
         config.put("table", table);
         PostgresConnectorFactory factory = new PostgresConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return (PostgresSinkConnector) factory.createSink(c, ConnectorContext.standalone("it", "sink"));
@@ -157,9 +157,9 @@ class PostgresSinkITCase {
         String table = uniqueTable("typed");
         Postgres.execute("CREATE TABLE \"" + table + "\" (id bigint PRIMARY KEY, ts timestamptz, t timestamp, d date, "
                 + "amount numeric(10,2), code varchar(3), n integer, doc json)");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (PostgresSinkConnector sink = sink(table, "'upsertMode':true")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id") + " " + reason));
             sink.connect();
             sink.write(json("{'id':1,'ts':'2024-05-01T10:00:00Z','t':'2024-05-01 10:00:00.5','d':'2024-05-01','amount':12.345,"
                     + "'code':'abc','n':'42','doc':'a string'}"));
@@ -177,9 +177,9 @@ class PostgresSinkITCase {
         assertThat(r.get("n")).isEqualTo(42);
         assertThat(r.get("doc")).isEqualTo("\"a string\"");
         assertThat(Postgres.count("SELECT count(*) FROM \"" + table + "\"")).isEqualTo(1);
-        assertThat(rejected).hasSize(2);
-        assertThat(rejected.get(0)).startsWith("2 SQLSTATE 22001");
-        assertThat(rejected.get(1)).startsWith("3 SQLSTATE 22P02");
+        assertThat(refused).hasSize(2);
+        assertThat(refused.get(0)).startsWith("2 SQLSTATE 22001");
+        assertThat(refused.get(1)).startsWith("3 SQLSTATE 22P02");
     }
 
     @Test
@@ -356,9 +356,9 @@ class PostgresSinkITCase {
     void badRecordsInTheMiddleOfABatchAreReportedAndAllGoodOnesLand() throws Exception {
         String table = uniqueTable("reject");
         Postgres.execute("CREATE TABLE \"" + table + "\" (id bigint PRIMARY KEY, name text NOT NULL, qty int CHECK (qty >= 0))");
-        Map<Integer, String> rejected = new TreeMap<>();
+        Map<Integer, String> refused = new TreeMap<>();
         try (PostgresSinkConnector sink = sink(table, "'batchSize':1000,'onDuplicateKey':'refuse'")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.put(m.isJson() ? m.json().get("id").asInt() : -1, reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.put(m.isJson() ? m.json().get("id").asInt() : -1, reason));
             sink.connect();
             for (int i = 0; i < 100; i++) {
                 if (i == 17) {
@@ -377,13 +377,13 @@ class PostgresSinkITCase {
             }
             sink.flush();
         }
-        assertThat(rejected).containsOnlyKeys(17, 42, 10, 80, -1);
-        assertThat(rejected.get(17)).startsWith("SQLSTATE 23502").contains("name");
-        assertThat(rejected.get(42)).startsWith("SQLSTATE 23514");
-        assertThat(rejected.get(10)).startsWith("SQLSTATE 23505");
-        assertThat(rejected.get(80)).startsWith("SQLSTATE 22P02");
-        assertThat(rejected.get(-1)).isEqualTo("body is not JSON");
-        assertThat(rejected.values()).noneMatch(r -> r.contains("Failing row") || r.contains("duplicate of 10"));
+        assertThat(refused).containsOnlyKeys(17, 42, 10, 80, -1);
+        assertThat(refused.get(17)).startsWith("SQLSTATE 23502").contains("name");
+        assertThat(refused.get(42)).startsWith("SQLSTATE 23514");
+        assertThat(refused.get(10)).startsWith("SQLSTATE 23505");
+        assertThat(refused.get(80)).startsWith("SQLSTATE 22P02");
+        assertThat(refused.get(-1)).isEqualTo("body is not JSON");
+        assertThat(refused.values()).noneMatch(r -> r.contains("Failing row") || r.contains("duplicate of 10"));
         assertThat(Postgres.count("SELECT count(*) FROM \"" + table + "\"")).isEqualTo(95);
         assertThat(Postgres.count("SELECT count(*) FROM \"" + table + "\" WHERE id = 10 AND name = 'n10'")).isEqualTo(1);
     }
@@ -392,16 +392,16 @@ class PostgresSinkITCase {
     void badRecordsOfAnUpsertBatchAreIsolatedToo() throws Exception {
         String table = uniqueTable("reject_upsert");
         Postgres.execute("CREATE TABLE \"" + table + "\" (id bigint PRIMARY KEY, qty int CHECK (qty >= 0))");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (PostgresSinkConnector sink = sink(table, "'upsertMode':true")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + ": " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id") + ": " + reason));
             sink.connect();
             sink.write(json("{'id':1,'qty':1}"));
             sink.write(json("{'id':2,'qty':-2}"));
             sink.write(json("{'id':3,'qty':3}"));
             sink.flush();
         }
-        assertThat(rejected).singleElement().asString().startsWith("2: SQLSTATE 23514");
+        assertThat(refused).singleElement().asString().startsWith("2: SQLSTATE 23514");
         assertThat(Postgres.count("SELECT count(*) FROM \"" + table + "\"")).isEqualTo(2);
     }
 
@@ -414,7 +414,7 @@ class PostgresSinkITCase {
             for (int i = 0; i < 10; i++) {
                 sink.write(json(i == 5 ? "{'id':5,'name':null}" : "{'id':" + i + ",'name':'n'}"));
             }
-            assertThatThrownBy(sink::flush).isInstanceOf(PostgresSinkException.class)
+            assertThatThrownBy(sink::flush).isInstanceOf(PostgresConnectorException.class)
                     .hasMessageContaining("\"public\".\"" + table + "\"")
                     .hasMessageContaining("record at position 5 (0-based) of a batch of 10")
                     .hasMessageContaining("SQLSTATE 23502");
@@ -434,7 +434,7 @@ class PostgresSinkITCase {
         try (PostgresSinkConnector sink = sink(table, "")) {
             sink.connect();
             sink.write(json("{'id':1}"));
-            assertThatThrownBy(sink::flush).isInstanceOf(PostgresSinkException.class)
+            assertThatThrownBy(sink::flush).isInstanceOf(PostgresConnectorException.class)
                     .hasMessageContaining(table).hasMessageContaining("does not exist").hasMessageContaining("autoCreateTable");
         }
     }
@@ -444,9 +444,9 @@ class PostgresSinkITCase {
         ObjectNode config = JSON.createObjectNode().put("connectionString", "postgres://postgres:hunter22secret@127.0.0.1:1/test?connect_timeout=2")
                 .put("table", "t");
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, PostgresOptions.SINK, errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, PostgresOptions.SINK, errors);
         PostgresSinkConnector sink = (PostgresSinkConnector) new PostgresConnectorFactory().createSink(c, ConnectorContext.standalone("it", "sink"));
-        assertThatThrownBy(sink::connect).isInstanceOf(PostgresSinkException.class)
+        assertThatThrownBy(sink::connect).isInstanceOf(PostgresConnectorException.class)
                 .hasMessageContaining("127.0.0.1:1").hasMessageNotContaining("hunter22secret");
         sink.close();
         sink.close();

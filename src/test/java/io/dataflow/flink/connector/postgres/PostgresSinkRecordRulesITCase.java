@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.postgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -74,7 +74,7 @@ class PostgresSinkRecordRulesITCase {
         config.put("table", table);
         PostgresConnectorFactory factory = new PostgresConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return (PostgresSinkConnector) factory.createSink(c, new ConnectorContext("it", "sink", 0, 1, metrics));
@@ -160,7 +160,7 @@ class PostgresSinkRecordRulesITCase {
         }
         Map<Long, String> refused = new TreeMap<>();
         try (PostgresSinkConnector sink = sink(table, "'batchSize':1000")) {
-            sink.setRejectedRecordListener((m, reason) -> refused.put(m.json().get("id").asLong(), reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.put(m.json().get("id").asLong(), reason));
             sink.connect();
             sink.write(json("{'id':1,'code':'a'}"));
             sink.write(json("{'id':2,'code':'" + huge + "'}"));
@@ -185,7 +185,7 @@ class PostgresSinkRecordRulesITCase {
              PostgresSinkConnector numericSink = sink(numerics, "'upsertMode':true,'batchSize':1000");
              PostgresSinkConnector integerSink = sink(integers, "'upsertMode':true,'batchSize':1000")) {
             for (PostgresSinkConnector s : List.of(uuidSink, numericSink, integerSink)) {
-                s.setRejectedRecordListener((m, reason) -> refused.add(reason));
+                s.setRefusedRecordListener((m, reason) -> refused.add(reason));
                 s.connect();
             }
             uuidSink.write(json("{'id':'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11','name':'upper'}"));
@@ -218,7 +218,7 @@ class PostgresSinkRecordRulesITCase {
         List<Long> bad = List.of(3L, 250L, 251L, 600L, 998L);
         List<Long> refused = new ArrayList<>();
         try (PostgresSinkConnector sink = sink(table, "'batchSize':" + n)) {
-            sink.setRejectedRecordListener((m, reason) -> refused.add(m.json().get("id").asLong()));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id").asLong()));
             sink.connect();
             for (long i = 0; i < n; i++) {
                 sink.write(json("{'id':" + i + ",'qty':" + (bad.contains(i) ? -1 : i) + "}"));
@@ -237,7 +237,7 @@ class PostgresSinkRecordRulesITCase {
         Postgres.execute("CREATE TABLE \"" + table + "\" (id bigint PRIMARY KEY, qty int CHECK (qty >= 0))");
         List<Long> refused = new ArrayList<>();
         try (PostgresSinkConnector sink = sink(table, "'upsertMode':true,'batchSize':500")) {
-            sink.setRejectedRecordListener((m, reason) -> refused.add(m.json().get("id").asLong()));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id").asLong()));
             sink.connect();
             for (long i = 0; i < 500; i++) {
                 sink.write(json("{'id':" + i + ",'qty':" + (i % 100 == 7 ? "'x'" : String.valueOf(i)) + "}"));
@@ -258,7 +258,7 @@ class PostgresSinkRecordRulesITCase {
         CountersSeen metrics = new CountersSeen();
         List<String> refused = new ArrayList<>();
         try (PostgresSinkConnector sink = sink(table, "'batchSize':1000", metrics)) {
-            sink.setRejectedRecordListener((m, reason) -> refused.add(reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(reason));
             sink.connect();
             for (int i = 0; i < 100; i++) {
                 sink.write(json("{'id':" + i + ",'name':'first'}"));
@@ -283,7 +283,7 @@ class PostgresSinkRecordRulesITCase {
         CountersSeen metrics = new CountersSeen();
         Map<Long, String> refused = new TreeMap<>();
         try (PostgresSinkConnector sink = sink(table, "'onDuplicateKey':'refuse'", metrics)) {
-            sink.setRejectedRecordListener((m, reason) -> refused.put(m.json().get("id").asLong(), reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.put(m.json().get("id").asLong(), reason));
             sink.connect();
             sink.write(json("{'id':1,'name':'a'}"));
             sink.write(json("{'id':2,'name':'b'}"));

@@ -2,9 +2,10 @@ package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.Message;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +122,7 @@ class SchemaEvolutionDecisionTest {
         for (boolean parsed : new boolean[] {false, true}) {
             SinkRowBuilder fail = new SinkRowBuilder(settings("fail"), WriteMode.COLUMNAR, TABLE);
             assertThatThrownBy(() -> fail.build(0, message("{\"id\":1,\"qty\":2,\"zeta\":\"secret\",\"note\":\"secret\"}", parsed)))
-                    .isInstanceOf(RecordRejectedException.class)
+                    .isInstanceOf(RecordRefusedException.class)
                     .hasMessage("field note is not a column of \"public\".\"t\" (schemaEvolution: fail)");
             assertThatThrownBy(() -> fail.build(0, message("{\"note\":\"secret\"}", parsed)))
                     .hasMessage("field note is not a column of \"public\".\"t\" (schemaEvolution: fail)");
@@ -160,7 +161,7 @@ class SchemaEvolutionDecisionTest {
     private static PostgresSinkSettings settings(String schemaEvolution) throws Exception {
         ValidationErrors errors = new ValidationErrors();
         String extra = schemaEvolution == null ? "" : ",\"schemaEvolution\":\"" + schemaEvolution + "\"";
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree("{\"connectionString\":\"postgres://u@h/db\","
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree("{\"connectionString\":\"postgres://u@h/db\","
                 + "\"table\":\"public.t\"" + extra + "}"), PostgresOptions.SINK, errors);
         assertThat(errors.list()).isEmpty();
         return PostgresSinkSettings.from(c);

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class SinkSqlTest {
 
     private static PostgresSinkSettings settings(String extra) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(("{'connectionString':'postgres://u@h/db','table':'t'"
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(("{'connectionString':'postgres://u@h/db','table':'t'"
                 + extra + "}").replace('\'', '"')), PostgresOptions.SINK, errors);
         assertThat(errors.list()).isEmpty();
         return PostgresSinkSettings.from(c);

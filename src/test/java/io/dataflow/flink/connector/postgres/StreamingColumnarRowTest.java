@@ -1,9 +1,10 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
+import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.message.Message;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The columnar sink's streaming path ({@link StreamingColumnarRow}, taken for payloads no one has parsed) against its
  * tree path (taken once the message holds a tree), on the same bytes: same values in the same order, same fields
- * without a column, same rejections.
+ * without a column, same refusals.
  */
 class StreamingColumnarRowTest {
 
@@ -76,7 +77,7 @@ class StreamingColumnarRowTest {
                 "{\"s\":\"a\"", "{\"s\":\"a\",}", "{\"s\":1 \"i\":2}", "{\"s\":\"a\",\"i\":}", "{\"unknown\":1,\"s\":")) {
             Outcome streaming = build(builder(), payload, false);
             assertThat(streaming).as(payload).isEqualTo(build(builder(), payload, true));
-            assertThat(streaming.rejection()).as(payload).isNotNull();
+            assertThat(streaming.refusal()).as(payload).isNotNull();
         }
     }
 
@@ -93,22 +94,22 @@ class StreamingColumnarRowTest {
         try {
             SinkRow row = builder.build(0, message);
             return new Outcome(new ArrayList<>(row.values().entrySet()), builder.takeMissingColumns(), null, !message.isParsed());
-        } catch (RecordRejectedException e) {
+        } catch (RecordRefusedException e) {
             return new Outcome(null, builder.takeMissingColumns(), e.getMessage(), false);
         }
     }
 
     /** streamed is left out of equality: it says which path ran, not what it gave. */
-    record Outcome(List<Map.Entry<String, String>> values, Set<String> missing, String rejection, boolean streamed) {
+    record Outcome(List<Map.Entry<String, String>> values, Set<String> missing, String refusal, boolean streamed) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Outcome other && java.util.Objects.equals(values, other.values) && missing.equals(other.missing)
-                    && java.util.Objects.equals(rejection, other.rejection);
+                    && java.util.Objects.equals(refusal, other.refusal);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(values, missing, rejection);
+            return java.util.Objects.hash(values, missing, refusal);
         }
     }
 
@@ -150,7 +151,7 @@ class StreamingColumnarRowTest {
 
     private static PostgresSinkSettings settings() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree("{\"connectionString\":\"postgres://u@h/db\",\"table\":\"t\"}"),
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree("{\"connectionString\":\"postgres://u@h/db\",\"table\":\"t\"}"),
                 PostgresOptions.SINK, errors);
         assertThat(errors.list()).isEmpty();
         return PostgresSinkSettings.from(c);

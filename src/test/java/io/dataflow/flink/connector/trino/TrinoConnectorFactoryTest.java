@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.trino;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -20,21 +20,21 @@ class TrinoConnectorFactoryTest {
 
     private List<String> sinkErrors(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         return errors.list().stream().map(ValidationErrors.Error::toString).toList();
     }
 
     private List<String> sourceErrors(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
         factory.validateSource(c, errors);
         return errors.list().stream().map(ValidationErrors.Error::toString).toList();
     }
 
-    private Config sink(String json) throws Exception {
+    private ConfigValues sink(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         errors.throwIfAny();
         return c;
     }
@@ -48,10 +48,10 @@ class TrinoConnectorFactoryTest {
 
     @Test
     void upsertsGoThroughOneCommitterAndNeedCheckpointsWhileInsertsDoNot() throws Exception {
-        Config upsert = sink("{" + BASE + ",'table':'t','upsertMode':true,'conflictKey':'id'}");
+        ConfigValues upsert = sink("{" + BASE + ",'table':'t','upsertMode':true,'conflictKey':'id'}");
         assertThat(factory.hasCommitter(upsert)).isTrue();
         assertThat(factory.fieldRequiringCheckpointing(upsert)).contains("sink.config.upsertMode");
-        Config insert = sink("{" + BASE + ",'table':'t'}");
+        ConfigValues insert = sink("{" + BASE + ",'table':'t'}");
         assertThat(factory.hasCommitter(insert)).isFalse();
         assertThat(factory.fieldRequiringCheckpointing(insert)).isEmpty();
     }

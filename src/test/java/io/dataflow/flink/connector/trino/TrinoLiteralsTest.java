@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.trino;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataflow.flink.connector.RecordRefusedException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,10 +20,10 @@ class TrinoLiteralsTest {
         assertThat(literal("bigint", "9223372036854775807")).isEqualTo("CAST(9223372036854775807 AS bigint)");
         assertThat(literal("integer", "\"42\"")).isEqualTo("CAST(42 AS integer)");
         assertThat(literal("smallint", "2.0")).isEqualTo("CAST(2 AS smallint)");
-        assertThatThrownBy(() -> literal("tinyint", "128")).isInstanceOf(TrinoRecordRefusedException.class)
+        assertThatThrownBy(() -> literal("tinyint", "128")).isInstanceOf(RecordRefusedException.class)
                 .hasMessage("column c (tinyint): 128 is out of the range of tinyint");
         assertThatThrownBy(() -> literal("bigint", "9223372036854775808")).hasMessageContaining("out of the range of bigint");
-        assertThatThrownBy(() -> literal("integer", "2.5")).isInstanceOf(TrinoRecordRefusedException.class);
+        assertThatThrownBy(() -> literal("integer", "2.5")).isInstanceOf(RecordRefusedException.class);
         assertThatThrownBy(() -> literal("integer", "\"x\"")).hasMessageStartingWith("column c (integer): \"x\"");
         assertThatThrownBy(() -> literal("integer", "true")).hasMessageContaining("is not an integer");
     }
@@ -37,7 +38,7 @@ class TrinoLiteralsTest {
         assertThat(literal("boolean", "\"TRUE\"")).isEqualTo("TRUE");
         assertThat(literal("boolean", "0")).isEqualTo("FALSE");
         assertThatThrownBy(() -> literal("boolean", "\"yes\"")).hasMessageContaining("is not a boolean");
-        assertThatThrownBy(() -> literal("double", "\"1,5\"")).isInstanceOf(TrinoRecordRefusedException.class);
+        assertThatThrownBy(() -> literal("double", "\"1,5\"")).isInstanceOf(RecordRefusedException.class);
     }
 
     @Test
@@ -60,7 +61,7 @@ class TrinoLiteralsTest {
                 .isEqualTo("CAST(TIMESTAMP '2026-01-01 10:00:01.000000 UTC' AS timestamp(0) with time zone)");
         assertThat(literal("varchar(3)", "\"ab \"")).isEqualTo("CAST('ab ' AS varchar(3))");
         assertThat(literal("varchar(3)", "\"abc  \"")).as("trailing spaces are cut, as Trino's INSERT").isEqualTo("CAST('abc' AS varchar(3))");
-        assertThatThrownBy(() -> literal("varchar(3)", "\"abcd\"")).isInstanceOf(TrinoRecordRefusedException.class)
+        assertThatThrownBy(() -> literal("varchar(3)", "\"abcd\"")).isInstanceOf(RecordRefusedException.class)
                 .hasMessage("column c (varchar(3)): \"abcd\" has 4 characters, more than varchar(3) holds");
         assertThat(literal("varchar(2)", "\"🚀é\"")).as("code points, not chars").isEqualTo("CAST('🚀é' AS varchar(2))");
     }
@@ -100,9 +101,9 @@ class TrinoLiteralsTest {
         assertThat(literal("row(a integer, b varchar)", "\"{\\\"a\\\":1}\"")).isEqualTo("CAST(JSON '{\"a\":1}' AS row(a integer, b varchar))");
         assertThatThrownBy(() -> literal("map(varchar, integer)", "3")).hasMessageContaining("is not a JSON object or array");
         assertThat(literal("varbinary", "\"AAE=\"")).isEqualTo("from_base64('AAE=')");
-        assertThatThrownBy(() -> literal("varbinary", "\"%%\"")).isInstanceOf(TrinoRecordRefusedException.class);
+        assertThatThrownBy(() -> literal("varbinary", "\"%%\"")).isInstanceOf(RecordRefusedException.class);
         assertThat(literal("uuid", "\"00000000-0000-0000-0000-00000000002A\"")).isEqualTo("UUID '00000000-0000-0000-0000-00000000002a'");
-        assertThatThrownBy(() -> literal("uuid", "\"nope\"")).isInstanceOf(TrinoRecordRefusedException.class);
+        assertThatThrownBy(() -> literal("uuid", "\"nope\"")).isInstanceOf(RecordRefusedException.class);
         assertThat(literal("ipaddress", "\"10.0.0.1\"")).isEqualTo("CAST('10.0.0.1' AS ipaddress)");
     }
 

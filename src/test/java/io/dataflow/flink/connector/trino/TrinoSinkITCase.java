@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -80,7 +80,7 @@ class TrinoSinkITCase {
         config.put("serverURL", serverUrl).put("catalog", catalog).put("schema", schemaName).put("table", table);
         TrinoConnectorFactory factory = new TrinoConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return new TrinoSinkConnector(TrinoSinkSettings.from(c), ConnectorContext.standalone("it", "sink"), Duration.ofMillis(50));
@@ -254,9 +254,9 @@ class TrinoSinkITCase {
     void recordsThatDoNotFitTheirColumnsGoToTheListenerAndTheRestOfTheBatchIsWritten() throws Exception {
         String table = "refused";
         Trino.execute("CREATE TABLE memory." + schema + "." + table + " (id bigint, n integer, d decimal(4,2))");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (TrinoSinkConnector sink = sink("memory", schema, table, "'batchSize':1000")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add((m.json() == null ? m.dataAsString() : m.json().get("id")) + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add((m.json() == null ? m.dataAsString() : m.json().get("id")) + " " + reason));
             sink.connect();
             for (int i = 0; i < 100; i++) {
                 String n = i == 37 ? "\"not a number\"" : i == 50 ? "3000000000" : String.valueOf(i);
@@ -266,11 +266,11 @@ class TrinoSinkITCase {
             sink.write(Message.of("not json"));
             sink.flush();
         }
-        assertThat(rejected).hasSize(4);
-        assertThat(rejected.get(0)).startsWith("37 column n (integer): \"not a number\"");
-        assertThat(rejected.get(1)).startsWith("50 column n (integer): 3000000000 is out of the range of integer");
-        assertThat(rejected.get(2)).startsWith("80 ").containsIgnoringCase("decimal");
-        assertThat(rejected.get(3)).isEqualTo("not json the record is not JSON");
+        assertThat(refused).hasSize(4);
+        assertThat(refused.get(0)).startsWith("37 column n (integer): \"not a number\"");
+        assertThat(refused.get(1)).startsWith("50 column n (integer): 3000000000 is out of the range of integer");
+        assertThat(refused.get(2)).startsWith("80 ").containsIgnoringCase("decimal");
+        assertThat(refused.get(3)).isEqualTo("not json the record is not JSON");
         assertThat(Trino.count("SELECT count(*) FROM memory." + schema + "." + table)).isEqualTo(97);
         assertThat(Trino.count("SELECT sum(n) FROM memory." + schema + "." + table)).isEqualTo(99 * 100 / 2 - 37 - 50 - 80);
     }
@@ -282,9 +282,9 @@ class TrinoSinkITCase {
         Trino.execute("CREATE TABLE " + t + " (id bigint NOT NULL, n integer, d decimal(4,2), "
                 + "address row(city varchar, zip integer))");
         long snapshotsBefore = Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\"");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (TrinoSinkConnector sink = sink("lake", lakeSchema, table, "'batchSize':1000")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().path("n").asText() + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().path("n").asText() + " " + reason));
             sink.connect();
             for (int i = 0; i < 400; i++) {
                 String id = i == 7 ? "null" : String.valueOf(i);                       // NOT NULL: refused by Trino
@@ -295,11 +295,11 @@ class TrinoSinkITCase {
             }
             sink.flush();
         }
-        assertThat(rejected).hasSize(4);
-        assertThat(rejected.get(0)).startsWith("7 ").contains("NOT NULL").contains("id");
-        assertThat(rejected.get(1)).startsWith("123 ").containsIgnoringCase("decimal");
-        assertThat(rejected.get(2)).startsWith("124 ").containsIgnoringCase("decimal");
-        assertThat(rejected.get(3)).startsWith("300 ").contains("not a zip");
+        assertThat(refused).hasSize(4);
+        assertThat(refused.get(0)).startsWith("7 ").contains("NOT NULL").contains("id");
+        assertThat(refused.get(1)).startsWith("123 ").containsIgnoringCase("decimal");
+        assertThat(refused.get(2)).startsWith("124 ").containsIgnoringCase("decimal");
+        assertThat(refused.get(3)).startsWith("300 ").contains("not a zip");
         assertThat(Trino.count("SELECT count(*) FROM " + t)).isEqualTo(396);
         assertThat(Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\""))
                 .as("the good records of the batch are one INSERT: one snapshot, not one per accepted piece")
@@ -313,9 +313,9 @@ class TrinoSinkITCase {
         Trino.execute("CREATE TABLE " + t + " (id bigint, name varchar NOT NULL, d decimal(4,2))");
         Trino.execute("INSERT INTO " + t + " VALUES (1, 'stored', 1.00), (2, 'stored', 2.00)");
         long snapshotsBefore = Trino.count("SELECT count(*) FROM lake." + lakeSchema + ".\"" + table + "$snapshots\"");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (TrinoSinkConnector sink = sink("lake", lakeSchema, table, "'batchSize':1000,'upsertMode':true,'conflictKey':'id'")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().path("id").asText() + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().path("id").asText() + " " + reason));
             sink.connect();
             sink.write(Message.of("{\"id\":1,\"d\":\"1.50\"}"));                   // no name: the stored row keeps its own
             sink.write(Message.of("{\"id\":2,\"name\":null,\"d\":\"2.50\"}"));       // an explicit NULL name: refused
@@ -326,10 +326,10 @@ class TrinoSinkITCase {
             }
             TrinoUpsertCommits.flushAndCommit(sink, 1);
         }
-        assertThat(rejected).hasSize(3);
-        assertThat(rejected.get(0)).startsWith("2 ").contains("NOT NULL").contains("name");
-        assertThat(rejected.get(1)).startsWith("60 ").contains("NOT NULL").contains("name");
-        assertThat(rejected.get(2)).startsWith("150 ").containsIgnoringCase("decimal");
+        assertThat(refused).hasSize(3);
+        assertThat(refused.get(0)).startsWith("2 ").contains("NOT NULL").contains("name");
+        assertThat(refused.get(1)).startsWith("60 ").contains("NOT NULL").contains("name");
+        assertThat(refused.get(2)).startsWith("150 ").containsIgnoringCase("decimal");
         assertThat(Trino.rows("SELECT name, CAST(d AS varchar) FROM " + t + " WHERE id IN (1, 2) ORDER BY id"))
                 .containsExactly(List.of("stored", "1.50"), List.of("stored", "2.00"));
         assertThat(Trino.count("SELECT count(*) FROM " + t)).isEqualTo(2 + 197 - 2);
@@ -342,16 +342,16 @@ class TrinoSinkITCase {
     void textLongerThanItsVarcharColumnIsRefusedInsteadOfCutByTheLiteralsCast() throws Exception {
         String table = "bounded";
         Trino.execute("CREATE TABLE memory." + schema + "." + table + " (id bigint, code varchar(3))");
-        List<String> rejected = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         try (TrinoSinkConnector sink = sink("memory", schema, table, "'batchSize':100")) {
-            sink.setRejectedRecordListener((m, reason) -> rejected.add(m.json().get("id") + " " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().get("id") + " " + reason));
             sink.connect();
             sink.write(Message.of("{\"id\":1,\"code\":\"abc\"}"));
             sink.write(Message.of("{\"id\":2,\"code\":\"abcd\"}"));
             sink.write(Message.of("{\"id\":3,\"code\":\"ab   \"}"));
             sink.flush();
         }
-        assertThat(rejected).containsExactly("2 column code (varchar(3)): \"abcd\" has 4 characters, more than varchar(3) holds");
+        assertThat(refused).containsExactly("2 column code (varchar(3)): \"abcd\" has 4 characters, more than varchar(3) holds");
         assertThat(Trino.rows("SELECT id, code FROM memory." + schema + "." + table + " ORDER BY id"))
                 .containsExactly(List.of(1L, "abc"), List.of(3L, "ab "));
     }

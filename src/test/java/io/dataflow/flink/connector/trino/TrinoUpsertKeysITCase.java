@@ -3,7 +3,7 @@ package io.dataflow.flink.connector.trino;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorContext;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.message.Message;
@@ -47,7 +47,7 @@ class TrinoUpsertKeysITCase {
                 .put("conflictKey", conflictKey);
         TrinoConnectorFactory factory = new TrinoConnectorFactory();
         ValidationErrors errors = new ValidationErrors();
-        Config c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
+        ConfigValues c = ConfigValidator.validate("sink.config", config, factory.sinkOptions(), errors);
         factory.validateSink(c, errors);
         errors.throwIfAny();
         return new TrinoSinkConnector(TrinoSinkSettings.from(c), ConnectorContext.standalone("it", "sink"), Duration.ofMillis(50));
@@ -57,7 +57,7 @@ class TrinoUpsertKeysITCase {
     private static List<String> upsert(String table, String conflictKey, String... records) throws Exception {
         List<String> refused = new ArrayList<>();
         try (TrinoSinkConnector sink = upsertSink(table, conflictKey)) {
-            sink.setRejectedRecordListener((m, reason) -> refused.add(m.json().path("name").asText() + ": " + reason));
+            sink.setRefusedRecordListener((m, reason) -> refused.add(m.json().path("name").asText() + ": " + reason));
             sink.connect();
             for (String r : records) {
                 sink.write(Message.of(r));

@@ -1,6 +1,6 @@
 package io.dataflow.flink.connector.iceberg.nessie;
 
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +32,10 @@ public final class NessieAuth implements Serializable {
     }
 
     /** Resolves the configured type; fails naming the missing field when the chosen type lacks its credentials. */
-    public static NessieAuth from(Config config) {
+    public static NessieAuth from(ConfigValues config) {
         String token = nonBlank(config.getOptional(NessieOptions.TOKEN))
                 .or(() -> nonBlank(config.getOptional(NessieOptions.BEARER_TOKEN))).orElse(null);
-        Optional<Config> basic = config.getOptional(NessieOptions.BASIC_AUTH);
+        Optional<ConfigValues> basic = config.getOptional(NessieOptions.BASIC_AUTH);
         String user = basic.flatMap(b -> nonBlank(b.getOptional(NessieOptions.BASIC_USERNAME))).orElse(null);
         String password = basic.flatMap(b -> nonBlank(b.getOptional(NessieOptions.BASIC_PASSWORD))).orElse(null);
         switch (config.get(NessieOptions.AUTHENTICATION_TYPE).toUpperCase(java.util.Locale.ROOT)) {

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.iceberg.nessie;
 
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.iceberg.CatalogConnection;
 import io.dataflow.flink.connector.iceberg.IcebergConnectorFactory;
@@ -22,17 +22,17 @@ public final class NessieConnectorFactory extends IcebergConnectorFactory {
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return NessieOptions.SOURCE;
     }
 
     @Override
-    public List<ConfigOption<?>> sinkOptions() {
+    public List<ConfigField<?>> sinkOptions() {
         return NessieOptions.SINK;
     }
 
     @Override
-    protected void validateCatalog(Config config, ValidationErrors errors) {
+    protected void validateCatalog(ConfigValues config, ValidationErrors errors) {
         config.getOptional(NessieOptions.BASE_URL).ifPresent(url -> {
             try {
                 NessieSettings.baseUrl(url);
@@ -51,7 +51,7 @@ public final class NessieConnectorFactory extends IcebergConnectorFactory {
     }
 
     @Override
-    protected CatalogConnection catalog(Config config) {
+    protected CatalogConnection catalog(ConfigValues config) {
         NessieSettings settings = NessieSettings.from(config);
         return () -> NessieCatalogs.open(settings);
     }

@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.connector.iceberg.IcebergOptions;
 import io.dataflow.flink.connector.iceberg.S3Storage;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record NessieSettings(URI baseUrl, String branch, String warehouse, NessieAuth auth, S3Storage s3) implements Serializable {
 
-    public static NessieSettings from(Config config) {
+    public static NessieSettings from(ConfigValues config) {
         String warehouse = config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).map(String::trim).orElse(null);
         return new NessieSettings(baseUrl(config.get(NessieOptions.BASE_URL)), config.get(NessieOptions.BRANCH),
                 warehouse, NessieAuth.from(config), S3Storage.from(config, true).orElse(null));

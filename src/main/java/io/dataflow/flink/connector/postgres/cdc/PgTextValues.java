@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * Turns a value in PostgreSQL's text output form (what pgoutput streams) into the same JSON the polling source and
- * the CDC snapshot produce from JDBC (see {@code RowJson}): integers and numerics as numbers (exact, not float64 as
+ * the CDC snapshot produce from JDBC (see {@code PostgresRowJson}): integers and numerics as numbers (exact, not float64 as
  * the original), booleans, timestamps as RFC 3339 UTC, dates as midnight UTC, json/jsonb as JSON, bytea as base64,
  * arrays of those as JSON arrays, anything else as its text. A value that does not parse as its type (infinity,
  * NaN, BC dates) stays text rather than failing the stream.
@@ -163,7 +163,7 @@ final class PgTextValues {
         return out;
     }
 
-    /** Elements as JDBC's getArray gives them to RowJson: numbers and booleans typed, everything else its text. */
+    /** Elements as JDBC's getArray gives them to PostgresRowJson: numbers and booleans typed, everything else its text. */
     private static JsonNode arrayElement(int elementType, String value) {
         switch (elementType) {
             case BOOL:

@@ -5,8 +5,8 @@ import io.dataflow.flink.connector.ConnectorFactory;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.connector.postgres.PostgresConnectionString;
 import io.dataflow.flink.connector.postgres.PostgresIdentifiers;
-import io.dataflow.flink.config.Config;
-import io.dataflow.flink.config.ConfigOption;
+import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
 
 import java.util.List;
@@ -37,17 +37,17 @@ public final class PostgresCdcConnectorFactory implements ConnectorFactory {
 
     /** Every change carries metadata table and id (the {@code primaryKeyColumn} value): replicas above 1 key by it. */
     @Override
-    public boolean isRowKeyedSource(Config config) {
+    public boolean isRowKeyedSource(ConfigValues config) {
         return true;
     }
 
     @Override
-    public List<ConfigOption<?>> sourceOptions() {
+    public List<ConfigField<?>> sourceOptions() {
         return PostgresCdcOptions.SOURCE;
     }
 
     @Override
-    public void validateSource(Config config, ValidationErrors errors) {
+    public void validateSource(ConfigValues config, ValidationErrors errors) {
         try {
             PostgresConnectionString.parse(config.get(PostgresCdcOptions.CONNECTION_STRING));
         } catch (IllegalArgumentException e) {
@@ -81,7 +81,7 @@ public final class PostgresCdcConnectorFactory implements ConnectorFactory {
     }
 
     @Override
-    public SourceConnector createSource(Config config, ConnectorContext context) {
+    public SourceConnector createSource(ConfigValues config, ConnectorContext context) {
         return new PostgresCdcSource(config, context);
     }
 }

@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.postgres.cdc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.connector.BaseConnectorRW;
+import io.dataflow.flink.connector.ReadWriteLifecycleGuard;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.SourceBatch;
@@ -12,7 +12,7 @@ import io.dataflow.flink.connector.postgres.PostgresIdentifiers;
 import io.dataflow.flink.connector.postgres.PostgresTableName;
 import io.dataflow.flink.connector.postgres.SqlErrors;
 import io.dataflow.flink.connector.postgres.cdc.PgOutputMessage.Relation;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.SecretMasker;
 import io.dataflow.flink.message.Message;
 import org.apache.flink.metrics.Gauge;
@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * server keeps every change that is not yet durable downstream and a restart from the checkpoint replays exactly
  * the transactions after it. Runs with parallelism 1 (one slot, one reader).
  */
-public final class PostgresCdcSource extends BaseConnectorRW implements SourceConnector {
+public final class PostgresCdcSource extends ReadWriteLifecycleGuard implements SourceConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCdcSource.class);
     private static final long POSTGRES_EPOCH_MILLIS = 946_684_800_000L;
@@ -91,7 +91,7 @@ public final class PostgresCdcSource extends BaseConnectorRW implements SourceCo
     private long commitTimeMillis;
     private volatile long lastCommitLsn;
 
-    PostgresCdcSource(Config config, ConnectorContext context) {
+    PostgresCdcSource(ConfigValues config, ConnectorContext context) {
         this.target = PostgresConnectionString.parse(config.get(PostgresCdcOptions.CONNECTION_STRING));
         this.slot = config.get(PostgresCdcOptions.SLOT_NAME);
         this.publication = config.get(PostgresCdcOptions.PUBLICATION_NAME);

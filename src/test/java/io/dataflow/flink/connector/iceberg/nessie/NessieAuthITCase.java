@@ -1,7 +1,7 @@
 package io.dataflow.flink.connector.iceberg.nessie;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.testing.Nessie;
@@ -76,7 +76,7 @@ class NessieAuthITCase {
         String json = "{\"baseURL\":\"" + BASE_URL + "\",\"namespace\":\"auth_it\",\"table\":\"t\",\"warehouse\":\""
                 + Nessie.newWarehouse() + "\"," + auth + "}";
         NessieConnectorFactory factory = new NessieConnectorFactory();
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(json), factory.sinkOptions(), errors);
         factory.validateSink(config, errors);
         assertThat(errors.list()).isEmpty();
         return NessieSettings.from(config);

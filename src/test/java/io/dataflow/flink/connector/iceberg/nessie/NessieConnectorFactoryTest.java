@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.connector.iceberg.IcebergSourceSettings;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -22,14 +22,14 @@ class NessieConnectorFactoryTest {
     private static final String BASE = "'baseURL':'http://nessie:19120','namespace':'analytics.daily','table':'totals'";
     private final NessieConnectorFactory factory = new NessieConnectorFactory();
 
-    private Config sink(String json, ValidationErrors errors) throws Exception {
-        Config config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
+    private ConfigValues sink(String json, ValidationErrors errors) throws Exception {
+        ConfigValues config = ConfigValidator.validate("sink.config", JSON.readTree(json.replace('\'', '"')), factory.sinkOptions(), errors);
         factory.validateSink(config, errors);
         return config;
     }
 
-    private Config source(String json, ValidationErrors errors) throws Exception {
-        Config config = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
+    private ConfigValues source(String json, ValidationErrors errors) throws Exception {
+        ConfigValues config = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
         factory.validateSource(config, errors);
         return config;
     }
@@ -46,9 +46,9 @@ class NessieConnectorFactoryTest {
         return errors.list().stream().map(ValidationErrors.Error::toString).toList();
     }
 
-    private Config validSink(String json) throws Exception {
+    private ConfigValues validSink(String json) throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = sink(json, errors);
+        ConfigValues c = sink(json, errors);
         assertThat(errors.list()).isEmpty();
         return c;
     }
@@ -185,7 +185,7 @@ class NessieConnectorFactoryTest {
 
     @Test
     void connectorsCloseWithoutConnectAndRefuseConnectAfterClose() throws Exception {
-        Config sinkConfig = validSink("{" + BASE + ",'baseURL':'http://127.0.0.1:1'}");
+        ConfigValues sinkConfig = validSink("{" + BASE + ",'baseURL':'http://127.0.0.1:1'}");
         var sink = factory.createSink(sinkConfig, ConnectorContext.standalone("j", "sink"));
         sink.close();
         sink.close();

@@ -2,7 +2,7 @@ package io.dataflow.flink.connector.postgres.cdc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
-import io.dataflow.flink.config.Config;
+import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,8 @@ class PostgresCdcConnectorFactoryTest {
     private static final String BASE = "'connectionString':'postgres://u:pw@h/db','slotName':'df_slot','publicationName':'df_pub'";
     private final PostgresCdcConnectorFactory factory = new PostgresCdcConnectorFactory();
 
-    private Config source(String json, ValidationErrors errors) throws Exception {
-        Config config = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
+    private ConfigValues source(String json, ValidationErrors errors) throws Exception {
+        ConfigValues config = ConfigValidator.validate("source.config", JSON.readTree(json.replace('\'', '"')), factory.sourceOptions(), errors);
         factory.validateSource(config, errors);
         return config;
     }
@@ -40,7 +40,7 @@ class PostgresCdcConnectorFactoryTest {
     @Test
     void defaultsAreTheOriginals() throws Exception {
         ValidationErrors errors = new ValidationErrors();
-        Config c = source("{" + BASE + ",'tables':['public.orders']}", errors);
+        ConfigValues c = source("{" + BASE + ",'tables':['public.orders']}", errors);
         assertThat(errors.list()).isEmpty();
         assertThat(c.get(PostgresCdcOptions.SNAPSHOT_MODE)).isEqualTo("initial");
         assertThat(c.get(PostgresCdcOptions.CREATE_SLOT_IF_NOT_EXISTS)).isTrue();

@@ -6,13 +6,13 @@ import java.io.IOException;
  * A flush that did not make its batch durable. The message names the table, and the SQLSTATE or the record's
  * position when known; it never contains the password or record payloads.
  */
-public final class PostgresSinkException extends IOException {
+public final class PostgresConnectorException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
     private final String sqlState;
 
-    PostgresSinkException(String message, String sqlState, Throwable cause) {
+    PostgresConnectorException(String message, String sqlState, Throwable cause) {
         super(message, cause);
         this.sqlState = sqlState;
     }

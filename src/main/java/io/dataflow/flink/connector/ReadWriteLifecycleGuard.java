@@ -3,15 +3,15 @@ package io.dataflow.flink.connector;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * {@link BaseConnector} with a read-write lock: connect and close take the write lock, long reads take the read
+ * {@link LifecycleGuard} with a read-write lock: connect and close take the write lock, long reads take the read
  * lock ({@link #readLock()}) so they do not block each other, and check {@link #isClosed()} to stop early.
  */
-public abstract class BaseConnectorRW {
+public abstract class ReadWriteLifecycleGuard {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    /** See {@link BaseConnector#guardConnect()}; takes the write lock. */
+    /** See {@link LifecycleGuard#guardConnect()}; takes the write lock. */
     protected final boolean guardConnect() {
         lock.writeLock().lock();
         if (closed) {
@@ -21,7 +21,7 @@ public abstract class BaseConnectorRW {
         return true;
     }
 
-    /** See {@link BaseConnector#guardClose()}; takes the write lock. */
+    /** See {@link LifecycleGuard#guardClose()}; takes the write lock. */
     protected final boolean guardClose() {
         lock.writeLock().lock();
         if (closed) {

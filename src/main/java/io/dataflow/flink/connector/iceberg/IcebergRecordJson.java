@@ -22,11 +22,11 @@ import java.util.Map;
  * Iceberg rows as JSON, as the original converts them: strings, numbers and booleans as themselves, timestamps as
  * RFC 3339 UTC, binary as UTF-8 text, nested structs, lists and maps recursively, anything else by its string form.
  */
-final class RowJson {
+final class IcebergRecordJson {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private RowJson() {
+    private IcebergRecordJson() {
     }
 
     static ObjectNode toJson(Record record, Types.StructType struct) {

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  */
-public abstract class BaseConnector {
+public abstract class LifecycleGuard {
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;

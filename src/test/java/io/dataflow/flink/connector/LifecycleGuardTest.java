@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BaseConnectorTest {
+class LifecycleGuardTest {
 
     /** A connector that counts how often its connect and close bodies really run. */
-    static final class CountingConnector extends BaseConnector {
+    static final class CountingConnector extends LifecycleGuard {
         final AtomicInteger connects = new AtomicInteger();
         final AtomicInteger closes = new AtomicInteger();
         volatile boolean open;
@@ -48,7 +48,7 @@ class BaseConnectorTest {
         }
     }
 
-    static final class CountingRWConnector extends BaseConnectorRW {
+    static final class CountingRWConnector extends ReadWriteLifecycleGuard {
         final AtomicInteger closes = new AtomicInteger();
 
         void connect() {

@@ -9,11 +9,11 @@ import io.dataflow.flink.message.Message;
  * they fail the flush.
  */
 @FunctionalInterface
-public interface RejectedRecordListener {
+public interface RefusedRecordListener {
 
     /**
      * @param message the record as it was given to {@code write}
      * @param reason  why the target refused it (an error code and the server's message, never the payload)
      */
-    void rejected(Message message, String reason);
+    void refused(Message message, String reason);
 }

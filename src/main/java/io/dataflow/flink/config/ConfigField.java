@@ -13,10 +13,10 @@ import java.util.Objects;
  * docs are all derived from these declarations.
  *
  * <pre>{@code
- * static final ConfigOption<String> TOPIC = ConfigOption.string("topic").required().description("Topic to read").build();
+ * static final ConfigField<String> TOPIC = ConfigField.string("topic").required().description("Topic to read").build();
  * }</pre>
  */
-public final class ConfigOption<T> implements Serializable {
+public final class ConfigField<T> implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -46,10 +46,10 @@ public final class ConfigOption<T> implements Serializable {
     private final boolean secret;
     private final String description;
     private final List<String> enumValues;
-    private final List<ConfigOption<?>> children;
+    private final List<ConfigField<?>> children;
     private final Long min;
 
-    private ConfigOption(Builder<T> b) {
+    private ConfigField(Builder<T> b) {
         this.name = b.name;
         this.type = b.type;
         this.defaultValue = b.defaultValue;
@@ -95,14 +95,14 @@ public final class ConfigOption<T> implements Serializable {
         return b;
     }
 
-    public static Builder<Config> object(String name, ConfigOption<?>... children) {
-        Builder<Config> b = new Builder<>(name, Type.OBJECT);
+    public static Builder<ConfigValues> object(String name, ConfigField<?>... children) {
+        Builder<ConfigValues> b = new Builder<>(name, Type.OBJECT);
         b.children = List.of(children);
         return b;
     }
 
-    public static Builder<List<Config>> objectList(String name, ConfigOption<?>... children) {
-        Builder<List<Config>> b = new Builder<>(name, Type.OBJECT_LIST);
+    public static Builder<List<ConfigValues>> objectList(String name, ConfigField<?>... children) {
+        Builder<List<ConfigValues>> b = new Builder<>(name, Type.OBJECT_LIST);
         b.children = List.of(children);
         return b;
     }
@@ -144,7 +144,7 @@ public final class ConfigOption<T> implements Serializable {
         return enumValues;
     }
 
-    public List<ConfigOption<?>> children() {
+    public List<ConfigField<?>> children() {
         return children;
     }
 
@@ -164,7 +164,7 @@ public final class ConfigOption<T> implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ConfigOption && ((ConfigOption<?>) o).name.equals(name) && ((ConfigOption<?>) o).type == type;
+        return o instanceof ConfigField && ((ConfigField<?>) o).name.equals(name) && ((ConfigField<?>) o).type == type;
     }
 
     @Override
@@ -181,7 +181,7 @@ public final class ConfigOption<T> implements Serializable {
         private boolean secret;
         private String description = "";
         private List<String> enumValues = List.of();
-        private List<ConfigOption<?>> children = List.of();
+        private List<ConfigField<?>> children = List.of();
         private Long min;
 
         private Builder(String name, Type type) {
@@ -215,14 +215,14 @@ public final class ConfigOption<T> implements Serializable {
             return this;
         }
 
-        public ConfigOption<T> build() {
+        public ConfigField<T> build() {
             if (required && defaultValue != null) {
                 throw new IllegalStateException("option " + name + " is required and has a default");
             }
             if (type == Type.ENUM && defaultValue != null && !enumValues.contains(defaultValue)) {
                 throw new IllegalStateException("option " + name + ": default " + defaultValue + " not in " + enumValues);
             }
-            return new ConfigOption<>(this);
+            return new ConfigField<>(this);
         }
 
         @Override

@@ -25,12 +25,12 @@ import java.util.Base64;
  * read as UTC, dates as midnight UTC), json/jsonb as JSON, bytea as base64, arrays as JSON arrays, everything else
  * as its text form.
  */
-final class RowJson {
+final class PostgresRowJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private RowJson() {
+    private PostgresRowJson() {
     }
 
     /**

@@ -8,32 +8,32 @@ import java.util.Optional;
 
 /**
  * A validated {@code config} object: every value already checked and converted to its option's Java type
- * (String, Integer, Long, Double, Boolean, Duration, List&lt;String&gt;, nested Config, Map). Read it through the
- * declaring {@link ConfigOption}s; absent values fall back to the option's default.
+ * (String, Integer, Long, Double, Boolean, Duration, List&lt;String&gt;, nested ConfigValues, Map). Read it through the
+ * declaring {@link ConfigField}s; absent values fall back to the option's default.
  *
  * <p>It travels inside the job's serialized functions (never in Flink's configuration), and its
  * {@link #toString()} masks secret options.
  */
-public final class Config implements Serializable {
+public final class ConfigValues implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final String path;
     private final Map<String, Object> values;
-    private final Map<String, ConfigOption<?>> options;
+    private final Map<String, ConfigField<?>> options;
 
-    Config(String path, Map<String, Object> values, List<ConfigOption<?>> options) {
+    ConfigValues(String path, Map<String, Object> values, List<ConfigField<?>> options) {
         this.path = path;
         this.values = values;
         this.options = new LinkedHashMap<>();
-        for (ConfigOption<?> o : options) {
+        for (ConfigField<?> o : options) {
             this.options.put(o.name(), o);
         }
     }
 
     /** An empty config for code paths and tests that build one by hand. */
-    public static Config empty(String path) {
-        return new Config(path, new LinkedHashMap<>(), List.of());
+    public static ConfigValues empty(String path) {
+        return new ConfigValues(path, new LinkedHashMap<>(), List.of());
     }
 
     /** The JSON path of this object in the manifest, for runtime error messages ({@code sink.config}). */
@@ -42,23 +42,23 @@ public final class Config implements Serializable {
     }
 
     @SuppressWarnings("unchecked")
-    public <T> T get(ConfigOption<T> option) {
+    public <T> T get(ConfigField<T> option) {
         Object v = values.get(option.name());
         return v == null ? option.defaultValue() : (T) v;
     }
 
     @SuppressWarnings("unchecked")
-    public <T> Optional<T> getOptional(ConfigOption<T> option) {
+    public <T> Optional<T> getOptional(ConfigField<T> option) {
         return Optional.ofNullable((T) values.get(option.name()));
     }
 
     /** True when the manifest set this field explicitly (defaults do not count). */
-    public boolean has(ConfigOption<?> option) {
+    public boolean has(ConfigField<?> option) {
         return values.containsKey(option.name());
     }
 
     /** The path of one field, for error messages: {@code sink.config.table}. */
-    public String pathOf(ConfigOption<?> option) {
+    public String pathOf(ConfigField<?> option) {
         return ValidationErrors.child(path, option.name());
     }
 
@@ -66,33 +66,33 @@ public final class Config implements Serializable {
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : values.entrySet()) {
-            ConfigOption<?> option = options.get(e.getKey());
+            ConfigField<?> option = options.get(e.getKey());
             out.put(e.getKey(), describeValue(option, e.getValue()));
         }
         return out;
     }
 
-    private static Object describeValue(ConfigOption<?> option, Object value) {
+    private static Object describeValue(ConfigField<?> option, Object value) {
         if (option != null && option.secret()) {
             return SecretMasker.MASK;
         }
-        if (value instanceof Config) {
-            return ((Config) value).describe();
+        if (value instanceof ConfigValues) {
+            return ((ConfigValues) value).describe();
         }
-        if (value instanceof List && !((List<?>) value).isEmpty() && ((List<?>) value).get(0) instanceof Config) {
-            return ((List<?>) value).stream().map(c -> ((Config) c).describe()).toList();
+        if (value instanceof List && !((List<?>) value).isEmpty() && ((List<?>) value).get(0) instanceof ConfigValues) {
+            return ((List<?>) value).stream().map(c -> ((ConfigValues) c).describe()).toList();
         }
         return value instanceof java.time.Duration ? value.toString() : value;
     }
 
-    /** Raw access by name, for owners of {@link ConfigOption.Type#ANY} fields. */
+    /** Raw access by name, for owners of {@link ConfigField.Type#ANY} fields. */
     public Object raw(String name) {
         return values.get(name);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Config && ((Config) o).values.equals(values);
+        return o instanceof ConfigValues && ((ConfigValues) o).values.equals(values);
     }
 
     @Override
