@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * One typed field of a connector's or transformation's {@code config}: name, type, default, whether it is
  * required, what it means, and whether its value is a secret. Validation, {@code plan} masking and the reference
- * docs are all derived from these declarations.
+ * docs are all derived from these declarations. (Named apart from Flink's
+ * {@code org.apache.flink.configuration.ConfigOption}: this is a field of a manifest's {@code config} object, not a
+ * Flink setting.)
  *
  * <pre>{@code
  * static final ConfigField<String> TOPIC = ConfigField.string("topic").required().description("Topic to read").build();

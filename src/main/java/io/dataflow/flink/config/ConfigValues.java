@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A validated {@code config} object: every value already checked and converted to its option's Java type
- * (String, Integer, Long, Double, Boolean, Duration, List&lt;String&gt;, nested ConfigValues, Map). Read it through the
- * declaring {@link ConfigField}s; absent values fall back to the option's default.
+ * The values of a validated {@code config} object: every value already checked and converted to its field's Java
+ * type (String, Integer, Long, Double, Boolean, Duration, List&lt;String&gt;, nested ConfigValues, Map). Read it
+ * through the declaring {@link ConfigField}s; absent values fall back to the field's default. (Named apart from
+ * Flink's {@code Configuration}, which it never enters.)
  *
  * <p>It travels inside the job's serialized functions (never in Flink's configuration), and its
  * {@link #toString()} masks secret options.

@@ -3,8 +3,9 @@ package io.dataflow.flink.connector;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The seed's connector guard: one lock and a {@code closed} flag, so that connect and close never run at the
- * same time, close is idempotent, and connect after close fails.
+ * Guards a connector's lifecycle: one lock and a {@code closed} flag, so that connect and close never run at the
+ * same time, close is idempotent, and connect after close fails. Connectors extend it (or
+ * {@link ReadWriteLifecycleGuard}) and call the guards at the start of connect and close.
  *
  * <pre>{@code
  * public void connect() {

@@ -3,8 +3,9 @@ package io.dataflow.flink.connector.postgres;
 import java.io.IOException;
 
 /**
- * A flush that did not make its batch durable. The message names the table, and the SQLSTATE or the record's
- * position when known; it never contains the password or record payloads.
+ * A PostgreSQL connector failed against its server: the sink's flush did not make its batch durable, or the polling
+ * source could not connect or read. The message names the table, and the SQLSTATE or the record's position when
+ * known; it never contains the password or record payloads.
  */
 public final class PostgresConnectorException extends IOException {
 
