@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.connector.iceberg.IcebergOptions;
 import io.dataflow.flink.config.ConfigField;
+import io.dataflow.flink.config.ConfigValues;
 
 import java.util.List;
 
@@ -36,7 +37,7 @@ public final class NessieOptions {
     public static final ConfigField<String> BASIC_PASSWORD = ConfigField.string("password").secret()
             .description("Basic authentication password")
             .build();
-    public static final ConfigField<io.dataflow.flink.config.ConfigValues> BASIC_AUTH = ConfigField.object("basicAuth",
+    public static final ConfigField<ConfigValues> BASIC_AUTH = ConfigField.object("basicAuth",
                     BASIC_USERNAME, BASIC_PASSWORD)
             .description("{username, password} for BASIC (each may come from a …SecretRef)")
             .build();
@@ -44,22 +45,9 @@ public final class NessieOptions {
     private static final List<ConfigField<?>> CATALOG = List.of(BASE_URL, BRANCH, IcebergOptions.WAREHOUSE,
             IcebergOptions.NAMESPACE, IcebergOptions.TABLE, AUTHENTICATION_TYPE, BEARER_TOKEN, TOKEN, BASIC_AUTH);
 
-    public static final List<ConfigField<?>> SINK = concat(CATALOG, List.of(IcebergOptions.BATCH_SIZE,
-            IcebergOptions.BATCH_FLUSH_INTERVAL_SECONDS, IcebergOptions.AUTO_CREATE_TABLE, IcebergOptions.RAW_MODE,
-            IcebergOptions.FLATTEN_METADATA_COLUMNS, IcebergOptions.FLATTEN_METADATA_COLUMNS_PREFIX,
-            IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY, IcebergOptions.SECRET_ACCESS_KEY));
+    public static final List<ConfigField<?>> SINK = IcebergOptions.sink(CATALOG);
 
-    public static final List<ConfigField<?>> SOURCE = concat(CATALOG, List.of(IcebergOptions.POLL_INTERVAL,
-            IcebergOptions.INCREMENTAL_BY_SNAPSHOT, IcebergOptions.START_SNAPSHOT_ID, IcebergOptions.SNAPSHOT_CHECKPOINTS,
-            IcebergOptions.MAX_ROWS_PER_POLL, IcebergOptions.MAX_BYTES_PER_POLL, IcebergOptions.QUERY,
-            IcebergOptions.BOUNDED, IcebergOptions.S3_ENDPOINT, IcebergOptions.S3_REGION, IcebergOptions.ACCESS_KEY,
-            IcebergOptions.SECRET_ACCESS_KEY));
-
-    private static List<ConfigField<?>> concat(List<ConfigField<?>> a, List<ConfigField<?>> b) {
-        List<ConfigField<?>> out = new java.util.ArrayList<>(a);
-        out.addAll(b);
-        return List.copyOf(out);
-    }
+    public static final List<ConfigField<?>> SOURCE = IcebergOptions.source(CATALOG);
 
     private NessieOptions() {
     }
