@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -34,5 +35,22 @@ public final class UriComponents {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An {@code http(s)://host[:port][/path]} address as a manifest gives it (a catalog, a Nessie server, an S3
+     * endpoint), without a trailing slash; fails naming what is wrong (never quoting a secret: none is in it).
+     */
+    public static URI httpUrl(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text.trim().replaceAll("/+$", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
+        }
+        return uri;
     }
 }

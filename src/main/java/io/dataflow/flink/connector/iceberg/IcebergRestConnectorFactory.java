@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
+import io.dataflow.flink.connector.UriComponents;
+
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
@@ -34,7 +36,7 @@ public final class IcebergRestConnectorFactory extends IcebergConnectorFactory {
     protected void validateCatalog(ConfigValues config, ValidationErrors errors) {
         config.getOptional(IcebergRestOptions.CATALOG_URI).ifPresent(uri -> {
             try {
-                IcebergRestSettings.catalogUri(uri);
+                UriComponents.httpUrl(uri);
             } catch (IllegalArgumentException e) {
                 errors.add(config.pathOf(IcebergRestOptions.CATALOG_URI), e.getMessage());
                 return;

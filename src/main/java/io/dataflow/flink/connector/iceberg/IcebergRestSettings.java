@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
+import io.dataflow.flink.connector.UriComponents;
+
 import io.dataflow.flink.config.ConfigValues;
 
 import java.io.Serializable;
@@ -33,7 +35,7 @@ public final class IcebergRestSettings implements Serializable {
     private final S3Storage s3;
 
     private IcebergRestSettings(ConfigValues config) {
-        this.catalogUri = catalogUri(config.get(IcebergRestOptions.CATALOG_URI));
+        this.catalogUri = UriComponents.httpUrl(config.get(IcebergRestOptions.CATALOG_URI));
         this.prefix = nonBlank(config.getOptional(IcebergRestOptions.PREFIX)).orElse(null);
         this.warehouse = nonBlank(config.getOptional(IcebergRestOptions.WAREHOUSE)).orElse(null);
         this.token = nonBlank(config.getOptional(IcebergRestOptions.TOKEN))
@@ -59,19 +61,6 @@ public final class IcebergRestSettings implements Serializable {
         return new IcebergRestSettings(config);
     }
 
-    /** Scheme and host required, as the original checks; no trailing slash. */
-    public static URI catalogUri(String text) {
-        URI uri;
-        try {
-            uri = URI.create(text.trim().replaceAll("/+$", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getMessage());
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
-        }
-        return uri;
-    }
 
     public URI catalogUri() {
         return catalogUri;

@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
+import io.dataflow.flink.connector.UriComponents;
+
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
@@ -52,7 +54,7 @@ public final class S3Storage implements Serializable {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        URI endpoint = value(config, IcebergOptions.S3_ENDPOINT).map(S3Storage::endpoint).orElse(null);
+        URI endpoint = value(config, IcebergOptions.S3_ENDPOINT).map(UriComponents::httpUrl).orElse(null);
         return Optional.of(new S3Storage(endpoint, value(config, IcebergOptions.S3_REGION).orElseThrow().trim(),
                 value(config, IcebergOptions.ACCESS_KEY).orElseThrow(), value(config, IcebergOptions.SECRET_ACCESS_KEY).orElseThrow()));
     }
@@ -77,7 +79,7 @@ public final class S3Storage implements Serializable {
         }
         value(config, IcebergOptions.S3_ENDPOINT).ifPresent(e -> {
             try {
-                endpoint(e);
+                UriComponents.httpUrl(e);
             } catch (IllegalArgumentException bad) {
                 errors.add(config.pathOf(IcebergOptions.S3_ENDPOINT), bad.getMessage());
             }
@@ -112,19 +114,6 @@ public final class S3Storage implements Serializable {
         return null;
     }
 
-    /** {@code http(s)://host[:port]}, no trailing slash; fails naming what is wrong (never a secret: no key in it). */
-    static URI endpoint(String text) {
-        URI uri;
-        try {
-            uri = URI.create(text.trim().replaceAll("/+$", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getMessage());
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
-        }
-        return uri;
-    }
 
     @SuppressWarnings("unchecked")
     private static ConfigField<String> castString(ConfigField<?> option) {

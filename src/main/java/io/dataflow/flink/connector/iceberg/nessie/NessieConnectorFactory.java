@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.iceberg.nessie;
 
+import io.dataflow.flink.connector.UriComponents;
+
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigField;
 import io.dataflow.flink.config.ValidationErrors;
@@ -35,7 +37,7 @@ public final class NessieConnectorFactory extends IcebergConnectorFactory {
     protected void validateCatalog(ConfigValues config, ValidationErrors errors) {
         config.getOptional(NessieOptions.BASE_URL).ifPresent(url -> {
             try {
-                NessieSettings.baseUrl(url);
+                UriComponents.httpUrl(url);
             } catch (IllegalArgumentException e) {
                 errors.add(config.pathOf(NessieOptions.BASE_URL), e.getMessage());
             }

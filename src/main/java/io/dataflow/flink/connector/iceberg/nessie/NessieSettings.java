@@ -1,5 +1,7 @@
 package io.dataflow.flink.connector.iceberg.nessie;
 
+import io.dataflow.flink.connector.UriComponents;
+
 import io.dataflow.flink.connector.iceberg.IcebergOptions;
 import io.dataflow.flink.connector.iceberg.S3Storage;
 import io.dataflow.flink.config.ConfigValues;
@@ -17,23 +19,10 @@ public record NessieSettings(URI baseUrl, String branch, String warehouse, Nessi
 
     public static NessieSettings from(ConfigValues config) {
         String warehouse = config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).map(String::trim).orElse(null);
-        return new NessieSettings(baseUrl(config.get(NessieOptions.BASE_URL)), config.get(NessieOptions.BRANCH),
+        return new NessieSettings(UriComponents.httpUrl(config.get(NessieOptions.BASE_URL)), config.get(NessieOptions.BRANCH),
                 warehouse, NessieAuth.from(config), S3Storage.from(config, true).orElse(null));
     }
 
-    /** {@code http(s)://host[:port][/path]} without a trailing slash; fails naming what is wrong. */
-    public static URI baseUrl(String text) {
-        URI uri;
-        try {
-            uri = URI.create(text.trim().replaceAll("/+$", ""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getMessage());
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("must be an http:// or https:// URL with a host");
-        }
-        return uri;
-    }
 
     /** The REST API v2 root the Nessie client talks to. */
     public URI apiV2() {
