@@ -172,9 +172,10 @@ class ClassLoaderLeakITCase {
         assertThat(loadersAfter).as("user-code class loaders left in the TaskManagers after the jobs").isLessThanOrEqualTo(loadersBefore);
         assertThat(threadsAfter).as("worker-pool, StatisticsDataReferenceCleaner and HTTP client selector threads after the jobs")
                 .isLessThanOrEqualTo(threadsBefore);
-        // one leaked Nessie loader keeps ~6 500 classes; the first jobs on a freshly started TaskManager also load
-        // ~2 500 of Flink's own classes into its application class loader for good (+2 454 with no loader left)
-        assertThat(classesAfter - classesBefore).as("classes still held after the jobs").isLessThan(4000);
+        // the live-class count is printed, not asserted: the first Nessie jobs on a TaskManager load Flink's own classes
+        // into its application class loader for good (+2 454 on a fresh cluster, +4 681 in a CI run after the other
+        // cluster tests, both with no loader left), close to the ~6 500 of one leaked Nessie loader; the loader count
+        // and the library threads above are what tell a leak
     }
 
     /** The TaskManagers' threads of {@link #LIBRARY_THREAD}, by jcmd Thread.print. */
