@@ -6,6 +6,7 @@ import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.insert.InsertResponse;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -185,20 +187,32 @@ public final class ClickHouseAccess implements AutoCloseable {
 
     /**
      * A SELECT whose rows are read as they arrive (a cursor-less poll query larger than memory); the caller closes
-     * the stream, which also aborts the response when it is closed early.
+     * the stream. It runs under a query id of its own, so that another thread can stop it with {@link #kill}.
      */
     public ClickHouseRowStream stream(String select) throws ClickHouseException {
+        String queryId = "dataflow-" + UUID.randomUUID();
         QueryResponse response = null;
         try {
-            response = client.query(select + "\nFORMAT JSONEachRow").get(timeoutMillis, TimeUnit.MILLISECONDS);
+            response = client.query(select + "\nFORMAT JSONEachRow", new QuerySettings().setQueryId(queryId))
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
             MappingIterator<ObjectNode> rows = JSON.readerFor(ObjectNode.class).readValues(response.getInputStream());
-            return new ClickHouseRowStream(response, rows, e -> failure("reading " + firstWords(select), e));
+            return new ClickHouseRowStream(queryId, response, rows, e -> failure("reading " + firstWords(select), e));
         } catch (Exception e) {
             if (response != null) {
                 ClickHouseRowStream.closeQuietly(response);
             }
             throw failure("querying " + firstWords(select), e);
         }
+    }
+
+    /**
+     * Asks the server to stop the query {@code queryId} without waiting for it (KILL QUERY … ASYNC): its response
+     * then ends, and the thread reading it returns. Closing the response instead would make the HTTP client read
+     * the rest of it first, for as long as the query runs. False when the server runs no such query (it has
+     * ended, or a front in between did not pass the query id on).
+     */
+    public boolean kill(String queryId) throws ClickHouseException {
+        return !query("KILL QUERY WHERE query_id = " + ClickHouseSql.quoteString(queryId) + " ASYNC").isEmpty();
     }
 
     /** Column name → type of a SELECT's result, read from {@code FORMAT JSON} metadata of an empty result. */

@@ -199,9 +199,24 @@ public final class ClickHousePollingSource extends PollingSource {
         closeStream();
     }
 
-    /** Closing the response aborts a cursor-less query the cancelled job is still reading. */
+    /**
+     * Kills the cursor-less query the cancelled job is still reading; the reading thread then fails its read and
+     * closes the stream itself. Only where the server cannot kill it is the response closed from here.
+     */
     @Override
     protected void cancelRunningRead() {
+        ClickHouseRowStream s = stream;
+        ClickHouseAccess a = access;
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        try {
+            if (a != null && a.kill(s.queryId())) {
+                return;
+            }
+        } catch (ClickHouseException | RuntimeException e) {
+            LOG.warn("ClickHouse query {} could not be killed, closing its response instead: {}", s.queryId(), e.getMessage());
+        }
         closeStream();
     }
 

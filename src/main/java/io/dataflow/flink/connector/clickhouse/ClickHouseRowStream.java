@@ -10,20 +10,27 @@ import java.util.function.Function;
 
 /**
  * The rows of one SELECT read as the server sends them ({@link ClickHouseAccess#stream}): a cursor-less poll query
- * is emitted slice by slice instead of being held whole. {@link #close()} may come from another thread (a
- * cancelled job): it closes the response, and a read waiting on it fails.
+ * is emitted slice by slice instead of being held whole. Only the reading thread closes it; another thread (a
+ * cancelled job) stops it by killing its query ({@link #queryId()}), after which a waiting read fails at once.
  */
 public final class ClickHouseRowStream implements AutoCloseable {
 
+    private final String queryId;
     private final QueryResponse response;
     private final MappingIterator<ObjectNode> rows;
     private final Function<Exception, ClickHouseException> failure;
     private volatile boolean closed;
 
-    ClickHouseRowStream(QueryResponse response, MappingIterator<ObjectNode> rows, Function<Exception, ClickHouseException> failure) {
+    ClickHouseRowStream(String queryId, QueryResponse response, MappingIterator<ObjectNode> rows, Function<Exception, ClickHouseException> failure) {
+        this.queryId = queryId;
         this.response = response;
         this.rows = rows;
         this.failure = failure;
+    }
+
+    /** The server's id of the query, for KILL QUERY. */
+    public String queryId() {
+        return queryId;
     }
 
     public boolean isOpen() {
