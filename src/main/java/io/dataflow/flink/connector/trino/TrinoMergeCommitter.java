@@ -27,6 +27,9 @@ import java.util.Optional;
  * restore (the runtime commits the restored checkpoint's rows again, as it cannot know whether that commit
  * succeeded before the failure) MERGEs the same last rows again: the table ends the same, and the commits after
  * it, replayed from the source, follow in order. So {@code commitUser} is not needed to skip anything.
+ *
+ * <p>With schemaEvolution: evolve the writers may have staged their rows for different columns (one added a column
+ * after another staged): the rows are MERGEd for the union of the columns ({@link #columns}).
  */
 final class TrinoMergeCommitter implements SinkCommitter {
 

@@ -48,6 +48,10 @@ import java.util.Set;
  * they go to the error sink with the reason; without one the flush fails. Transient failures are retried per
  * statement: 5 attempts, 2 s doubling, as the original. SQL text holds record values, so it is logged at DEBUG
  * without them (statement kind, table, row count) and never with credentials.
+ *
+ * <p>{@code schemaEvolution} (columnar tables): with evolve a record field the table lacks becomes a new nullable
+ * column and a number wider than its column widens it ({@link TrinoTableEvolution}) before the batch is encoded;
+ * with fail such a record is refused naming the field ({@link TrinoSchemaNeed}); ignore leaves extra keys out.
  */
 public final class TrinoSinkConnector extends LifecycleGuard implements SinkConnector {
 
