@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.trino;
 
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.SinkCommitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one committer of a Trino sink in upsert mode: MERGEs the rows all writers staged for a completed checkpoint
@@ -25,6 +27,9 @@ import java.util.Map;
  * restore (the runtime commits the restored checkpoint's rows again, as it cannot know whether that commit
  * succeeded before the failure) MERGEs the same last rows again: the table ends the same, and the commits after
  * it, replayed from the source, follow in order. So {@code commitUser} is not needed to skip anything.
+ *
+ * <p>With schemaEvolution: evolve the writers may have staged their rows for different columns (one added a column
+ * after another staged): the rows are MERGEd for the union of the columns ({@link #columns}).
  */
 final class TrinoMergeCommitter implements SinkCommitter {
 
@@ -54,20 +59,14 @@ final class TrinoMergeCommitter implements SinkCommitter {
             return;
         }
         long started = System.nanoTime();
-        List<String> columns = null;
+        List<TrinoUpsertCommittable> staged = committables.stream().map(TrinoUpsertCommittable::decode).toList();
+        List<String> columns = columns(staged);
+        int keyIndex = keyIndex(columns);
+        List<String> nulls = columns.stream().map(c -> "NULL").toList();
         Map<String, TrinoUpsertRow> lastPerKey = new LinkedHashMap<>();
-        int keyIndex = -1;
-        for (byte[] bytes : committables) {
-            TrinoUpsertCommittable staged = TrinoUpsertCommittable.decode(bytes);
-            if (columns == null) {
-                columns = staged.columns();
-                keyIndex = keyIndex(columns);
-            } else if (!columns.equals(staged.columns())) {
-                throw new TrinoException("Trino sink " + settings.table() + ": the writers of checkpoint " + checkpointId
-                        + " staged rows for different columns (" + columns + " and " + staged.columns()
-                        + "); was the table altered while the job ran? Restart the job to write with the new columns");
-            }
-            for (TrinoUpsertRow row : staged.rows()) {
+        for (TrinoUpsertCommittable piece : staged) {
+            for (TrinoUpsertRow stagedRow : piece.rows()) {
+                TrinoUpsertRow row = stagedRow.onColumns(piece.columns(), columns, nulls);
                 String key = row.literals().get(keyIndex);
                 TrinoUpsertRow earlier = lastPerKey.remove(key);
                 lastPerKey.put(key, earlier == null ? row : row.over(earlier));
@@ -81,6 +80,23 @@ final class TrinoMergeCommitter implements SinkCommitter {
         }
         LOG.info("Trino sink {}: committed checkpoint {} ({} keys from {} committables, {} MERGE statement(s)) in {} ms",
                 settings.table(), checkpointId, rows.size(), committables.size(), statements, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * The columns of all pieces: with schemaEvolution: evolve one writer may have added a column (Trino appends it)
+     * while another staged its rows before; a row is MERGEd with NULL, not carried, where its writer had no such
+     * column, so that a matched row keeps its value there.
+     */
+    private static List<String> columns(List<TrinoUpsertCommittable> staged) {
+        List<String> columns = new ArrayList<>(staged.get(0).columns());
+        for (TrinoUpsertCommittable piece : staged) {
+            for (String column : piece.columns()) {
+                if (!columns.contains(column)) {
+                    columns.add(column);
+                }
+            }
+        }
+        return columns;
     }
 
     private int keyIndex(List<String> columns) throws TrinoException {
@@ -110,13 +126,28 @@ final class TrinoMergeCommitter implements SinkCommitter {
         String sql = TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), partial,
                 rows.stream().map(r -> r.values(partial)).toList());
         try {
-            retries.run(() -> access.execute(sql));
+            Optional<Map<String, String>> before = evolving() ? retries.run(() -> access.columns(settings.table())) : null;
+            try {
+                retries.run(() -> access.execute(sql));
+            } catch (SQLException e) {
+                if (before == null || TrinoErrors.isDataError(e) || before.equals(retries.run(() -> access.columns(settings.table())))) {
+                    throw e;
+                }
+                // planned before a writer's ALTER TABLE (schemaEvolution: evolve), executed after it: plan it again
+                LOG.info("Trino sink {}: MERGE failed while a writer altered the table ({}); running it again",
+                        settings.table(), TrinoErrors.reason(e));
+                retries.run(() -> access.execute(sql));
+            }
         } catch (SQLException e) {
             // The writers checked these rows with the same values before staging them (TrinoRefusalProbe).
             throw new TrinoException("Trino sink " + settings.table() + ": MERGE of " + rows.size() + " staged rows of checkpoint "
                     + checkpointId + " failed: " + TrinoErrors.reason(e) + " (Trino error code " + e.getErrorCode()
                     + (TrinoErrors.isTransient(e) ? ", transient, retries exhausted" : "") + ")", e);
         }
+    }
+
+    private boolean evolving() {
+        return settings.schemaEvolution() == SchemaEvolution.EVOLVE;
     }
 
     @Override

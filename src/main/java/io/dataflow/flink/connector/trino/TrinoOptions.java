@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigField;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.ArrayList;
@@ -114,7 +115,7 @@ public final class TrinoOptions {
 
     public static final List<ConfigField<?>> SINK = with(CONNECTION, BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS,
             QUERY_TIMEOUT_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, RAW_MODE, FLATTEN_METADATA_COLUMNS,
-            FLATTEN_METADATA_COLUMNS_PREFIX);
+            FLATTEN_METADATA_COLUMNS_PREFIX, SchemaEvolution.OPTION);
 
     private static List<ConfigField<?>> with(List<ConfigField<?>> base, ConfigField<?>... more) {
         List<ConfigField<?>> all = new ArrayList<>(base);

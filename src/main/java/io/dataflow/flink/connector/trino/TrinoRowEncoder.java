@@ -156,7 +156,7 @@ final class TrinoRowEncoder {
         return body.isObject() && body.has("value") && (body.size() == 1 || (body.size() == 2 && body.has("_metadata")));
     }
 
-    private static JsonNode unwrapped(JsonNode body) {
+    static JsonNode unwrapped(JsonNode body) {
         return isWrapped(body) && body.get("value").isObject() ? body.get("value") : body;
     }
 

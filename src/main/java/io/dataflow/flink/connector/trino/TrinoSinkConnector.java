@@ -7,8 +7,10 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.connector.RefusedRecordFinder;
 import io.dataflow.flink.connector.RefusedRecordListener;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +48,10 @@ import java.util.Set;
  * they go to the error sink with the reason; without one the flush fails. Transient failures are retried per
  * statement: 5 attempts, 2 s doubling, as the original. SQL text holds record values, so it is logged at DEBUG
  * without them (statement kind, table, row count) and never with credentials.
+ *
+ * <p>{@code schemaEvolution} (columnar tables): with evolve a record field the table lacks becomes a new nullable
+ * column and a number wider than its column widens it ({@link TrinoTableEvolution}) before the batch is encoded;
+ * with fail such a record is refused naming the field ({@link TrinoSchemaNeed}); ignore leaves extra keys out.
  */
 public final class TrinoSinkConnector extends LifecycleGuard implements SinkConnector {
 
@@ -188,9 +195,15 @@ public final class TrinoSinkConnector extends LifecycleGuard implements SinkConn
     /** Runs on the background thread; never touches the buffer and never calls the listener. */
     private List<RefusedRecordFinder.Refusal<Message>> writeBatch(List<Message> batch) throws Exception {
         ensureTable(batch);
+        Map<Integer, String> unfit = schemaUnfit(batch);
         List<RefusedRecordFinder.Refusal<Row>> refused = new ArrayList<>();
         List<Row> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
+            String unfitReason = unfit.get(i);
+            if (unfitReason != null) {
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null, null), unfitReason));
+                continue;
+            }
             try {
                 TrinoRowEncoder.EncodedRow encoded = encoder.encode(batch.get(i));
                 if (settings.upsertMode() && encoded.literals().get(conflictKeyIndex).equals(nullKeyLiteral)) {
@@ -223,6 +236,89 @@ public final class TrinoSinkConnector extends LifecycleGuard implements SinkConn
         refused.sort(Comparator.comparingInt(r -> r.record().position()));
         LOG.info("Trino refused {} of {} records; reporting them: table={}", refused.size(), batch.size(), settings.table());
         return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
+    }
+
+    /**
+     * schemaEvolution on a columnar table: the records (by position) that carry a field the table has no column for
+     * or a number wider than its column ({@link TrinoSchemaNeed}), with the reason naming the field. With evolve the
+     * table is altered first ({@link TrinoTableEvolution}) and read again, so only the records whose change the
+     * catalog refused remain; with fail every such record is refused and the table left as it is.
+     */
+    private Map<Integer, String> schemaUnfit(List<Message> batch) throws Exception {
+        if (settings.schemaEvolution() == SchemaEvolution.IGNORE || encoder.layout() != TrinoRowEncoder.Layout.COLUMNAR) {
+            return Map.of();
+        }
+        List<List<TrinoSchemaNeed>> needs = needs(batch);
+        if (needs.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> evolveFailures = null;
+        if (settings.schemaEvolution() == SchemaEvolution.EVOLVE) {
+            List<TrinoSchemaNeed> all = new ArrayList<>();
+            needs.forEach(all::addAll);
+            try {
+                evolveFailures = new TrinoTableEvolution(access, settings.table(), retries).apply(all);
+                reloadTable();
+            } catch (SQLException e) {
+                throw failure("evolving the table (schemaEvolution: evolve)", e);
+            }
+            needs = needs(batch);
+        }
+        Map<Integer, String> unfit = new HashMap<>();
+        for (int i = 0; i < needs.size(); i++) {
+            if (!needs.get(i).isEmpty()) {
+                TrinoSchemaNeed need = needs.get(i).get(0);
+                String failure = evolveFailures == null ? null
+                        : evolveFailures.getOrDefault(need.column(), "the table still lacks it after ALTER TABLE");
+                unfit.put(i, need.reason(settings.table(), failure));
+            }
+        }
+        return unfit;
+    }
+
+    /** Each record's needs of the table as it is; an empty list when none has any. */
+    private List<List<TrinoSchemaNeed>> needs(List<Message> batch) {
+        List<List<TrinoSchemaNeed>> needs = new ArrayList<>(batch.size());
+        boolean any = false;
+        for (Message message : batch) {
+            JsonNode body = message.json();
+            List<TrinoSchemaNeed> recordNeeds = body == null ? List.of()
+                    : TrinoSchemaNeed.of(TrinoRowEncoder.unwrapped(body), encoder.columns());
+            any |= !recordNeeds.isEmpty();
+            needs.add(recordNeeds);
+        }
+        return any ? needs : List.of();
+    }
+
+    /**
+     * Reads the table again after it evolved. In upsert mode the rows staged before for the committer follow the
+     * new columns: an added column is NULL there and not carried (a matched row keeps its value), a widened one's
+     * literals take the wider type, so that a key staged before still matches the same key encoded now.
+     */
+    private void reloadTable() throws SQLException, TrinoException {
+        Map<String, String> before = encoder.columns();
+        Optional<Map<String, String>> columns = withRetries(() -> access.columns(settings.table()));
+        if (columns.isEmpty()) {
+            throw new TrinoException("Trino sink " + settings.table() + ": the table disappeared while evolving it");
+        }
+        useTable(columns.get(), withRetries(() -> access.notNullColumns(settings.table())));
+        Map<String, String> after = encoder.columns();
+        if (!settings.upsertMode() || before.equals(after)) {
+            return;
+        }
+        List<String> from = TrinoStatements.names(before);
+        List<String> to = TrinoStatements.names(after);
+        List<String> nulls = after.values().stream().map(TrinoLiterals::nullLiteral).toList();
+        List<String> fromTypes = to.stream().map(c -> before.getOrDefault(c, after.get(c))).toList();
+        List<String> toTypes = new ArrayList<>(after.values());
+        synchronized (staged) {
+            List<TrinoUpsertRow> rows = new ArrayList<>(staged.values());
+            staged.clear();
+            for (TrinoUpsertRow row : rows) {
+                TrinoUpsertRow moved = row.onColumns(from, to, nulls).retyped(fromTypes, toTypes);
+                staged.put(moved.literals().get(conflictKeyIndex), moved);
+            }
+        }
     }
 
     /**
@@ -307,7 +403,16 @@ public final class TrinoSinkConnector extends LifecycleGuard implements SinkConn
                 ? TrinoStatements.merge(settings.table(), columns, settings.conflictKey(), partial, values)
                 : TrinoStatements.insert(settings.table(), columns, values);
         try {
-            withRetries(() -> access.execute(sql));
+            try {
+                withRetries(() -> access.execute(sql));
+            } catch (SQLException e) {
+                if (TrinoErrors.isDataError(e) || !tableChangedMeanwhile()) {
+                    throw e;
+                }
+                LOG.info("Trino sink {}: a statement failed while another writer altered the table ({}); running it again",
+                        settings.table(), TrinoErrors.reason(e));
+                withRetries(() -> access.execute(sql));
+            }
             LOG.debug("Trino {}: table={} rows={}", settings.upsertMode() ? "MERGE" : "INSERT", settings.table(), rows.size());
             return null;
         } catch (SQLException e) {
@@ -316,6 +421,20 @@ public final class TrinoSinkConnector extends LifecycleGuard implements SinkConn
             }
             throw failure((settings.upsertMode() ? "MERGE" : "INSERT") + " of " + rows.size() + " records failed", e);
         }
+    }
+
+    /**
+     * schemaEvolution: evolve — whether the table's columns differ from the ones this writer encodes for: another
+     * writer altered it. A statement planned before another's ALTER TABLE and executed after it can fail inside
+     * Trino (an Iceberg writer handed integer blocks for a column now bigint); planned again it succeeds, its
+     * literals cast to the column's new type. The encoder is not changed here: the batch's rows were encoded for it.
+     */
+    private boolean tableChangedMeanwhile() throws SQLException {
+        if (settings.schemaEvolution() != SchemaEvolution.EVOLVE) {
+            return false;
+        }
+        Optional<Map<String, String>> now = withRetries(() -> access.columns(settings.table()));
+        return now.isPresent() && encoder.layout() == TrinoRowEncoder.Layout.COLUMNAR && !now.get().equals(encoder.columns());
     }
 
     /** Rows are already merged over what was staged for their keys ({@link #overStaged}): each replaces it. */

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.trino;
 
 import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.connector.SchemaEvolution;
 
 import java.io.Serializable;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /** The sink's settings, read once from the manifest (docs/ORIGINAL.md#trino). */
 record TrinoSinkSettings(String serverUrl, TrinoTableName table, Optional<KeycloakCredentials> keycloak, int batchSize,
                          long flushIntervalMillis, int queryTimeoutSeconds, boolean autoCreateTable, boolean upsertMode,
-                         String conflictKey, boolean rawMode, boolean flattenMetadataColumns, String metadataPrefix)
+                         String conflictKey, boolean rawMode, boolean flattenMetadataColumns, String metadataPrefix,
+                         SchemaEvolution schemaEvolution)
         implements Serializable {
 
     static TrinoSinkSettings from(ConfigValues config) {
@@ -25,7 +27,8 @@ record TrinoSinkSettings(String serverUrl, TrinoTableName table, Optional<Keyclo
                 config.get(TrinoOptions.CONFLICT_KEY),
                 config.get(TrinoOptions.RAW_MODE),
                 config.get(TrinoOptions.FLATTEN_METADATA_COLUMNS),
-                config.get(TrinoOptions.FLATTEN_METADATA_COLUMNS_PREFIX));
+                config.get(TrinoOptions.FLATTEN_METADATA_COLUMNS_PREFIX),
+                SchemaEvolution.from(config));
     }
 
     TrinoConnections connections() {

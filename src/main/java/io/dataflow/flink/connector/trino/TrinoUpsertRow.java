@@ -43,6 +43,47 @@ record TrinoUpsertRow(List<String> literals, boolean[] carried) {
         return values;
     }
 
+    /**
+     * This row, staged for the columns {@code from}, for the columns {@code to} after the table evolved
+     * (schemaEvolution: evolve): a column the row was not staged with is {@code nullLiterals[i]} and not carried,
+     * so that a matched row keeps its value there. Columns are matched by name.
+     */
+    TrinoUpsertRow onColumns(List<String> from, List<String> to, List<String> nullLiterals) {
+        if (from.equals(to)) {
+            return this;
+        }
+        List<String> moved = new ArrayList<>(to.size());
+        boolean[] movedCarried = new boolean[to.size()];
+        boolean all = true;
+        for (int i = 0; i < to.size(); i++) {
+            int at = from.indexOf(to.get(i));
+            moved.add(at < 0 ? nullLiterals.get(i) : literals.get(at));
+            movedCarried[i] = at >= 0 && carries(at);
+            all &= movedCarried[i];
+        }
+        return new TrinoUpsertRow(moved, all ? null : movedCarried);
+    }
+
+    /**
+     * This row after some of its columns were widened (types {@code from} → {@code to}, in column order): a literal
+     * {@code CAST(… AS integer)} becomes {@code CAST(… AS bigint)}, so that keys compare equal to the ones encoded
+     * for the wider column. The value's text holds in the wider type (integer in bigint, a real's in double).
+     */
+    TrinoUpsertRow retyped(List<String> from, List<String> to) {
+        List<String> out = null;
+        for (int i = 0; i < literals.size(); i++) {
+            String suffix = " AS " + from.get(i) + ")";
+            String literal = literals.get(i);
+            if (!from.get(i).equals(to.get(i)) && literal.startsWith("CAST(") && literal.endsWith(suffix)) {
+                if (out == null) {
+                    out = new ArrayList<>(literals);
+                }
+                out.set(i, literal.substring(0, literal.length() - suffix.length()) + " AS " + to.get(i) + ")");
+            }
+        }
+        return out == null ? this : new TrinoUpsertRow(out, carried);
+    }
+
     /** The columns some of these rows do not carry (a MERGE of them gets a "carries" source column for each). */
     static List<Integer> partialColumns(Collection<TrinoUpsertRow> rows, int columnCount) {
         List<Integer> partial = new ArrayList<>();

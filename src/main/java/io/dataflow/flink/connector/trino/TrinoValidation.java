@@ -3,6 +3,7 @@ package io.dataflow.flink.connector.trino;
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ClearTextCredentials;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.polling.PollingOptions;
 
 /** The cross-field rules of the Trino source and sink, each error on the path of the field to fix. */
@@ -29,6 +30,10 @@ final class TrinoValidation {
         }
         if (config.get(TrinoOptions.FLATTEN_METADATA_COLUMNS) && !config.get(TrinoOptions.RAW_MODE)) {
             errors.add(config.pathOf(TrinoOptions.FLATTEN_METADATA_COLUMNS), "needs rawMode: true");
+        }
+        if (config.get(TrinoOptions.RAW_MODE) && SchemaEvolution.from(config) != SchemaEvolution.IGNORE) {
+            errors.add(config.pathOf(SchemaEvolution.OPTION), "applies to columnar tables only; rawMode keeps each whole "
+                    + "record in one JSON column, so no field can lack a column (leave it ignore or drop rawMode)");
         }
     }
 

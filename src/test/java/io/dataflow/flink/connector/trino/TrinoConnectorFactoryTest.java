@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.trino;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ValidationErrors;
@@ -81,6 +82,22 @@ class TrinoConnectorFactoryTest {
         assertThat(sinkErrors("{'serverURL':'https://etl:hunter2@trino:8443','catalog':'c','schema':'s','table':'t'}"))
                 .containsExactly("sink.config.serverURL: user or password in the URL is not supported (use keycloak)");
         assertThat(sinkErrors("{'catalog':'c','table':'t'}")).contains("sink.config.serverURL: required (or serverURLSecretRef)", "sink.config.schema: required (or schemaSecretRef)");
+    }
+
+    @Test
+    void schemaEvolutionDefaultsToIgnoreAndAppliesToColumnarTablesOnly() throws Exception {
+        assertThat(TrinoSinkSettings.from(sink("{" + BASE + ",'table':'t'}")).schemaEvolution()).isEqualTo(SchemaEvolution.IGNORE);
+        assertThat(sinkErrors("{" + BASE + ",'table':'t','schemaEvolution':'evolve','upsertMode':true,'conflictKey':'id'}")).isEmpty();
+        assertThat(TrinoSinkSettings.from(sink("{" + BASE + ",'table':'t','schemaEvolution':'evolve'}")).schemaEvolution())
+                .isEqualTo(SchemaEvolution.EVOLVE);
+        assertThat(TrinoSinkSettings.from(sink("{" + BASE + ",'table':'t','schemaEvolution':'fail'}")).schemaEvolution())
+                .isEqualTo(SchemaEvolution.FAIL);
+        assertThat(sinkErrors("{" + BASE + ",'table':'t','schemaEvolution':'widen'}")).singleElement().asString()
+                .startsWith("sink.config.schemaEvolution: ");
+        assertThat(sinkErrors("{" + BASE + ",'table':'t','rawMode':true,'schemaEvolution':'evolve'}")).containsExactly(
+                "sink.config.schemaEvolution: applies to columnar tables only; rawMode keeps each whole record in one JSON"
+                        + " column, so no field can lack a column (leave it ignore or drop rawMode)");
+        assertThat(sinkErrors("{" + BASE + ",'table':'t','rawMode':true,'schemaEvolution':'ignore'}")).isEmpty();
     }
 
     @Test
