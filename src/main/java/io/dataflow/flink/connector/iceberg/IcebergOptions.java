@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
 import io.dataflow.flink.config.ConfigField;
+import io.dataflow.flink.connector.SchemaEvolution;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,21 @@ public final class IcebergOptions {
             .description("Prefix of the flattened metadata column names, e.g. kafka_")
             .build();
 
+    /**
+     * The shared {@link SchemaEvolution#OPTION} (same name, values and default, read by {@link SchemaEvolution#from})
+     * with what it means for an Iceberg schema.
+     */
+    public static final ConfigField<String> SCHEMA_EVOLUTION = ConfigField.enumOf(SchemaEvolution.OPTION.name(),
+                    SchemaEvolution.OPTION.enumValues().toArray(String[]::new))
+            .defaultValue(SchemaEvolution.OPTION.defaultValue())
+            .description("Columnar tables: a record field the table has no column for, or a number wider than its "
+                    + "column: ignore: the field is left out (as the original); evolve: the Iceberg schema gets the "
+                    + "column (optional, typed as autoCreateTable types columns: boolean, int, long, double, else "
+                    + "string) or the column is promoted (int → long, float → double, decimal precision up; never "
+                    + "narrower); rows written before read it as null; fail: the record goes to the error sink, the "
+                    + "reason naming the field")
+            .build();
+
     // ---- source ----
 
     public static final ConfigField<Duration> POLL_INTERVAL = ConfigField.duration("pollInterval")
@@ -107,7 +123,7 @@ public final class IcebergOptions {
     /** The sink's fields after a catalog type's own ({@code catalog}: address, table, authentication). */
     public static List<ConfigField<?>> sink(List<ConfigField<?>> catalog) {
         return concat(catalog, List.of(BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, RAW_MODE,
-                FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX), S3);
+                FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX, SCHEMA_EVOLUTION), S3);
     }
 
     /** The source's fields after a catalog type's own. */

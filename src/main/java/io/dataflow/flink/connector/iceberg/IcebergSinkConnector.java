@@ -5,6 +5,7 @@ import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.connector.RefusedRecordListener;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.apache.iceberg.DataFile;
@@ -39,6 +40,12 @@ import java.util.UUID;
  * one {@link IcebergTableCommitter}, which commits all writers' files of a completed checkpoint as one append. A
  * checkpoint that never completes leaves no rows behind and its records are written again after the restart.
  * Records never become visible before the checkpoint that covers their source position completes.
+ *
+ * <p>With {@code schemaEvolution: evolve} on a columnar table, a record with a field the schema lacks, or a number
+ * wider than its column, first closes the open data file (written against the schema it had), then evolves the
+ * table's schema ({@link IcebergTableEvolution}) and goes on with a new file against the new schema; both files are
+ * appended by the committer, and rows of files without the new column read it as null. With {@code fail} such a
+ * record is refused, naming the field ({@link SchemaFit}).
  */
 public final class IcebergSinkConnector extends LifecycleGuard implements SinkConnector {
 
@@ -187,6 +194,7 @@ public final class IcebergSinkConnector extends LifecycleGuard implements SinkCo
         }
         Record record;
         try {
+            fitSchema(message);
             record = records.toRecord(message);
         } catch (RecordRefusedException e) {
             if (refusedListener == null) {
@@ -206,11 +214,34 @@ public final class IcebergSinkConnector extends LifecycleGuard implements SinkCo
         }
     }
 
+    /**
+     * schemaEvolution on a columnar table: refuses a record that does not fit the schema (fail), or evolves the
+     * schema so that it does (evolve). Other writers may have evolved it already: then this only reloads it.
+     */
+    private void fitSchema(Message message) throws RecordRefusedException, IOException, InterruptedException {
+        if (settings.schemaEvolution() == SchemaEvolution.IGNORE || records.layout() != TableLayout.COLUMNAR) {
+            return;
+        }
+        SchemaFit fit = SchemaFit.of(records.schema(), message.json());
+        if (fit == SchemaFit.FITS) {
+            return;
+        }
+        if (settings.schemaEvolution() == SchemaEvolution.FAIL) {
+            throw new RecordRefusedException(fit.refusal(records.schema(), settings.table()));
+        }
+        if (fit.needsEvolution()) {
+            closeFile(); // a Parquet file has one schema: the rows so far keep the old one
+            IcebergTableEvolution.apply(table, fit);
+            records = new SinkRecords(table.schema(), TableLayout.COLUMNAR, settings.metadataPrefix());
+        }
+    }
+
     private DataWriter<Record> newDataWriter() throws IOException {
         String name = String.format("%s-%05d-%05d.parquet", writerId, context.subtaskIndex(), fileCounter++);
         OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(name));
         return Parquet.writeData(file)
                 .forTable(table)
+                .schema(records.schema()) // the schema the records are built for, even if the table was refreshed since
                 .createWriterFunc(GenericParquetWriter::buildWriter)
                 .overwrite()
                 .build();

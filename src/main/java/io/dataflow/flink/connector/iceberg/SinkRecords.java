@@ -52,6 +52,14 @@ final class SinkRecords {
         }
     }
 
+    TableLayout layout() {
+        return layout;
+    }
+
+    Schema schema() {
+        return schema;
+    }
+
     /** The schema a new table gets; for FLATTENED the first record's metadata keys decide the columns. */
     static Schema newTableSchema(TableLayout layout, String prefix, Message first) {
         int id = 1;
@@ -74,8 +82,11 @@ final class SinkRecords {
         }
     }
 
-    /** bool, int, long, double, else string, as the original maps metadata values. */
-    private static Type inferType(Object value) {
+    /**
+     * bool, int, long, double, else string, as the original maps metadata values; also the type of a column that
+     * schemaEvolution: evolve adds for a new field ({@link SchemaFit}).
+     */
+    static Type inferType(Object value) {
         if (value instanceof JsonNode) {
             JsonNode n = (JsonNode) value;
             return n.isBoolean() ? Types.BooleanType.get() : n.isInt() ? Types.IntegerType.get() : n.isIntegralNumber()
@@ -218,7 +229,11 @@ final class SinkRecords {
                 }
                 throw new IllegalArgumentException("not a boolean: " + abbreviate(value));
             case INTEGER:
-                return Math.toIntExact(integral(value));
+                long integer = integral(value);
+                if (integer < Integer.MIN_VALUE || integer > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("out of the range of int: " + abbreviate(value));
+                }
+                return (int) integer;
             case LONG:
                 return integral(value);
             case FLOAT:
@@ -226,7 +241,7 @@ final class SinkRecords {
             case DOUBLE:
                 return decimal(value).doubleValue();
             case DECIMAL:
-                return decimal(value).setScale(((Types.DecimalType) type).scale(), java.math.RoundingMode.UNNECESSARY);
+                return decimalOf(value, (Types.DecimalType) type);
             case DATE:
                 return LocalDate.parse(value.asText());
             case TIMESTAMP:
@@ -239,6 +254,20 @@ final class SinkRecords {
             default:
                 throw new IllegalArgumentException("column type " + type + " is not supported by the columnar layout");
         }
+    }
+
+    /** Exactly, or not at all: a value with more places than the scale or more digits than the precision is refused. */
+    private static BigDecimal decimalOf(JsonNode value, Types.DecimalType type) {
+        BigDecimal scaled;
+        try {
+            scaled = decimal(value).setScale(type.scale(), java.math.RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("more than " + type.scale() + " decimal places: " + abbreviate(value));
+        }
+        if (scaled.precision() > type.precision()) {
+            throw new IllegalArgumentException("more than " + type.precision() + " digits: " + abbreviate(value));
+        }
+        return scaled;
     }
 
     private static long integral(JsonNode value) {

@@ -3,6 +3,8 @@ package io.dataflow.flink.connector.iceberg.nessie;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.ConnectorRegistry;
+import io.dataflow.flink.connector.SchemaEvolution;
+import io.dataflow.flink.connector.iceberg.IcebergSinkSettings;
 import io.dataflow.flink.connector.iceberg.IcebergSourceSettings;
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ConfigValidator;
@@ -115,6 +117,20 @@ class NessieConnectorFactoryTest {
     }
 
     private static final String S3_KEYS = ",'s3Region':'eu-central-1','accessKey':'AKIATEST','secretAccessKey':'Secr3tKey'";
+
+    @Test
+    void schemaEvolutionIsIgnoreByDefaultAndOnlyIgnoreEvolveOrFail() throws Exception {
+        assertThat(IcebergSinkSettings.from(validSink("{" + BASE + "}"), "nessie").schemaEvolution())
+                .isEqualTo(SchemaEvolution.IGNORE);
+        assertThat(IcebergSinkSettings.from(validSink("{" + BASE + ",'schemaEvolution':'evolve'}"), "nessie").schemaEvolution())
+                .isEqualTo(SchemaEvolution.EVOLVE);
+        assertThat(IcebergSinkSettings.from(validSink("{" + BASE + ",'schemaEvolution':'fail'}"), "nessie").schemaEvolution())
+                .isEqualTo(SchemaEvolution.FAIL);
+        assertThat(sinkErrors("{" + BASE + ",'schemaEvolution':'sometimes'}")).containsExactly(
+                "sink.config.schemaEvolution: must be one of ignore, evolve, fail (got \"sometimes\")");
+        assertThat(sinkErrors("{" + BASE + ",'schemaEvolution':true}"))
+                .anyMatch(e -> e.startsWith("sink.config.schemaEvolution: "));
+    }
 
     @Test
     void anS3WarehouseNeedsRegionAndBothKeysEachNamed() throws Exception {
