@@ -30,6 +30,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns a record into one JSONEachRow line for the table as it is, converting values the way ClickHouse 18.16
@@ -95,8 +97,8 @@ final class ClickHouseRowEncoder {
     private final Map<String, String> declared;
     private final SchemaEvolution evolution;
     /** evolve: fields without a column and columns to widen (→ type), since the last {@link #takeChanges}. */
-    private final Set<String> missingFields = new java.util.TreeSet<>();
-    private final Map<String, String> widenings = new java.util.TreeMap<>();
+    private final Set<String> missingFields = new TreeSet<>();
+    private final Map<String, String> widenings = new TreeMap<>();
 
     /**
      * @param columns    the table's column → type
@@ -213,14 +215,14 @@ final class ClickHouseRowEncoder {
                 if (evolution == SchemaEvolution.IGNORE) {
                     unknown(field.getKey());
                 } else {
-                    unknownHere = unknownHere == null ? new java.util.TreeSet<>() : unknownHere;
+                    unknownHere = unknownHere == null ? new TreeSet<>() : unknownHere;
                     unknownHere.add(field.getKey());
                 }
                 continue;
             }
             JsonNode value = field.getValue();
             if (evolution != SchemaEvolution.IGNORE) {
-                String reason = checkWidth(field.getKey(), value);
+                String reason = checkWidth(field.getKey(), type, value);
                 if (reason != null && (unfitField == null || field.getKey().compareTo(unfitField) < 0)) {
                     unfit = reason; // the alphabetically first such field, as the PostgreSQL sink names it
                     unfitField = field.getKey();
@@ -258,7 +260,10 @@ final class ClickHouseRowEncoder {
      * evolve / fail: null when the column stores the value as it is or it is widened for it (evolve), else the
      * reason the record is refused, naming the field.
      */
-    private String checkWidth(String column, JsonNode value) {
+    private String checkWidth(String column, ClickHouseColumnType type, JsonNode value) {
+        if (ClickHouseColumnWidening.fits(type.name(), value)) {
+            return null; // the common case, without parsing the declared type again
+        }
         String declaredType = declared.get(column);
         String needed = ClickHouseColumnWidening.needed(declaredType, value);
         if (needed == null) {

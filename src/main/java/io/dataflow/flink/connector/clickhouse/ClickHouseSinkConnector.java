@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The ClickHouse sink (docs/ORIGINAL.md#clickhouse): buffers records and writes each batch as one JSONEachRow INSERT, on a
@@ -46,7 +47,9 @@ import java.util.Set;
  * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original. Where the server
  * has insert deduplication ({@link ClickHouseServerFeatures}), every INSERT carries a token of its records
  * ({@link ClickHouseDeduplicationToken}) and created tables get a deduplication window, so an INSERT whose answer
- * was lost after the server stored it is not stored again by its retry.
+ * was lost after the server stored it is not stored again by its retry. With {@code schemaEvolution: evolve} the sink
+ * adds the columns a batch's fields lack and widens those its numbers do not fit ({@link ClickHouseTableEvolution})
+ * before it writes the batch; with {@code fail} the encoder refuses such records ({@link ClickHouseRowEncoder}).
  */
 public final class ClickHouseSinkConnector extends LifecycleGuard implements SinkConnector {
 
@@ -226,7 +229,7 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
             }
             values.forEach(v -> samples.add(JsonNodeFactory.instance.objectNode().set(name, v)));
         });
-        Map<String, String> types = new java.util.TreeMap<>();
+        Map<String, String> types = new TreeMap<>();
         ClickHouseTypeInference.columns(samples, Set.of(), features).forEach((name, type) ->
                 types.put(name, type.startsWith("Nullable(") ? type : "Nullable(" + type + ")"));
         return types;
