@@ -23,11 +23,29 @@ public enum SchemaEvolution {
             .defaultValue("ignore")
             .description("A record field the table has no column for, or a number wider than its column: ignore: "
                     + "the field is left out (as the original); evolve: ALTER TABLE adds the column (nullable, type "
-                    + "inferred as autoCreateTable does) or widens it (int → bigint, real → double precision; never "
+                    + "inferred as autoCreateTable does) or widens it (int → bigint, real/Float32 → double; never "
                     + "narrower); fail: the record goes to the error sink, the reason naming the field")
             .build();
 
     public static SchemaEvolution from(ConfigValues config) {
         return valueOf(config.get(OPTION).toUpperCase(Locale.ROOT));
+    }
+
+    /** The reason a record is refused for a field the table has no column for; never holds the value. */
+    public String notAColumn(String field, Object table) {
+        return "field " + field + " is not a column of " + table + " (" + optionText() + ")";
+    }
+
+    /**
+     * The reason a record is refused for a number its column's type cannot hold; {@code wider} is the type that
+     * would (null when no type the sink may widen to holds it). Never holds the value.
+     */
+    public String doesNotFit(String field, String type, Object table, String wider) {
+        return "field " + field + " does not fit column type " + type + " of " + table
+                + (wider != null ? ", it needs " + wider : " and no wider type holds it") + " (" + optionText() + ")";
+    }
+
+    private String optionText() {
+        return OPTION.name() + ": " + name().toLowerCase(Locale.ROOT);
     }
 }

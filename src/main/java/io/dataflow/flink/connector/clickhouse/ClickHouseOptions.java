@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
 import io.dataflow.flink.config.ConfigField;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.polling.PollingOptions;
 
 import java.util.List;
@@ -74,7 +75,8 @@ public final class ClickHouseOptions {
 
     public static final List<ConfigField<?>> SINK = List.of(CONNECTION_STRING, USER, PASSWORD, COMPRESSION, TABLE,
             BATCH_SIZE, BATCH_FLUSH_INTERVAL_SECONDS, AUTO_CREATE_TABLE, UPSERT_MODE, CONFLICT_KEY, TABLE_ENGINE,
-            REPLACING_VERSION_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX);
+            REPLACING_VERSION_COLUMN, RAW_MODE, FLATTEN_METADATA_COLUMNS, FLATTEN_METADATA_COLUMNS_PREFIX,
+            SchemaEvolution.OPTION);
 
     // ---- polling source ----
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.dataflow.flink.connector.RecordRefusedException;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns a record into one JSONEachRow line for the table as it is, converting values the way ClickHouse 18.16
@@ -52,7 +55,9 @@ import java.util.Set;
  *       DEFAULT expressions to omitted JSONEachRow fields).</li>
  * </ul>
  * Fields without a column are left out, with one info log per name; columns without a field get ClickHouse's
- * default. A body that is not a JSON object is refused. A body {@code {"value": {…}}} (at most
+ * default. Under schemaEvolution: evolve such fields, and numbers their column's type cannot hold
+ * ({@link ClickHouseColumnWidening}), are noted for the connector, which alters the table and encodes the batch
+ * again; under fail the record is refused, the reason naming the field. A body that is not a JSON object is refused. A body {@code {"value": {…}}} (at most
  * {@code value} and {@code _metadata}) is unwrapped, as the original did.
  */
 final class ClickHouseRowEncoder {
@@ -88,19 +93,53 @@ final class ClickHouseRowEncoder {
     private final boolean exact;
     private final Set<String> reportedUnknown = new HashSet<>();
     private final ZoneId serverZone;
+    /** Column → its type as the table declares it (for the reasons and the widened type). */
+    private final Map<String, String> declared;
+    private final SchemaEvolution evolution;
+    /** evolve: fields without a column and columns to widen (→ type), since the last {@link #takeChanges}. */
+    private final Set<String> missingFields = new TreeSet<>();
+    private final Map<String, String> widenings = new TreeMap<>();
 
     /**
      * @param columns    the table's column → type
      * @param serverZone the zone DateTime64 columns without one read times in
      */
     ClickHouseRowEncoder(ClickHouseTableName table, Map<String, String> columns, boolean raw, ZoneId serverZone) {
+        this(table, columns, raw, serverZone, SchemaEvolution.IGNORE);
+    }
+
+    ClickHouseRowEncoder(ClickHouseTableName table, Map<String, String> columns, boolean raw, ZoneId serverZone,
+                         SchemaEvolution evolution) {
         this.table = table;
         this.serverZone = serverZone;
+        this.declared = Map.copyOf(columns);
+        this.evolution = raw ? SchemaEvolution.IGNORE : evolution;
         columns.forEach((name, type) -> this.columns.put(name, ClickHouseColumnType.parse(type)));
         this.raw = raw;
         ClickHouseColumnType createdAt = this.columns.get(ClickHouseTableDefinitions.CREATED_AT);
         this.fillCreatedAt = createdAt != null && createdAt.isDateTime() ? createdAt : null;
         this.exact = !raw && this.columns.values().stream().anyMatch(ClickHouseColumnType::containsDecimal);
+    }
+
+    boolean hasColumn(String name) {
+        return columns.containsKey(name);
+    }
+
+    /**
+     * evolve: the fields encoded since the last call that have no column, and the columns whose type a value did
+     * not fit (→ the widened type); both empty under ignore and fail. Clears them.
+     */
+    Set<String> takeMissingFields() {
+        Set<String> taken = Set.copyOf(missingFields);
+        missingFields.clear();
+        return taken;
+    }
+
+    /** See {@link #takeMissingFields()}. */
+    Map<String, String> takeWidenings() {
+        Map<String, String> taken = Map.copyOf(widenings);
+        widenings.clear();
+        return taken;
     }
 
     /** Appends the record's line (JSON object and newline) to {@code out}. */
@@ -166,14 +205,29 @@ final class ClickHouseRowEncoder {
     private void columnar(JsonNode body, JsonGenerator g) throws IOException, RecordRefusedException {
         boolean wroteAny = false;
         boolean hasCreatedAt = false;
+        Set<String> unknownHere = null;
+        String unfit = null;
+        String unfitField = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             ClickHouseColumnType type = columns.get(field.getKey());
             if (type == null) {
-                unknown(field.getKey());
+                if (evolution == SchemaEvolution.IGNORE) {
+                    unknown(field.getKey());
+                } else {
+                    unknownHere = unknownHere == null ? new TreeSet<>() : unknownHere;
+                    unknownHere.add(field.getKey());
+                }
                 continue;
             }
             JsonNode value = field.getValue();
+            if (evolution != SchemaEvolution.IGNORE) {
+                String reason = checkWidth(field.getKey(), type, value);
+                if (reason != null && (unfitField == null || field.getKey().compareTo(unfitField) < 0)) {
+                    unfit = reason; // the alphabetically first such field, as the PostgreSQL sink names it
+                    unfitField = field.getKey();
+                }
+            }
             if (field.getKey().equals(ClickHouseTableDefinitions.CREATED_AT) && fillCreatedAt != null) {
                 if (value == null || value.isNull()) {
                     continue; // filled below
@@ -188,9 +242,39 @@ final class ClickHouseRowEncoder {
             g.writeFieldName(ClickHouseTableDefinitions.CREATED_AT);
             writeNow(fillCreatedAt, g);
         }
-        if (!wroteAny) {
+        if (unknownHere != null) {
+            if (evolution == SchemaEvolution.FAIL) {
+                throw new RecordRefusedException(SchemaEvolution.FAIL.notAColumn(unknownHere.iterator().next(), table));
+            }
+            missingFields.addAll(unknownHere); // evolve: the batch is encoded again once the columns are there
+        }
+        if (unfit != null) {
+            throw new RecordRefusedException(unfit);
+        }
+        if (!wroteAny && unknownHere == null) {
             throw new RecordRefusedException("none of the record's fields is a column of " + table);
         }
+    }
+
+    /**
+     * evolve / fail: null when the column stores the value as it is or it is widened for it (evolve), else the
+     * reason the record is refused, naming the field.
+     */
+    private String checkWidth(String column, ClickHouseColumnType type, JsonNode value) {
+        if (ClickHouseColumnWidening.fits(type.name(), value)) {
+            return null; // the common case, without parsing the declared type again
+        }
+        String declaredType = declared.get(column);
+        String needed = ClickHouseColumnWidening.needed(declaredType, value);
+        if (needed == null) {
+            return null;
+        }
+        if (evolution == SchemaEvolution.EVOLVE && !needed.equals(ClickHouseColumnWidening.NONE)) {
+            widenings.put(column, needed);
+            return null;
+        }
+        return evolution.doesNotFit(column, declaredType, table,
+                needed.equals(ClickHouseColumnWidening.NONE) ? null : needed);
     }
 
     private void write(JsonNode value, ClickHouseColumnType type, String column, JsonGenerator g)

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
@@ -11,6 +12,8 @@ import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.RecordRefusedException;
 import io.dataflow.flink.connector.RefusedRecordFinder;
 import io.dataflow.flink.connector.RefusedRecordListener;
+import io.dataflow.flink.connector.NewFields;
+import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.connector.SinkConnector;
 import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The ClickHouse sink (docs/ORIGINAL.md#clickhouse): buffers records and writes each batch as one JSONEachRow INSERT, on a
@@ -43,7 +47,9 @@ import java.util.Set;
  * TOO_MANY_PARTS, memory limit) are retried per INSERT: 5 attempts, 2 s doubling, as the original. Where the server
  * has insert deduplication ({@link ClickHouseServerFeatures}), every INSERT carries a token of its records
  * ({@link ClickHouseDeduplicationToken}) and created tables get a deduplication window, so an INSERT whose answer
- * was lost after the server stored it is not stored again by its retry.
+ * was lost after the server stored it is not stored again by its retry. With {@code schemaEvolution: evolve} the sink
+ * adds the columns a batch's fields lack and widens those its numbers do not fit ({@link ClickHouseTableEvolution})
+ * before it writes the batch; with {@code fail} the encoder refuses such records ({@link ClickHouseRowEncoder}).
  */
 public final class ClickHouseSinkConnector extends LifecycleGuard implements SinkConnector {
 
@@ -62,6 +68,8 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
     private ClickHouseServerFeatures features = ClickHouseServerFeatures.NONE;
     /** The server's time zone: DateTime64 columns without a zone read times in it. */
     private ZoneId serverZone = ZoneOffset.UTC;
+    /** schemaEvolution: evolve — alters the table; made at the first change. */
+    private ClickHouseTableEvolution evolution;
     /** Null until the table is known to exist (it may be created from the first batch). */
     private ClickHouseRowEncoder encoder;
 
@@ -149,20 +157,13 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
         ensureTable(batch);
         List<RefusedRecordFinder.Refusal<Row>> refused = new ArrayList<>();
         List<Row> rows = new ArrayList<>(batch.size());
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        for (int i = 0; i < batch.size(); i++) {
-            line.reset();
-            try {
-                if (encoder == null) {
-                    // the table does not exist yet and no record of this batch could define its columns
-                    ClickHouseRowEncoder.body(batch.get(i));
-                    throw new RecordRefusedException("an empty object cannot define the columns of the new table");
-                }
-                encoder.encode(batch.get(i), line);
-                rows.add(new Row(i, batch.get(i), line.toByteArray()));
-            } catch (RecordRefusedException e) {
-                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
-            }
+        encode(batch, rows, refused);
+        if (evolved(batch)) {
+            rows.clear();
+            refused.clear();
+            encode(batch, rows, refused);
+            encoder.takeMissingFields(); // only a column dropped meanwhile could be missing again: left out this time
+            encoder.takeWidenings();
         }
         if (!refused.isEmpty() && refusedRecordListener == null) {
             throw refusedWithoutListener(refused.get(0).record().position(), batch.size(), refused.get(0).reason());
@@ -179,6 +180,77 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
             LOG.info("ClickHouse refused {} of {} records; reporting them: table={}", refused.size(), batch.size(), settings.table());
         }
         return refused.stream().map(r -> new RefusedRecordFinder.Refusal<>(r.record().message(), r.reason())).toList();
+    }
+
+    /**
+     * schemaEvolution: evolve on a columnar table — adds the columns the records' fields lack (Nullable, typed as
+     * an auto-created table's columns) and widens those whose numbers do not fit, then reads the table again;
+     * answers whether the table changed (then the batch is encoded again).
+     */
+    private boolean evolved(List<Message> batch) throws ClickHouseException {
+        if (encoder == null) {
+            return false;
+        }
+        Set<String> missing = encoder.takeMissingFields();
+        Map<String, String> widened = encoder.takeWidenings();
+        if (missing.isEmpty() && widened.isEmpty()) {
+            return false;
+        }
+        ClickHouseSchemaChanges changes = new ClickHouseSchemaChanges(newColumns(missing, batch), widened);
+        if (evolution == null) {
+            evolution = new ClickHouseTableEvolution(access, settings.table());
+        }
+        try {
+            useTable(evolution.apply(changes));
+        } catch (ClickHouseException e) {
+            throw new ClickHouseException("ClickHouse sink " + settings.table() + ": evolving the table "
+                    + "(schemaEvolution: evolve) failed: " + e.getMessage(), e.reason(), e.code(), e.isTransient(), false, e);
+        }
+        return true;
+    }
+
+    /** The new columns' types: as an auto-created table's, from all the batch's values of the field, Nullable. */
+    private Map<String, String> newColumns(Set<String> missing, List<Message> batch) {
+        if (missing.isEmpty()) {
+            return Map.of();
+        }
+        List<JsonNode> bodies = new ArrayList<>(batch.size());
+        for (Message m : batch) {
+            try {
+                bodies.add(ClickHouseRowEncoder.exactBody(m));
+            } catch (RecordRefusedException e) {
+                // not an object: refused when the batch is encoded
+            }
+        }
+        List<JsonNode> samples = new ArrayList<>();
+        NewFields.values(missing, encoder::hasColumn, bodies).forEach((name, values) -> {
+            if (values.isEmpty()) {
+                samples.add(JsonNodeFactory.instance.objectNode().putNull(name));
+            }
+            values.forEach(v -> samples.add(JsonNodeFactory.instance.objectNode().set(name, v)));
+        });
+        Map<String, String> types = new TreeMap<>();
+        ClickHouseTypeInference.columns(samples, Set.of(), features).forEach((name, type) ->
+                types.put(name, type.startsWith("Nullable(") ? type : "Nullable(" + type + ")"));
+        return types;
+    }
+
+    private void encode(List<Message> batch, List<Row> rows, List<RefusedRecordFinder.Refusal<Row>> refused) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        for (int i = 0; i < batch.size(); i++) {
+            line.reset();
+            try {
+                if (encoder == null) {
+                    // the table does not exist yet and no record of this batch could define its columns
+                    ClickHouseRowEncoder.body(batch.get(i));
+                    throw new RecordRefusedException("an empty object cannot define the columns of the new table");
+                }
+                encoder.encode(batch.get(i), line);
+                rows.add(new Row(i, batch.get(i), line.toByteArray()));
+            } catch (RecordRefusedException e) {
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
+            }
+        }
     }
 
     /**
@@ -363,7 +435,8 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
             throw new ClickHouseException("ClickHouse sink " + settings.table() + ": rawMode needs a data column",
                     "no data column", 16, false, false, null);
         }
-        encoder = new ClickHouseRowEncoder(settings.table(), columns, settings.rawMode(), serverZone);
+        encoder = new ClickHouseRowEncoder(settings.table(), columns, settings.rawMode(), serverZone,
+                settings.schemaEvolution());
     }
 
     private ClickHouseException refusedWithoutListener(int position, int batchSize, String reason) {

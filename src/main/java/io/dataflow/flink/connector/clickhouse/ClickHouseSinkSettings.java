@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.clickhouse;
 
 import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.connector.SchemaEvolution;
 
 /** The sink's configuration, validated and resolved to what the connector works with. */
 public record ClickHouseSinkSettings(
@@ -14,7 +15,8 @@ public record ClickHouseSinkSettings(
         String conflictKey,
         String tableEngine,
         String replacingVersionColumn,
-        boolean rawMode) {
+        boolean rawMode,
+        SchemaEvolution schemaEvolution) {
 
     public static ClickHouseSinkSettings from(ConfigValues config) {
         ClickHouseConnectionString connection = connection(config);
@@ -30,7 +32,8 @@ public record ClickHouseSinkSettings(
                 blankToNull(config.get(ClickHouseOptions.CONFLICT_KEY)),
                 config.get(ClickHouseOptions.TABLE_ENGINE),
                 blankToNull(config.get(ClickHouseOptions.REPLACING_VERSION_COLUMN)),
-                config.get(ClickHouseOptions.RAW_MODE));
+                config.get(ClickHouseOptions.RAW_MODE),
+                SchemaEvolution.from(config));
     }
 
     /** The connection string with the {@code user}/{@code password} fields applied. */

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.connector.NewFields;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import static io.dataflow.flink.connector.postgres.PostgresIdentifiers.quote;
 
@@ -34,20 +34,8 @@ record SchemaChanges(Map<String, String> added, Map<String, String> widened) {
     static SchemaChanges find(TableColumns columns, Set<String> missing, List<JsonNode> bodies,
                               Collection<Map<String, String>> rows) {
         Map<String, String> added = new TreeMap<>();
-        for (String name : new TreeSet<>(missing)) {
-            if (columns.contains(name)) {
-                continue;
-            }
-            String type = null;
-            for (JsonNode body : bodies) {
-                JsonNode value = body.get(name);
-                if (value != null && !value.isNull()) {
-                    type = ColumnTypeInference.forJson(value);
-                    break;
-                }
-            }
-            added.put(name, type == null ? ColumnTypeInference.forJson(null) : type);
-        }
+        NewFields.values(missing, columns::contains, bodies).forEach((name, values) ->
+                added.put(name, ColumnTypeInference.forJson(values.isEmpty() ? null : values.get(0))));
         Map<String, String> widened = new TreeMap<>();
         for (Map<String, String> row : rows) {
             for (Map.Entry<String, String> value : row.entrySet()) {

@@ -80,15 +80,13 @@ final class SinkRowBuilder {
      */
     private void refuseUnfit(Set<String> unknown, Map<String, String> values) throws RecordRefusedException {
         if (!unknown.isEmpty()) {
-            throw new RecordRefusedException("field " + new TreeSet<>(unknown).first() + " is not a column of "
-                    + settings.table() + " (schemaEvolution: fail)");
+            throw new RecordRefusedException(SchemaEvolution.FAIL.notAColumn(new TreeSet<>(unknown).first(), settings.table()));
         }
         for (Map.Entry<String, String> value : new TreeMap<>(values).entrySet()) {
             String type = columns.type(value.getKey());
             String wider = ColumnWidening.widerType(type, value.getValue());
             if (wider != null) {
-                throw new RecordRefusedException("field " + value.getKey() + " does not fit column type " + type
-                        + " of " + settings.table() + ", it needs " + wider + " (schemaEvolution: fail)");
+                throw new RecordRefusedException(SchemaEvolution.FAIL.doesNotFit(value.getKey(), type, settings.table(), wider));
             }
         }
     }
