@@ -5,7 +5,8 @@
 # Keycloak 26 needs Java 21+: KEYCLOAK_JAVA_HOME or the first /usr/lib/jvm JDK >= 21 (temurin-25 on these machines).
 # Idempotent: when the recorded server is alive it only prints its port.
 # Env: KEYCLOAK_VERSION (26.7.3), KEYCLOAK_PORT (18380; its management interface takes KEYCLOAK_PORT+1),
-#      KEYCLOAK_DIR ($SERVERS_BASE/keycloak), KEYCLOAK_HEAP (384m), KEYCLOAK_JAVA_HOME, KEYCLOAK_START_TIMEOUT (600; the first start builds the server, minutes on a loaded machine)
+#      KEYCLOAK_DIR ($SERVERS_BASE/keycloak), KEYCLOAK_HEAP (384m), KEYCLOAK_JAVA_HOME, KEYCLOAK_START_TIMEOUT (600; the first start builds the server, minutes on a loaded machine),
+#      KEYCLOAK_FETCH_ONLY (non-empty: download and unpack the distribution and exit; scripts/test.sh does this during the build)
 # Realm "dataflow" (test credentials): confidential clients "dataflow-client" (access tokens 300 s) and
 #   "dataflow-short-lived" (2 s, for refresh tests), both secret "dataflow-test-client-secret", with client
 #   credentials and password grant; user "alice" / "alice-test-password". Tokens:
@@ -32,20 +33,28 @@ RUN="$KEYCLOAK_DIR/run"
 PIDFILE="$KEYCLOAK_DIR/keycloak.pid"
 REALM="$(cd "$(dirname "$0")" && pwd)/keycloak/dataflow-realm.json"
 
-if pid_alive "$PIDFILE"; then
-  log "keycloak already running (pid $(cat "$PIDFILE"))"; echo "$KEYCLOAK_PORT"; exit 0
-fi
 KEYCLOAK_MGMT_PORT=$((KEYCLOAK_PORT + 1))
-if port_open "$KEYCLOAK_PORT" || port_open "$KEYCLOAK_MGMT_PORT"; then
-  log "port $KEYCLOAK_PORT or $KEYCLOAK_MGMT_PORT is taken by another process"; exit 1
+if [ -z "${KEYCLOAK_FETCH_ONLY:-}" ]; then
+  if pid_alive "$PIDFILE"; then
+    log "keycloak already running (pid $(cat "$PIDFILE"))"; echo "$KEYCLOAK_PORT"; exit 0
+  fi
+  if port_open "$KEYCLOAK_PORT" || port_open "$KEYCLOAK_MGMT_PORT"; then
+    log "port $KEYCLOAK_PORT or $KEYCLOAK_MGMT_PORT is taken by another process"; exit 1
+  fi
 fi
+# one fetch at a time: scripts/test.sh prefetches in the background while a test may already start the server
+mkdir -p "$KEYCLOAK_DIR"; exec 9>"$KEYCLOAK_DIR/.fetch.lock"; flock 9
 if [ ! -x "$HOME_DIR/bin/kc.sh" ]; then
   log "fetching keycloak-quarkus-dist $KEYCLOAK_VERSION (~200 MB)"
   rm -rf "$DIST"; mkdir -p "$DIST"
   mvn -q -B dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" -DoutputDirectory="$DIST" >&2
-  (cd "$DIST" && unzip -q "keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip")
+  # the JDK's jar tool instead of unzip (not installed everywhere); it drops the scripts' executable bits
+  (cd "$DIST" && "$KEYCLOAK_JAVA_HOME/bin/jar" xf "keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip")
+  chmod +x "$HOME_DIR"/bin/*.sh
   rm -f "$DIST/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
 fi
+exec 9>&-
+[ -n "${KEYCLOAK_FETCH_ONLY:-}" ] && { log "keycloak $KEYCLOAK_VERSION fetched into $DIST"; exit 0; }
 
 rm -rf "$RUN"; mkdir -p "$RUN"
 # --import-realm reads <home>/data/import; the database is in memory, so nothing else of a run stays in the dist.
