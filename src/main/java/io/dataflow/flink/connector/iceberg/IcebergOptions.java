@@ -38,10 +38,11 @@ public final class IcebergOptions {
                     + "accepts, e.g. us-east-1)")
             .build();
     public static final ConfigField<String> ACCESS_KEY = ConfigField.string("accessKey").secret()
-            .description("S3 access key id, usually from accessKeySecretRef (required with S3)")
+            .description("S3 access key id, usually from accessKeySecretRef; without both keys the AWS SDK's default credential chain "
+                    + "applies (environment, web identity, profile, instance metadata)")
             .build();
     public static final ConfigField<String> SECRET_ACCESS_KEY = ConfigField.string("secretAccessKey").secret()
-            .description("S3 secret access key, usually from secretAccessKeySecretRef (required with S3)")
+            .description("S3 secret access key, usually from secretAccessKeySecretRef (set with accessKey, or neither)")
             .build();
 
     /** The S3 fields, in manifest order. */

@@ -15,6 +15,9 @@ public final class IcebergRestCatalogs {
     }
 
     public static RESTCatalog open(IcebergRestSettings settings) throws IOException {
+        if (settings.s3().isPresent()) {
+            settings.s3().get().checkCredentials();
+        }
         RESTCatalog catalog = new RESTCatalog();
         catalog.setConf(IcebergHadoop.configuration());
         try {

@@ -44,6 +44,9 @@ public final class IcebergRestConnectorFactory extends IcebergConnectorFactory {
             try {
                 IcebergRestSettings.from(config);
             } catch (IllegalArgumentException e) {
+                if (e.getMessage().startsWith("S3 storage")) {
+                    return; // S3Storage.validate names the S3 field itself
+                }
                 boolean oauth = e.getMessage().startsWith("OAuth2");
                 errors.add(config.pathOf(oauth ? IcebergRestOptions.OAUTH2_CLIENT_ID : IcebergRestOptions.BASIC_AUTH), e.getMessage());
             }

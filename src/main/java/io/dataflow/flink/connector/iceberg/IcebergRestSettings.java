@@ -53,7 +53,7 @@ public final class IcebergRestSettings implements Serializable {
         if (username != null && password == null || username == null && password != null) {
             throw new IllegalArgumentException("basicAuth needs both username and password");
         }
-        this.s3 = S3Storage.from(config, false).orElse(null);
+        this.s3 = S3Storage.from(config, "iceberg", false).orElse(null);
         this.auth = token != null ? Auth.BEARER : clientId != null ? Auth.OAUTH2 : username != null ? Auth.BASIC : Auth.NONE;
     }
 
@@ -68,6 +68,11 @@ public final class IcebergRestSettings implements Serializable {
 
     public Auth auth() {
         return auth;
+    }
+
+    /** The S3 store this connector writes and reads files in itself, if any. */
+    public Optional<S3Storage> s3() {
+        return Optional.ofNullable(s3);
     }
 
     /** Properties for Iceberg's {@code RESTCatalog}. */

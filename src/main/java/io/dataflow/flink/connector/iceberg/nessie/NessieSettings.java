@@ -20,7 +20,7 @@ public record NessieSettings(URI baseUrl, String branch, String warehouse, Nessi
     public static NessieSettings from(ConfigValues config) {
         String warehouse = config.getOptional(IcebergOptions.WAREHOUSE).filter(w -> !w.isBlank()).map(String::trim).orElse(null);
         return new NessieSettings(UriComponents.httpUrl(config.get(NessieOptions.BASE_URL)), config.get(NessieOptions.BRANCH),
-                warehouse, NessieAuth.from(config), S3Storage.from(config, true).orElse(null));
+                warehouse, NessieAuth.from(config), S3Storage.from(config, "nessie", true).orElse(null));
     }
 
 

@@ -133,13 +133,17 @@ class NessieConnectorFactoryTest {
     }
 
     @Test
-    void anS3WarehouseNeedsRegionAndBothKeysEachNamed() throws Exception {
-        List<String> errors = sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse'}");
-        assertThat(errors).anyMatch(e -> e.contains("sink.config.s3Region") && e.contains("an s3:// warehouse"))
-                .anyMatch(e -> e.contains("sink.config.accessKey") && e.contains("accessKeySecretRef"))
-                .anyMatch(e -> e.contains("sink.config.secretAccessKey") && e.contains("secretAccessKeySecretRef"));
-        assertThat(sourceErrors("{" + BASE + ",'warehouse':'s3a://lake/w','s3Region':'eu-central-1'}"))
-                .as("the source reads S3 files too").hasSize(2).allMatch(e -> e.contains("Key"));
+    void anS3WarehouseNeedsRegionAndBothKeysOrNeitherEachNamed() throws Exception {
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse'}"))
+                .as("no keys: the AWS SDK's default credential chain; the region is still needed")
+                .singleElement().satisfies(e -> assertThat(e).contains("sink.config.s3Region", "an s3:// warehouse"));
+        assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse','s3Region':'eu-central-1','accessKey':'AKIATEST'}"))
+                .singleElement().satisfies(e -> assertThat(e).contains("sink.config.secretAccessKey", "secretAccessKeySecretRef",
+                        "default credential chain"));
+        assertThat(sourceErrors("{" + BASE + ",'warehouse':'s3a://lake/w','s3Region':'eu-central-1','secretAccessKey':'Secr3tKey'}"))
+                .as("the source reads S3 files too").singleElement()
+                .satisfies(e -> assertThat(e).contains("source.config.accessKey", "accessKeySecretRef"));
+        assertThat(sourceErrors("{" + BASE + ",'warehouse':'s3a://lake/w','s3Region':'eu-central-1'}")).isEmpty();
         assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3://lake/warehouse'" + S3_KEYS + ",'s3Endpoint':'minio:9000'}"))
                 .anyMatch(e -> e.contains("sink.config.s3Endpoint") && e.contains("http"));
         assertThat(sinkErrors("{" + BASE + ",'warehouse':'s3:///warehouse'" + S3_KEYS + "}"))
@@ -175,6 +179,16 @@ class NessieConnectorFactoryTest {
                 .containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
         assertThat(NessieSettings.from(validSink("{" + BASE + ",'warehouse':'file:///lake'}")).catalogProperties())
                 .containsEntry("io-impl", "org.apache.iceberg.hadoop.HadoopFileIO").doesNotContainKeys("s3.access-key-id");
+    }
+
+    @Test
+    void withoutKeysS3FileIoIsLeftToTheDefaultCredentialChain() throws Exception {
+        NessieSettings s = NessieSettings.from(validSink("{" + BASE + ",'warehouse':'s3://lake/w','s3Region':'eu-central-1'}"));
+        assertThat(s.catalogProperties()).containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+                .containsEntry("client.region", "eu-central-1")
+                .as("no static keys: Iceberg builds the SDK's DefaultCredentialsProvider")
+                .doesNotContainKeys("s3.access-key-id", "s3.secret-access-key", "client.credentials-provider");
+        assertThat(s.toString()).contains("default credential chain");
     }
 
     @Test
