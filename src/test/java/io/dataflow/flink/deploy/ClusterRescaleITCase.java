@@ -324,7 +324,7 @@ class ClusterRescaleITCase {
         return Delivery.of(1000, 2500, output.ids(rolledBack));
     }
 
-    private static void assertEveryRecordOnce(String scenario, Delivery delivery) {
+    static void assertEveryRecordOnce(String scenario, Delivery delivery) {
         System.out.println(scenario + ": " + delivery);
         assertThat(delivery.lost()).as(delivery.toString()).isZero();
         assertThat(delivery.duplicates()).as(delivery.toString()).isZero();
@@ -397,7 +397,7 @@ class ClusterRescaleITCase {
     }
 
     /** Kafka topics (3 partitions) through the exactly-once Kafka sink, read with read_committed. */
-    private static ExactlyOnceOutput kafkaOutput() {
+    static ExactlyOnceOutput kafkaOutput() {
         return new ExactlyOnceOutput() {
             @Override
             public String sink(String topic) throws Exception {

@@ -1,6 +1,5 @@
 package io.dataflow.flink.deploy;
 
-import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.Server;
 import io.dataflow.flink.testing.SessionCluster;
@@ -15,11 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * (d) A TaskManager of the real session cluster (scripts/servers/flink-start.sh: 2 TaskManagers, 2 slots each) dies
- * with {@code kill -9} while a Kafka → Kafka job at parallelism 3 runs on both and records keep arriving. The 2 slots
- * left are too few for the job, so it can only come back once flink-start.sh has started a replacement; it must then
- * run again with subtasks on the replacement and deliver every record. The sink is at-least-once (the default), so the
- * records between the last completed checkpoint and the crash are written again: counted and printed, not forbidden.
- * ClusterRescaleITCase runs the same scenario ({@link #runThroughTheLossOfTaskManagerOne}) with the exactly-once Nessie sink.
+ * with {@code kill -9} while an exactly-once Kafka → Kafka job at parallelism 3 runs on both and records keep arriving.
+ * The 2 slots left are too few for the job, so it can only come back once flink-start.sh has started a replacement; it
+ * must then run again with subtasks on the replacement, and a read_committed consumer must see every record once (the
+ * transactions open at the crash are aborted, the records after the last completed checkpoint read again).
+ * ClusterRescaleITCase runs the same scenario ({@link #runThroughTheLossOfTaskManagerOne}) with the Nessie and
+ * PostgreSQL upsert sinks and with a PostgreSQL CDC source.
  */
 @RealServers({Server.KAFKA, Server.FLINK})
 class TaskManagerLossITCase {
@@ -28,23 +28,17 @@ class TaskManagerLossITCase {
     Path work;
 
     @Test
-    void jobRecoversOnAReplacementTaskManagerAfterKillNineAndLosesNothing() throws Exception {
+    void exactlyOnceJobRecoversOnAReplacementTaskManagerAfterKillNineAndDeliversEveryRecordOnce() throws Exception {
         String suffix = ClusterRescaleITCase.suffix();
-        String in = "tm-loss-in-" + suffix;
         String out = "tm-loss-out-" + suffix;
-        String group = "tm-loss-" + suffix;
-        ScenarioInput input = ScenarioInput.kafka(in, group, i -> "k-" + i, i -> "{\"id\":" + i + "}");
-        Kafka.createTopic(out, 3);
+        ScenarioInput input = ScenarioInput.kafka("tm-loss-in-" + suffix, "tm-loss-" + suffix, i -> "k-" + i, i -> "{\"id\":" + i + "}");
+        ClusterRescaleITCase.ExactlyOnceOutput output = ClusterRescaleITCase.kafkaOutput();
         Path manifest = work.resolve("tm-loss.yaml");
         Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: tm-loss-" + suffix + "}\n"
-                + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + input.source()
-                + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n");
+                + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + input.source() + output.sink(out));
         Recovery recovery = runThroughTheLossOfTaskManagerOne(manifest, input);
-        Delivery delivery = Delivery.of(0, recovery.produced(), ClusterRescaleITCase.ids(Kafka.readAll(out)));
-        System.out.println("kill -9 of a TaskManager, Kafka -> Kafka at-least-once: " + delivery + " (" + recovery.failures()
-                + " failure(s) in the job's history)");
-        assertThat(delivery.lost()).as(delivery.toString()).isZero();
-        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+        ClusterRescaleITCase.assertEveryRecordOnce("kill -9 of a TaskManager, Kafka -> Kafka exactly-once, read_committed ("
+                + recovery.failures() + " failure(s) in the job's history)", Delivery.of(0, recovery.produced(), output.ids(out)));
     }
 
     /** What a job went through: the records produced while it ran, and the failures it restarted from. */
