@@ -2,13 +2,17 @@
 # Starts a standalone Flink session cluster on 127.0.0.1: one JobManager and FLINK_TASKMANAGERS TaskManagers (2 slots
 # each), assembled from the Flink jars on Maven Central (the distribution tarball is not served there). It is what
 # `flink run` talks to: submit with scripts/flink.sh run target/dataflow-flink.jar MANIFEST. The Prometheus reporter is
-# loaded as a plugin, as in a distribution.
+# loaded as a plugin, as in a distribution (see Metrics below).
 # Idempotent, and it tops up: when the JobManager is alive it starts only the TaskManagers whose process is gone (one
 # killed with kill -9, or a FLINK_TASKMANAGERS larger than before) with the settings of the cluster's first start,
 # waits until each has registered, and prints the REST port; with nothing missing it only prints the port. TaskManager
 # i (1..N) has its pid file taskmanager-i.pid, its log run/taskmanager-i.log (a replacement appends to it), its tmp dir
 # run/tmp/taskmanager-i and the resource id taskmanager-i-<start time> (the id in the REST API and in metric labels);
 # its RPC and data ports are chosen free by Flink, its metrics port is the first free one of FLINK_METRICS_PORTS.
+# Metrics: with target/dataflow-flink.jar built, the project's reporter (DataflowPrometheusReporterFactory) serves the
+# original's dataflow_* series beside Flink's, loaded as the image loads it (a plugin: a copy of the jar beside Flink's
+# reporter, taken at the cluster's start so that a rebuild does not change a jar the processes read); without the jar,
+# Flink's own reporter (flink_* series only).
 # Env: FLINK_TASKMANAGERS (2; at most 9 with the default metrics port range), FLINK_EXTRA_JAVA_OPTS (extra JVM
 #      flags), FLINK_VERSION (1.20.5), FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORTS (19250-19259),
 #      FLINK_DIR ($SERVERS_BASE/flink, SERVERS_BASE: see lib.sh), JAVA (java), FLINK_START_TIMEOUT (180)
@@ -59,9 +63,10 @@ if pid_alive "$JM_PID" && [ -f "$TM_ENV" ]; then
     log "flink already running (jobmanager pid $(cat "$JM_PID"), $TASKMANAGERS taskmanagers)"
     echo "$FLINK_REST_PORT"; exit 0
   fi
+  PLUGINS_DIR="$DIST/plugins" # what a cluster started before the plugins were copied per start used
   # shellcheck disable=SC1090 # written by this script's full start below
   . "$TM_ENV"
-  export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$DIST/plugins"
+  export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$PLUGINS_DIR"
   for i in "${missing[@]}"; do
     id="$(start_taskmanager "$i")"
     log "flink taskmanager $i (re)started: pid $(cat "$(tm_pidfile "$i")"), resource id $id"
@@ -94,6 +99,16 @@ if [ ! -f "$DIST/plugins/metrics-prometheus/.complete" ]; then
 fi
 
 rm -rf "$RUN"; mkdir -p "$RUN/conf" "$RUN/checkpoints" "$RUN/savepoints" "$RUN/tmp"
+PLUGINS_DIR="$RUN/plugins"
+mkdir -p "$PLUGINS_DIR/metrics-prometheus"
+cp "$DIST"/plugins/metrics-prometheus/*.jar "$PLUGINS_DIR/metrics-prometheus/"
+REPORTER=org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+if [ -f "$PROJECT_DIR/target/dataflow-flink.jar" ]; then
+  cp "$PROJECT_DIR/target/dataflow-flink.jar" "$PLUGINS_DIR/metrics-prometheus/dataflow-flink.jar"
+  REPORTER=io.dataflow.flink.metrics.DataflowPrometheusReporterFactory
+else
+  log "no $PROJECT_DIR/target/dataflow-flink.jar: Flink's own Prometheus reporter, without the dataflow_* series"
+fi
 # The project's config.yaml (Flink's standard YAML), with the addresses, ports, directories and memory of this machine.
 # Flink's own tool merges them (what the distribution's bin/config-parser-utils.sh runs): it reads the nested file and
 # writes it back flattened, one "key: value" a line, which is standard YAML too and what the sed lines below read.
@@ -106,7 +121,7 @@ merged="$("$JAVA" -cp "$DIST/lib/*" org.apache.flink.runtime.util.bash.BashJavaU
   -D jobmanager.bind-host=127.0.0.1 -D taskmanager.bind-host=127.0.0.1 -D taskmanager.host=127.0.0.1 \
   -D rest.address=127.0.0.1 -D rest.bind-address=127.0.0.1 -D rest.port="$FLINK_REST_PORT" \
   -D execution.checkpointing.dir="file://$RUN/checkpoints" -D execution.checkpointing.savepoint-dir="file://$RUN/savepoints" \
-  -D io.tmp.dirs="$RUN/tmp" -D metrics.reporter.prom.port="$FLINK_METRICS_PORTS" \
+  -D io.tmp.dirs="$RUN/tmp" -D metrics.reporter.prom.port="$FLINK_METRICS_PORTS" -D metrics.reporter.prom.factory.class="$REPORTER" \
   -D metrics.fetcher.update-interval=1000 \
   -D jobmanager.memory.process.size=768m -D taskmanager.memory.process.size=1024m 2>/dev/null \
   | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p')"
@@ -128,7 +143,7 @@ read -r -a JAVA_OPTS_ALL <<< "$(sed -n 's/^env.java.opts.all: *//p' "$RUN/conf/c
 # keep a failed job's exception classes, and so its class loader, softly), so a class-loader leak check after a
 # jcmd GC.run sees only what is strongly held. FLINK_EXTRA_JAVA_OPTS adds flags to both processes.
 common=("${JAVA_OPTS_ALL[@]}" -XX:SoftRefLRUPolicyMSPerMB=0 ${FLINK_EXTRA_JAVA_OPTS:-} -cp "$CP" -Dlog4j.configurationFile="file:$RUN/conf/log4j.properties" -XX:+UseG1GC -Djava.io.tmpdir="$RUN/tmp")
-export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$DIST/plugins"
+export FLINK_CONF_DIR="$RUN/conf" FLINK_PLUGINS_DIR="$PLUGINS_DIR"
 # JVM flags and the derived memory settings, as bin/jobmanager.sh and bin/taskmanager.sh compute them
 resource_params() {
   "$JAVA" -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$RUN/conf" 2>/dev/null \
@@ -145,7 +160,7 @@ nohup "$JAVA" ${JM_PARAMS[0]} -Dlog.file="$RUN/jobmanager.log" "${common[@]}" \
   org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$RUN/conf" ${JM_PARAMS[1]} \
   > "$RUN/jobmanager.out" 2>&1 < /dev/null &
 echo $! > "$JM_PID"
-declare -p JAVA TM_PARAMS common > "$TM_ENV"
+declare -p JAVA TM_PARAMS common PLUGINS_DIR > "$TM_ENV"
 for ((i = 1; i <= TASKMANAGERS; i++)); do start_taskmanager "$i" > /dev/null; done
 log "flink jobmanager pid $(cat "$JM_PID"), $TASKMANAGERS taskmanagers, logs in $RUN"
 

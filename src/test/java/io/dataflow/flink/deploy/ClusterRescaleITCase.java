@@ -7,7 +7,6 @@ import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.Server;
 import io.dataflow.flink.testing.SessionCluster;
-import io.dataflow.flink.testing.SteadyProducer;
 import org.apache.iceberg.nessie.NessieCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,11 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,37 +67,17 @@ class ClusterRescaleITCase {
     }
 
     /**
-     * (c) Kafka → PostgreSQL upsert through the same 2 → 3 → 1 rescale while records keep arriving: record i carries
-     * key i / 2 (two versions per key, on one partition), so the table must hold every key produced, each with its
-     * last version — a lost record of the last version shows as a missing key or an older version.
+     * (c) Kafka → PostgreSQL upsert through the same 2 → 3 → 1 rescale while records keep arriving: record i is version
+     * i of key i mod 500 ({@link UpsertTable}), so the table must hold every key produced, each with its last version,
+     * and the table's write log every version once (a stop with a savepoint replays nothing).
      */
     @Test
     void kafkaToPostgresUpsertRescaledTwoThreeOneKeepsEveryKeysLastVersion() throws Exception {
         String suffix = suffix();
-        String group = "rescale-pg-" + suffix;
-        String table = "public.rescale_pg_" + suffix;
-        Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)");
-        String sink = "  sink:\n    type: postgresql\n    config:\n      connectionString: \"" + Postgres.url() + "\"\n"
-                + "      table: " + table + "\n      upsertMode: true\n      conflictKey: id\n      batchSize: 200\n"
-                + "      batchFlushIntervalSeconds: 1\n";
-        int produced = runTwoThreeOne("rescale-pg-in-" + suffix, group, i -> "k-" + (i / 2), i -> "{\"id\":" + (i / 2) + ",\"seq\":" + i + "}",
-                (in, parallelism) -> manifest("rescale-pg-" + suffix, parallelism, kafkaSource(in, group) + sink));
-        Map<Long, Long> expected = new HashMap<>();
-        for (int i = 0; i < produced; i++) {
-            expected.put((long) (i / 2), (long) i);
-        }
-        Map<Long, Long> rows = new HashMap<>();
-        try (var connection = Postgres.connect(); Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, seq FROM " + table)) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getLong(2));
-            }
-        }
-        long missing = expected.keySet().stream().filter(k -> !rows.containsKey(k)).count();
-        long stale = expected.entrySet().stream().filter(e -> rows.containsKey(e.getKey()) && !rows.get(e.getKey()).equals(e.getValue())).count();
-        System.out.printf("rescale 2 -> 3 -> 1, Kafka -> PostgreSQL upsert: %d records, %d keys, %d rows, %d keys missing, "
-                + "%d keys not at their last version%n", produced, expected.size(), rows.size(), missing, stale);
-        assertThat(rows).as("every key produced, each with its last version").isEqualTo(expected);
+        UpsertTable table = UpsertTable.create("public.rescale_pg_" + suffix);
+        ScenarioInput input = ScenarioInput.kafka("rescale-pg-in-" + suffix, "rescale-pg-" + suffix, UpsertTable::key, UpsertTable::value);
+        int produced = runTwoThreeOne(input, parallelism -> manifest("rescale-pg-" + suffix, parallelism, input.source() + table.sink()), STAY);
+        table.assertHoldsEveryVersion("rescale 2 -> 3 -> 1, Kafka -> PostgreSQL upsert", produced, false);
     }
 
     /**
@@ -113,42 +91,27 @@ class ClusterRescaleITCase {
     @Test
     void postgresCdcToKafkaRescaledTwoThreeOneAndRolledBackDeliversEveryChangeOnce() throws Exception {
         String suffix = suffix();
-        String table = "public.rescale_cdc_" + suffix;
         String slot = "rescale_slot_" + suffix;
         String publication = "rescale_pub_" + suffix;
         String out = "rescale-cdc-out-" + suffix;
-        Postgres.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)");
-        Kafka.createTopic(out, 3);
-        String job = null;
+        String sink = kafkaOutput().sink(out);
+        ScenarioInput input = ScenarioInput.postgresCdc("public.rescale_cdc_" + suffix, slot, publication, () -> committedSeqs(out));
+        ManifestAt job = parallelism -> manifest("rescale-cdc-" + suffix, parallelism, input.source() + sink);
         int changes;
         try {
-            job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 2), null, 2);
-            // the slot exists (the job runs): from here on every change is in the slot's stream
-            try (SteadyChanges arrivals = new SteadyChanges(table, 50, 10, 100)) {
-                SessionCluster.awaitCheckpoints(job, 2);
-                String savepoint = SessionCluster.stopWithSavepoint(job);
-                job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 3), savepoint, 3);
-                String s2 = SessionCluster.stopWithSavepoint(job);
-                job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 1), s2, 1);
-                SessionCluster.awaitCheckpoints(job, 2);
-                SessionCluster.cancel(job);
+            changes = runTwoThreeOne(input, job, (atOne, s2) -> {
+                SessionCluster.awaitCheckpoints(atOne, 2);
+                SessionCluster.cancel(atOne);
                 System.out.println("CDC rollback: the slot confirmed " + confirmedFlush(slot) + " before S2 was restored");
-                job = runCdcAt(cdcToKafka(suffix, table, slot, publication, out, 2), s2, 2);
-                SessionCluster.awaitCheckpoints(job, 2);
-                arrivals.close();
-                changes = arrivals.end();
-            }
-            int last = changes - 1;
-            SessionCluster.await("the last change (seq " + last + ") is committed to " + out,
-                    () -> seqs(Kafka.readAll(out, "read_committed")).contains(last), 180);
-            SessionCluster.stopWithSavepoint(job);
+                String rolledBack = runAt(job.at(2), s2, 2, false);
+                SessionCluster.awaitCheckpoints(rolledBack, 2);
+                return rolledBack;
+            });
         } finally {
-            SessionCluster.cancelIfRunning(job);
-            Postgres.dropReplicationSlot(slot);
-            Postgres.execute("DROP PUBLICATION IF EXISTS " + publication);
+            ScenarioInput.dropSlot(slot, publication);
         }
         assertEveryRecordOnce("rescale 2 -> 3 -> 1, rollback to S2 at 2, PostgreSQL CDC -> Kafka exactly-once, read_committed",
-                Delivery.of(0, changes, seqs(Kafka.readAll(out, "read_committed"))));
+                Delivery.of(0, changes, committedSeqs(out)));
     }
 
     /**
@@ -175,54 +138,152 @@ class ClusterRescaleITCase {
     @Test
     void kafkaToNessieRecoversOnAReplacementTaskManagerAfterKillNineAndLosesAndRepeatsNothing() throws Exception {
         String suffix = suffix();
-        String in = "tm-loss-nessie-in-" + suffix;
-        String group = "tm-loss-nessie-" + suffix;
         String out = "tm_loss_nessie_" + suffix;
         ExactlyOnceOutput output = nessieOutput();
-        Kafka.createTopic(in, 6);
-        Path job = manifest("tm-loss-nessie-" + suffix, 3, kafkaSource(in, group) + output.sink(out));
-        TaskManagerLossITCase.Recovery recovery = TaskManagerLossITCase.runThroughTheLossOfTaskManagerOne(job, in, group);
+        ScenarioInput input = ScenarioInput.kafka("tm-loss-nessie-in-" + suffix, "tm-loss-nessie-" + suffix, i -> "k-" + i, i -> "{\"id\":" + i + "}");
+        TaskManagerLossITCase.Recovery recovery = TaskManagerLossITCase.runThroughTheLossOfTaskManagerOne(
+                manifest("tm-loss-nessie-" + suffix, 3, input.source() + output.sink(out)), input);
         assertEveryRecordOnce("kill -9 of a TaskManager, Kafka -> Nessie (" + recovery.failures() + " failure(s) in the job's history)",
                 Delivery.of(0, recovery.produced(), output.ids(out)));
+    }
+
+    /**
+     * (h) Kafka → PostgreSQL upsert at parallelism 3 through the {@code kill -9} of a TaskManager and its replacement,
+     * with the records of (c): the table holds every key at its last version and its write log every version; the
+     * records after the last completed checkpoint before the crash are written again (at-least-once, absorbed by the
+     * upsert), counted and printed.
+     */
+    @Test
+    void kafkaToPostgresUpsertRecoversOnAReplacementTaskManagerAfterKillNineAndKeepsEveryKeysLastVersion() throws Exception {
+        String suffix = suffix();
+        UpsertTable table = UpsertTable.create("public.tm_loss_pg_" + suffix);
+        ScenarioInput input = ScenarioInput.kafka("tm-loss-pg-in-" + suffix, "tm-loss-pg-" + suffix, UpsertTable::key, UpsertTable::value);
+        TaskManagerLossITCase.Recovery recovery = TaskManagerLossITCase.runThroughTheLossOfTaskManagerOne(
+                manifest("tm-loss-pg-" + suffix, 3, input.source() + table.sink()), input);
+        table.assertHoldsEveryVersion("kill -9 of a TaskManager, Kafka -> PostgreSQL upsert (" + recovery.failures()
+                + " failure(s) in the job's history)", recovery.produced(), true);
+    }
+
+    /**
+     * (i) PostgreSQL CDC → Kafka exactly-once with the changes of (d), the slot read at parallelism 1 and the sink at 3
+     * over both TaskManagers, through the {@code kill -9} of a TaskManager and its replacement: the job resumes the slot
+     * at its last completed checkpoint, and a read_committed consumer sees every change once.
+     */
+    @Test
+    void postgresCdcToKafkaRecoversOnAReplacementTaskManagerAfterKillNineAndDeliversEveryChangeOnce() throws Exception {
+        String suffix = suffix();
+        String slot = "tm_loss_slot_" + suffix;
+        String publication = "tm_loss_pub_" + suffix;
+        String out = "tm-loss-cdc-out-" + suffix;
+        String sink = kafkaOutput().sink(out);
+        ScenarioInput input = ScenarioInput.postgresCdc("public.tm_loss_cdc_" + suffix, slot, publication, () -> committedSeqs(out));
+        TaskManagerLossITCase.Recovery recovery;
+        try {
+            recovery = TaskManagerLossITCase.runThroughTheLossOfTaskManagerOne(manifest("tm-loss-cdc-" + suffix, 3, input.source() + sink), input);
+        } finally {
+            ScenarioInput.dropSlot(slot, publication);
+        }
+        assertEveryRecordOnce("kill -9 of a TaskManager, PostgreSQL CDC -> Kafka exactly-once (" + recovery.failures()
+                + " failure(s) in the job's history)", Delivery.of(0, recovery.produced(), committedSeqs(out)));
+    }
+
+    /**
+     * (j) Partitions added to the input topic while an exactly-once Kafka → Kafka job runs on the cluster at parallelism
+     * 2 ({@code partitionDiscoveryInterval: 1s}): the records in the new partitions are read without a restart. The job
+     * is then stopped with a savepoint and resumed at 3, and partitions added while the restored job runs are read too.
+     * A read_committed consumer sees every record once.
+     */
+    @Test
+    void partitionsAddedWhileTheJobRunsAreReadAlsoAfterARestoreAndDeliveredOnce() throws Exception {
+        String suffix = suffix();
+        String in = "grow-in-" + suffix;
+        String group = "grow-" + suffix;
+        String out = "grow-out-" + suffix;
+        Kafka.createTopic(in, 2);
+        String sink = kafkaOutput().sink(out);
+        ManifestAt job = parallelism -> manifest("grow-" + suffix, parallelism, kafkaSource(in, group)
+                + "      partitionDiscoveryInterval: 1s\n" + sink);
+        String running = null;
+        try {
+            Kafka.produce(in, 500, i -> "k-" + i, i -> "{\"id\":" + i + "}");
+            running = runAt(job.at(2), null, 2);
+            ConsumerGroupProgress.awaitAtEnd(group, in);
+            addPartitionsAndAwaitTheirRecords(in, group, 4, 500);
+            String savepoint = SessionCluster.stopWithSavepoint(running);
+            running = runAt(job.at(3), savepoint, 3);
+            addPartitionsAndAwaitTheirRecords(in, group, 6, 1000);
+            SessionCluster.stopWithSavepoint(running);
+        } finally {
+            SessionCluster.cancelIfRunning(running);
+        }
+        assertEveryRecordOnce("partitions 2 -> 4 while running at 2, savepoint, 4 -> 6 while running at 3, Kafka -> Kafka exactly-once",
+                Delivery.of(0, 1500, ids(Kafka.readAll(out, "read_committed"))));
+    }
+
+    /**
+     * Grows the running job's input to {@code partitions}, produces records {@code from} to {@code from} + 499 with a
+     * fresh producer (which spreads them over old and new partitions) and waits until the job's group committed the end
+     * of every partition — a completed checkpoint covered the new partitions' records.
+     */
+    private static void addPartitionsAndAwaitTheirRecords(String in, String group, int partitions, int from) throws Exception {
+        Map<Integer, Long> before = ConsumerGroupProgress.end(in);
+        Kafka.addPartitions(in, partitions);
+        long added = System.nanoTime();
+        Kafka.produce(in, 500, i -> "k-" + (from + i), i -> "{\"id\":" + (from + i) + "}");
+        Map<Integer, Long> end = ConsumerGroupProgress.end(in);
+        assertThat(end.keySet()).as("partitions of " + in).hasSize(partitions);
+        end.forEach((partition, offset) -> assertThat(offset).as("records in partition " + partition).isPositive());
+        ConsumerGroupProgress.awaitAtEnd(group, in);
+        System.out.printf("partitions %d -> %d: the records of the new partitions were read and checkpointed %.1f s after they were added%n",
+                before.size(), partitions, (System.nanoTime() - added) / 1e9);
     }
 
     /** Scenario: one output, the job at 2 → stop with a savepoint → 3 → stop → 1 while records arrive; what the output holds. */
     private Delivery rescaledTwoThreeOne(String name, ExactlyOnceOutput output) throws Exception {
         String suffix = suffix();
-        String group = name + "-" + suffix;
         String out = name.replace('-', '_') + "_out_" + suffix;
         String sink = output.sink(out);
-        int produced = runTwoThreeOne(name + "-in-" + suffix, group, i -> "k-" + i, i -> "{\"id\":" + i + "}",
-                (in, parallelism) -> manifest(name + "-" + suffix, parallelism, kafkaSource(in, group) + sink));
+        ScenarioInput input = ScenarioInput.kafka(name + "-in-" + suffix, name + "-" + suffix, i -> "k-" + i, i -> "{\"id\":" + i + "}");
+        int produced = runTwoThreeOne(input, parallelism -> manifest(name + "-" + suffix, parallelism, input.source() + sink), STAY);
         return Delivery.of(0, produced, output.ids(out));
     }
 
     /**
-     * Runs a new 6-partition topic {@code in} through a job at parallelism 2, stopped with a savepoint, resumed at 3,
-     * stopped, resumed at 1, while a producer keeps adding records (record i with the given key and value); stops the
-     * last run with a savepoint once its group committed the end of the input. The number of records produced.
+     * Runs the job at parallelism 2 while records of {@code input} keep arriving, stops it with a savepoint, resumes at
+     * 3, stops, resumes at 1, goes on as {@code thenAtOne} says, stops the arrivals and, once a completed checkpoint
+     * covered them all, stops the last run with a savepoint. The number of records that arrived.
      */
-    private int runTwoThreeOne(String in, String group, IntFunction<String> key, IntFunction<String> value, ManifestAt job) throws Exception {
-        Kafka.createTopic(in, 6);
+    private static int runTwoThreeOne(ScenarioInput input, ManifestAt job, AfterOne thenAtOne) throws Exception {
         String running = null;
         int produced;
         try {
-            try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, key, value)) {
-                running = runAt(job.at(in, 2), null, 2);
+            running = runAt(job.at(2), null, 2, input.parallel());
+            try (ScenarioInput.Arrivals arrivals = input.arrive()) {
+                SessionCluster.awaitCheckpoints(running, 1);
                 String savepoint = SessionCluster.stopWithSavepoint(running);
-                running = runAt(job.at(in, 3), savepoint, 3);
-                savepoint = SessionCluster.stopWithSavepoint(running);
-                running = runAt(job.at(in, 1), savepoint, 1);
+                running = runAt(job.at(3), savepoint, 3, input.parallel());
+                String atThree = SessionCluster.stopWithSavepoint(running);
+                running = runAt(job.at(1), atThree, 1, input.parallel());
+                running = thenAtOne.then(running, atThree);
                 arrivals.close();
                 produced = arrivals.end();
             }
-            ConsumerGroupProgress.awaitAtEnd(group, in);
+            input.awaitRead(produced);
             SessionCluster.stopWithSavepoint(running);
         } finally {
             SessionCluster.cancelIfRunning(running);
         }
         return produced;
     }
+
+    /** What a scenario does after resuming at parallelism 1 from the savepoint taken at 3: the job it goes on with. */
+    @FunctionalInterface
+    private interface AfterOne {
+        String then(String runningAtOne, String savepointAtThree) throws Exception;
+    }
+
+    /** Goes on with the run at 1. */
+    private static final AfterOne STAY = (runningAtOne, savepointAtThree) -> runningAtOne;
 
     /**
      * Scenario: savepoint S1 of a run at parallelism 2 into a first output (which then holds exactly records 0–999); a
@@ -263,37 +324,11 @@ class ClusterRescaleITCase {
         return Delivery.of(1000, 2500, output.ids(rolledBack));
     }
 
-    private static void assertEveryRecordOnce(String scenario, Delivery delivery) {
+    static void assertEveryRecordOnce(String scenario, Delivery delivery) {
         System.out.println(scenario + ": " + delivery);
         assertThat(delivery.lost()).as(delivery.toString()).isZero();
         assertThat(delivery.duplicates()).as(delivery.toString()).isZero();
         assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
-    }
-
-    /**
-     * {@link #runAt} for a CDC job: the source reads its slot at parallelism 1 and the sink runs at {@code parallelism}
-     * (one vertex at 1, where they chain).
-     */
-    private static String runCdcAt(Path manifest, String savepoint, int parallelism) throws Exception {
-        String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
-        try {
-            SessionCluster.awaitRunning(job);
-            List<Integer> expected = parallelism == 1 ? List.of(1) : List.of(1, parallelism);
-            assertThat(SessionCluster.vertexParallelisms(job)).as("the slot's reader, then the sink").containsExactlyInAnyOrderElementsOf(expected);
-            SessionCluster.awaitCheckpoints(job, 1);
-            return job;
-        } catch (Throwable failure) {
-            SessionCluster.cancelIfRunning(job);
-            throw failure;
-        }
-    }
-
-    private Path cdcToKafka(String suffix, String table, String slot, String publication, String out, int parallelism) throws Exception {
-        return manifest("rescale-cdc-" + suffix, parallelism, "  source:\n    type: postgresql-cdc\n    config:\n"
-                + "      connectionString: \"" + Postgres.url() + "\"\n      slotName: " + slot + "\n"
-                + "      publicationName: " + publication + "\n      tables: [" + table + "]\n      heartbeatIntervalSeconds: 1\n"
-                + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n"
-                + "      deliveryGuarantee: exactly-once\n");
     }
 
     private static String confirmedFlush(String slot) throws Exception {
@@ -301,6 +336,11 @@ class ClusterRescaleITCase {
              ResultSet rs = st.executeQuery("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
             return rs.next() ? rs.getString(1) : "(no slot)";
         }
+    }
+
+    /** The seq of every change a read_committed consumer sees in the topic. */
+    private static List<Integer> committedSeqs(String topic) {
+        return seqs(Kafka.readAll(topic, "read_committed"));
     }
 
     /** The seq of every change record (the row's {@code seq} column). */
@@ -316,13 +356,22 @@ class ClusterRescaleITCase {
 
     /** Submits (or resumes from {@code savepoint}) and waits until every subtask runs at {@code parallelism} and checkpoints. */
     static String runAt(Path manifest, String savepoint, int parallelism) throws Exception {
+        return runAt(manifest, savepoint, parallelism, true);
+    }
+
+    /**
+     * {@link #runAt(Path, String, int)} for a job whose source may not be parallel: then the source's vertex (its name
+     * starts with "source: ", whatever Flink prefixes, and chains nothing at another parallelism) runs at 1, as a table sink's committer does.
+     */
+    static String runAt(Path manifest, String savepoint, int parallelism, boolean parallelSource) throws Exception {
         String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
         try {
             SessionCluster.awaitRunning(job);
             // every vertex at the job's parallelism, but a table sink's single committer ("commit: <type>", runtime/SinkCommitterOperator)
+            // and a non-parallel source, which chain with nothing at the job's parallelism
             SessionCluster.vertexParallelismsByName(job).forEach((vertex, actual) -> assertThat(actual).as("parallelism of " + vertex)
-                    .isEqualTo(vertex.startsWith("commit: ") ? 1 : parallelism));
-            // a completed checkpoint: the job ran at this parallelism, with records arriving, before it is changed again
+                    .isEqualTo(vertex.startsWith("commit: ") || (!parallelSource && vertex.toLowerCase(Locale.ROOT).startsWith("source: ")) ? 1 : parallelism));
+            // a completed checkpoint: the job ran at this parallelism before it is changed again
             SessionCluster.awaitCheckpoints(job, 1);
             return job;
         } catch (Throwable failure) {
@@ -332,10 +381,10 @@ class ClusterRescaleITCase {
         }
     }
 
-    /** The job of a scenario at a parallelism, reading topic {@code in}. */
+    /** The job of a scenario at a parallelism. */
     @FunctionalInterface
     private interface ManifestAt {
-        Path at(String in, int parallelism) throws Exception;
+        Path at(int parallelism) throws Exception;
     }
 
     /** An exactly-once sink a scenario writes through: the manifest's sink section for one output, and the record ids it holds. */
@@ -348,7 +397,7 @@ class ClusterRescaleITCase {
     }
 
     /** Kafka topics (3 partitions) through the exactly-once Kafka sink, read with read_committed. */
-    private static ExactlyOnceOutput kafkaOutput() {
+    static ExactlyOnceOutput kafkaOutput() {
         return new ExactlyOnceOutput() {
             @Override
             public String sink(String topic) throws Exception {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * thread writes {@code batch} changes every {@code pauseMillis}, change i as its own transaction — an upsert of row
  * {@code i mod keys} with {@code seq = i} — so every key changes many times and every change is identified by its seq.
  */
-final class SteadyChanges implements AutoCloseable {
+final class SteadyChanges implements ScenarioInput.Arrivals {
 
     private final String table;
     private final int keys;
@@ -66,7 +66,8 @@ final class SteadyChanges implements AutoCloseable {
     }
 
     /** The seq of the next change, i.e. the number of changes committed (after {@link #close()}: all of them). */
-    int end() {
+    @Override
+    public int end() {
         return next;
     }
 }

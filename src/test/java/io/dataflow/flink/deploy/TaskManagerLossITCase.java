@@ -1,11 +1,8 @@
 package io.dataflow.flink.deploy;
 
-import io.dataflow.flink.testing.ConsumerGroupProgress;
-import io.dataflow.flink.testing.Kafka;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.Server;
 import io.dataflow.flink.testing.SessionCluster;
-import io.dataflow.flink.testing.SteadyProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,11 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * (d) A TaskManager of the real session cluster (scripts/servers/flink-start.sh: 2 TaskManagers, 2 slots each) dies
- * with {@code kill -9} while a Kafka → Kafka job at parallelism 3 runs on both and records keep arriving. The 2 slots
- * left are too few for the job, so it can only come back once flink-start.sh has started a replacement; it must then
- * run again with subtasks on the replacement and deliver every record. The sink is at-least-once (the default), so the
- * records between the last completed checkpoint and the crash are written again: counted and printed, not forbidden.
- * ClusterRescaleITCase runs the same scenario ({@link #runThroughTheLossOfTaskManagerOne}) with the exactly-once Nessie sink.
+ * with {@code kill -9} while an exactly-once Kafka → Kafka job at parallelism 3 runs on both and records keep arriving.
+ * The 2 slots left are too few for the job, so it can only come back once flink-start.sh has started a replacement; it
+ * must then run again with subtasks on the replacement, and a read_committed consumer must see every record once (the
+ * transactions open at the crash are aborted, the records after the last completed checkpoint read again).
+ * ClusterRescaleITCase runs the same scenario ({@link #runThroughTheLossOfTaskManagerOne}) with the Nessie and
+ * PostgreSQL upsert sinks and with a PostgreSQL CDC source.
  */
 @RealServers({Server.KAFKA, Server.FLINK})
 class TaskManagerLossITCase {
@@ -30,23 +28,17 @@ class TaskManagerLossITCase {
     Path work;
 
     @Test
-    void jobRecoversOnAReplacementTaskManagerAfterKillNineAndLosesNothing() throws Exception {
+    void exactlyOnceJobRecoversOnAReplacementTaskManagerAfterKillNineAndDeliversEveryRecordOnce() throws Exception {
         String suffix = ClusterRescaleITCase.suffix();
-        String in = "tm-loss-in-" + suffix;
         String out = "tm-loss-out-" + suffix;
-        String group = "tm-loss-" + suffix;
-        Kafka.createTopic(in, 6);
-        Kafka.createTopic(out, 3);
+        ScenarioInput input = ScenarioInput.kafka("tm-loss-in-" + suffix, "tm-loss-" + suffix, i -> "k-" + i, i -> "{\"id\":" + i + "}");
+        ClusterRescaleITCase.ExactlyOnceOutput output = ClusterRescaleITCase.kafkaOutput();
         Path manifest = work.resolve("tm-loss.yaml");
         Files.writeString(manifest, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlow\nmetadata: {name: tm-loss-" + suffix + "}\n"
-                + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + ClusterRescaleITCase.kafkaSource(in, group)
-                + "  sink:\n    type: kafka\n    config:\n      brokers: [\"" + Kafka.bootstrap() + "\"]\n      topic: " + out + "\n");
-        Recovery recovery = runThroughTheLossOfTaskManagerOne(manifest, in, group);
-        Delivery delivery = Delivery.of(0, recovery.produced(), ClusterRescaleITCase.ids(Kafka.readAll(out)));
-        System.out.println("kill -9 of a TaskManager, Kafka -> Kafka at-least-once: " + delivery + " (" + recovery.failures()
-                + " failure(s) in the job's history)");
-        assertThat(delivery.lost()).as(delivery.toString()).isZero();
-        assertThat(delivery.unexpected()).as(delivery.toString()).isZero();
+                + "spec:\n  replicas: 3\n  checkpointSaveInterval: 1s\n" + input.source() + output.sink(out));
+        Recovery recovery = runThroughTheLossOfTaskManagerOne(manifest, input);
+        ClusterRescaleITCase.assertEveryRecordOnce("kill -9 of a TaskManager, Kafka -> Kafka exactly-once, read_committed ("
+                + recovery.failures() + " failure(s) in the job's history)", Delivery.of(0, recovery.produced(), output.ids(out)));
     }
 
     /** What a job went through: the records produced while it ran, and the failures it restarted from. */
@@ -54,19 +46,20 @@ class TaskManagerLossITCase {
     }
 
     /**
-     * Scenario: the job of {@code manifest} (parallelism 3, reading the 6-partition topic {@code in} with {@code group})
-     * runs on both TaskManagers while records arrive; TaskManager 1 is killed with {@code kill -9} and flink-start.sh
-     * starts its replacement; once the job failed over and runs again, with subtasks on the replacement, and checkpoints,
-     * the producer stops, and the job is stopped with a savepoint (which commits what an exactly-once sink holds) after
-     * its group committed the end of the input. Leaves a cluster whose JobManager lists only live TaskManagers.
+     * Scenario: the job of {@code manifest} (parallelism 3, its source reading {@code input}) runs on both TaskManagers
+     * while records arrive; TaskManager 1 is killed with {@code kill -9} and flink-start.sh starts its replacement; once
+     * the job failed over and runs again, with subtasks on the replacement, and checkpoints, the arrivals stop, and the
+     * job is stopped with a savepoint (which commits what an exactly-once sink holds) after a completed checkpoint covered
+     * the whole input. Leaves a cluster whose JobManager lists only live TaskManagers.
      */
-    static Recovery runThroughTheLossOfTaskManagerOne(Path manifest, String in, String group) throws Exception {
+    static Recovery runThroughTheLossOfTaskManagerOne(Path manifest, ScenarioInput input) throws Exception {
         String job = null;
         int produced;
         String killed;
         try {
-            try (SteadyProducer arrivals = new SteadyProducer(in, 0, 10, 100, i -> "k-" + i, i -> "{\"id\":" + i + "}")) {
-                job = ClusterRescaleITCase.runAt(manifest, null, 3);
+            job = ClusterRescaleITCase.runAt(manifest, null, 3, input.parallel());
+            try (ScenarioInput.Arrivals arrivals = input.arrive()) {
+                SessionCluster.awaitCheckpoints(job, 1);
                 List<String> before = SessionCluster.taskManagersOf(job);
                 assertThat(before).as("the job's subtasks are spread over both TaskManagers").hasSize(2);
                 killed = SessionCluster.killTaskManager(1);
@@ -82,7 +75,7 @@ class TaskManagerLossITCase {
                 arrivals.close();
                 produced = arrivals.end();
             }
-            ConsumerGroupProgress.awaitAtEnd(group, in);
+            input.awaitRead(produced);
             SessionCluster.stopWithSavepoint(job);
             // leave a cluster whose JobManager lists only live TaskManagers for the tests after this one
             SessionCluster.awaitTaskManagerGone(killed);

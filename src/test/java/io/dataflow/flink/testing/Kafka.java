@@ -47,6 +47,14 @@ public final class Kafka {
         awaitLeaders(bootstrap, topic);
     }
 
+    /** Grows the topic to {@code total} partitions (as {@code kafka-topics --alter --partitions}) and waits for their leaders. */
+    public static void addPartitions(String topic, int total) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(total))).all().get();
+        }
+        awaitLeaders(topic);
+    }
+
     /** Waits until every partition of the topic has a leader. */
     public static void awaitLeaders(String topic) throws Exception {
         awaitLeaders(bootstrap(), topic);
