@@ -114,6 +114,9 @@ fi
 # writes it back flattened, one "key: value" a line, which is standard YAML too and what the sed lines below read.
 # metrics.fetcher.update-interval: the REST API's metric values refresh every second (default 10 s), so tests read
 # fresh figures.
+# heartbeat.interval 2 s (default 10 s): a killed TaskManager refuses two heartbeat calls in a row and is declared lost
+# after about 4 s instead of 20 s, so a job fails over to the replacement without restart attempts on the dead one's
+# slots; heartbeat.timeout stays 50 s for a TaskManager that is alive but slow (a loaded laptop).
 cp "$PROJECT_DIR/flink-conf/config.yaml" "$RUN/conf/config.yaml"
 merged="$("$JAVA" -cp "$DIST/lib/*" org.apache.flink.runtime.util.bash.BashJavaUtils UPDATE_AND_GET_FLINK_CONFIGURATION \
   --configDir "$RUN/conf" -flatten \
@@ -122,7 +125,7 @@ merged="$("$JAVA" -cp "$DIST/lib/*" org.apache.flink.runtime.util.bash.BashJavaU
   -D rest.address=127.0.0.1 -D rest.bind-address=127.0.0.1 -D rest.port="$FLINK_REST_PORT" \
   -D execution.checkpointing.dir="file://$RUN/checkpoints" -D execution.checkpointing.savepoint-dir="file://$RUN/savepoints" \
   -D io.tmp.dirs="$RUN/tmp" -D metrics.reporter.prom.port="$FLINK_METRICS_PORTS" -D metrics.reporter.prom.factory.class="$REPORTER" \
-  -D metrics.fetcher.update-interval=1000 \
+  -D metrics.fetcher.update-interval=1000 -D heartbeat.interval=2s \
   -D jobmanager.memory.process.size=768m -D taskmanager.memory.process.size=1024m 2>/dev/null \
   | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p')"
 if [ -z "$merged" ]; then
