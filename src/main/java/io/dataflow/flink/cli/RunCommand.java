@@ -28,9 +28,13 @@ import java.util.concurrent.Callable;
  * environment Flink provides ({@code flink run}, application mode); with it, to an embedded MiniCluster with the
  * web UI on 127.0.0.1. A local run checks its ports first: a taken --web-port or --metrics-port is exit 2 with
  * one line naming the option. While it runs it prints a progress line to stderr every --progress seconds.
+ * A manifest with {@code maintenance.suspended: true} is not started: exit {@value #EXIT_SUSPENDED}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a manifest as a Flink job.")
 final class RunCommand implements Callable<Integer> {
+
+    /** Exit code of a run refused because the manifest is suspended (1: the job failed, 2: invalid input). */
+    static final int EXIT_SUSPENDED = 3;
 
     @Mixin
     ManifestOptions options;
@@ -93,6 +97,11 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         ManifestOptions.printWarnings(manifest, err);
+        if (manifest.settings().maintenance().suspended()) {
+            err.println("not started: manifest " + manifest.name() + " is suspended (maintenance.suspended: true); "
+                    + "set it to false or remove it to run the job");
+            return EXIT_SUSPENDED;
+        }
         Duration defaultInterval;
         try {
             defaultInterval = checkpointInterval == null ? null : GoDuration.parse(checkpointInterval);

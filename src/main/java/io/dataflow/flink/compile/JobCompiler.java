@@ -80,7 +80,8 @@ public final class JobCompiler {
 
         OperatorPlan sourcePlan = plan.operator("source");
         DataStream<Message> stream = env
-                .addSource(new SourceFunctionWrapper(manifest.source(), manifest.name(), manifest.settings().checkpointReset()), sourcePlan.name(), MessageTypeInfo.INSTANCE)
+                .addSource(new SourceFunctionWrapper(manifest.source(), manifest.name(), manifest.settings().checkpointReset(),
+                        manifest.settings().maintenance().window()), sourcePlan.name(), MessageTypeInfo.INSTANCE)
                 .uid(sourcePlan.uid())
                 .setParallelism(sourcePlan.parallelism());
         if (afterSource != null) {

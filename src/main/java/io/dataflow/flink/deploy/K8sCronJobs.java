@@ -59,6 +59,10 @@ final class K8sCronJobs {
                 cronSpec.set(field, spec.get(field).deepCopy());
             }
         }
+        if (spec.path("maintenance").path("suspended").asBoolean(false)) {
+            // the job itself would refuse to run (exit 3): no run is started while the manifest is suspended
+            cronSpec.put("suspend", true);
+        }
         ObjectNode jobTemplate = cronSpec.putObject("jobTemplate");
         jobTemplate.putObject("metadata").set("labels", labels(name));
         ObjectNode jobSpec = jobTemplate.putObject("spec").put("backoffLimit", 0);

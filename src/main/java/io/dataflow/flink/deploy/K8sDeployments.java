@@ -34,7 +34,8 @@ import java.util.Set;
  * files under the job's secrets directory. Identical values share one key ({@code <type>-<field>}).
  *
  * <p>The FlinkDeployment passes the manifest's SHA-256 in its args, so changing the manifest changes the spec and
- * the operator upgrades the job through a savepoint. A {@code kind: DataFlowCron} gets a CronJob instead
+ * the operator upgrades the job through a savepoint. {@code maintenance.suspended: true} becomes {@code job.state:
+ * suspended} (the operator's stop that keeps the state). A {@code kind: DataFlowCron} gets a CronJob instead
  * ({@link K8sCronJobs}). The {@code k8s} command prints what this generates; {@code K8sDeploymentsTest} checks that
  * {@code jobs/k8s/} equals the command's output (update with {@code -Ddocs.update=true}).
  */
@@ -107,6 +108,7 @@ public final class K8sDeployments {
         // accepts them on a DataFlowCron and the job ignores scheduling).
         JsonNode cronSpec = cron ? spec.deepCopy() : null;
         int parallelism = Math.max(1, spec.path("replicas").asInt(1));
+        boolean suspended = spec.path("maintenance").path("suspended").asBoolean(false);
 
         Map<String, String> secretValues = new LinkedHashMap<>();
         String secretName = name + "-connections";
@@ -125,7 +127,7 @@ public final class K8sDeployments {
                 + YAML.writeValueAsString(root);
         String header = header(example, cron, secretName, secretValues) + configMap(name, manifest);
         String resources = cron ? K8sCronJobs.cronJob(name, cronSpec, image, sha256(manifest), secretName)
-                : flinkDeployment(name, image, manifest, secretName, parallelism);
+                : flinkDeployment(name, image, manifest, secretName, parallelism, suspended);
         return new Deployment(name, manifest, secretValues, header + "---\n" + resources);
     }
 
@@ -210,7 +212,7 @@ public final class K8sDeployments {
         return name + "-manifest";
     }
 
-    private static String flinkDeployment(String name, String image, String manifest, String secretName, int parallelism) {
+    private static String flinkDeployment(String name, String image, String manifest, String secretName, int parallelism, boolean suspended) {
         String configMap = configMapName(name);
         String secretsMount = SecretResolver.DEFAULT_SECRETS_DIR + "/" + secretName;
         StringBuilder y = new StringBuilder();
@@ -278,8 +280,15 @@ public final class K8sDeployments {
                 .append("      - --manifest-sha256\n")
                 .append("      - ").append(sha256(manifest)).append("\n")
                 .append("    parallelism: ").append(parallelism).append("\n")
-                .append("    upgradeMode: savepoint\n")
-                .append("    state: running\n");
+                .append("    upgradeMode: savepoint\n");
+        if (suspended) {
+            // maintenance.suspended: the operator stops the job with a savepoint (or does not start it) and keeps
+            // its state; the job refuses to start from a suspended manifest anyway (run: exit 3)
+            y.append("    # maintenance.suspended: true in the manifest: set it to false and regenerate to resume from the savepoint.\n")
+                    .append("    state: suspended\n");
+        } else {
+            y.append("    state: running\n");
+        }
         return y.toString();
     }
 

@@ -133,7 +133,8 @@ public final class ManifestJsonSchema {
                 Map.entry("ackGranularity", () -> enumeration("Accepted with a warning: acknowledgements are replaced by checkpoints.",
                         List.of("batch", "message"), false)),
                 Map.entry("channelBufferSize", () -> strict("integer", "Accepted with a warning: Flink's network buffers give back-pressure.").put("minimum", 1)),
-                Map.entry("transformWorkers", () -> strict("integer", "Accepted with a warning: set replicas instead.").put("minimum", 1).put("maximum", 64)));
+                Map.entry("transformWorkers", () -> strict("integer", "Accepted with a warning: set replicas instead.").put("minimum", 1).put("maximum", 64)),
+                Map.entry("maintenance", ManifestJsonSchema::maintenance));
         ObjectNode s = object(cron ? "The spec of a DataFlowCron resource." : "The DataFlow spec: a source, transformations, a sink and an error sink.");
         s.putArray("required").add("source").add("sink");
         ObjectNode props = s.putObject("properties");
@@ -153,6 +154,26 @@ public final class ManifestJsonSchema {
             }
         }
         return s;
+    }
+
+    /** spec.maintenance (docs/MANIFEST.md#maintenance): the parser checks times, durations and zones beyond their types. */
+    private static ObjectNode maintenance() {
+        ObjectNode m = object("A manual stop (suspended) and maintenance windows during which the source reads nothing.");
+        ObjectNode dependent = m.putObject("dependencies");
+        dependent.putArray("startTime").add("duration");
+        dependent.putArray("duration").add("startTime");
+        dependent.putArray("repeat").add("startTime");
+        dependent.putArray("timezone").add("startTime");
+        ObjectNode p = m.putObject("properties");
+        p.set("suspended", strict("boolean", "true: run refuses to start the job, the k8s command writes job.state: suspended."));
+        p.set("startTime", strict("string", "RFC 3339 start of the first window, with an offset (2026-12-06T02:00:00Z).").put("format", "date-time"));
+        p.set("duration", strict("string", "Go duration of each window (30m, 2h); shorter than the repeat period."));
+        ObjectNode repeat = strict("string", "Repeat at the same local time; left out: one window.");
+        List.of("daily", "weekly", "monthly").forEach(repeat.putArray("enum")::add);
+        p.set("repeat", repeat);
+        p.set("timezone", strict("string", "IANA time zone of the repeats' local time (default UTC)."));
+        p.set("description", strict("string", "Free text, logged when a window begins."));
+        return m;
     }
 
     private static ObjectNode secretRef() {

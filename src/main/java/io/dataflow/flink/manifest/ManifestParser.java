@@ -51,13 +51,13 @@ public final class ManifestParser {
 
     /** Top-level spec fields of the original that only mean something to Kubernetes: the FlinkDeployment owns them. */
     public static final Set<String> KUBERNETES_FIELDS = Set.of(
-            "resources", "nodeSelector", "affinity", "tolerations", "processorImage", "processorVersion", "imagePullSecrets", "maintenance");
+            "resources", "nodeSelector", "affinity", "tolerations", "processorImage", "processorVersion", "imagePullSecrets");
     /** DataFlowCron fields: scheduling is the scheduler's business; the job itself runs once. */
     public static final Set<String> CRON_FIELDS = Set.of(
             "schedule", "concurrencyPolicy", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds", "suspend", "triggers");
     public static final Set<String> KNOWN_FIELDS = Set.of(
             "source", "sink", "transformations", "errors", "checkpointPersistence", "checkpointSyncOnAck", "checkpointSaveInterval",
-            "ackGranularity", "collapseBatchOnMessageAck", "checkpointReset", "strictIdempotency", "channelBufferSize", "transformWorkers", "replicas");
+            "ackGranularity", "collapseBatchOnMessageAck", "checkpointReset", "strictIdempotency", "channelBufferSize", "transformWorkers", "replicas", "maintenance");
 
     private final SecretResolver secrets;
     private final SecretMasker masker;
@@ -464,7 +464,7 @@ public final class ManifestParser {
             }
             checkInt("channelBufferSize", 1, Integer.MAX_VALUE, "Flink's network buffers provide back-pressure; channelBufferSize is not used");
             checkInt("transformWorkers", 1, 64, "transformations run in every parallel subtask; set replicas (parallelism) instead of transformWorkers");
-            return new JobSettings(parallelism, interval, reset, strict);
+            return new JobSettings(parallelism, interval, reset, strict, MaintenanceReader.read(spec.get("maintenance"), errors));
         }
 
         private boolean bool(String field, boolean dflt) {

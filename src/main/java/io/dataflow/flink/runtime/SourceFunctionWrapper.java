@@ -5,6 +5,7 @@ import io.dataflow.flink.connector.ConnectorRegistry;
 import io.dataflow.flink.connector.SourceBatch;
 import io.dataflow.flink.connector.SourceConnector;
 import io.dataflow.flink.manifest.ConnectorSpec;
+import io.dataflow.flink.manifest.MaintenanceSchedule;
 import io.dataflow.flink.message.Message;
 import io.dataflow.flink.metrics.JobLabels;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -53,6 +54,9 @@ import java.util.List;
  *
  * <p>The manifest's {@code checkpointReset} is kept in state too ({@value #CHECKPOINT_RESET}): a restore drops the
  * positions once when it asks for a reset, see {@link CheckpointReset}.
+ *
+ * <p>During a maintenance window ({@link MaintenancePause}) no batch is polled or emitted: the wrapper waits before
+ * polling, and a batch polled as a window began is held back (its position not advanced) until the window ends.
  */
 public final class SourceFunctionWrapper extends RichParallelSourceFunction<Message>
         implements CheckpointedFunction, CheckpointListener {
@@ -64,6 +68,8 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private final ConnectorSpec spec;
     private final String jobName;
     private final boolean checkpointReset;
+    /** The manifest's maintenance windows, or null. */
+    private final MaintenanceSchedule maintenance;
 
     /** Union list state: every subtask's latest position entry, handed to every subtask on restore. */
     static final String POSITIONS = "source-positions-all";
@@ -81,6 +87,7 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     private transient ConnectorSeries series;
     private transient Counter messagesReceived;
     private transient Counter messagesRead;
+    private transient MaintenancePause pause;
     private volatile boolean running = true;
     /** What emitting a batch threw half-way through, if it did: see {@link #snapshotState}. */
     private volatile Throwable batchFailure;
@@ -91,9 +98,15 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
 
     /** @param checkpointReset the manifest's {@code checkpointReset}: drop restored positions once (see {@link CheckpointReset}) */
     public SourceFunctionWrapper(ConnectorSpec spec, String jobName, boolean checkpointReset) {
+        this(spec, jobName, checkpointReset, null);
+    }
+
+    /** @param maintenance the manifest's maintenance windows, during which nothing is read; null for none */
+    public SourceFunctionWrapper(ConnectorSpec spec, String jobName, boolean checkpointReset, MaintenanceSchedule maintenance) {
         this.spec = spec;
         this.jobName = jobName;
         this.checkpointReset = checkpointReset;
+        this.maintenance = maintenance;
     }
 
     @Override
@@ -130,6 +143,7 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
         messagesReceived = labels.group(getRuntimeContext().getMetricGroup()).addGroup("source_type", spec.type())
                 .counter("dataflow_messages_received_total");
         messagesRead = series.group().counter("dataflow_connector_messages_read_total");
+        pause = new MaintenancePause(maintenance, jobName, labels.group(getRuntimeContext().getMetricGroup()));
         StreamingRuntimeContext runtime = (StreamingRuntimeContext) getRuntimeContext();
         finishedReaders = new FinishedReaders(runtime.getGlobalAggregateManager(), runtime.getOperatorUniqueID(),
                 runtime.getTaskInfo().getIndexOfThisSubtask(), runtime.getTaskInfo().getAttemptNumber(),
@@ -141,8 +155,12 @@ public final class SourceFunctionWrapper extends RichParallelSourceFunction<Mess
     @Override
     public void run(SourceContext<Message> ctx) throws Exception {
         Object lock = ctx.getCheckpointLock();
-        while (running) {
+        while (pause.awaitOutsideWindow(() -> running)) {
             SourceBatch batch = connector.poll();
+            // a window may have begun while poll() waited: hold the batch back until it ends
+            if (!batch.isEnd() && !pause.awaitOutsideWindow(() -> running)) {
+                return;
+            }
             if (batch.isEnd()) {
                 finishedReaders.finishedAndAwaitOthers(() -> running);
                 return;

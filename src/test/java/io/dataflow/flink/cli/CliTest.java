@@ -61,6 +61,14 @@ class CliTest {
     }
 
     @Test
+    void runRefusesASuspendedManifestWithExitThree() throws Exception {
+        Path m = write("orders.yaml", "maintenance: {suspended: true}\n" + VALID);
+        assertThat(run("run", "--local", "--secrets-dir", secrets().toString(), m.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains("not started: manifest orders is suspended (maintenance.suspended: true)")
+                .doesNotContain("Flink web UI");
+    }
+
+    @Test
     void missingFileIsExitTwo() {
         assertThat(run("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("file not found");

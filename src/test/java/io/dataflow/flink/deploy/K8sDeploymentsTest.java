@@ -125,6 +125,29 @@ class K8sDeploymentsTest {
     }
 
     @Test
+    void aSuspendedManifestBecomesASuspendedFlinkDeploymentOrCronJob(@TempDir Path dir) throws IOException {
+        String example = Files.readString(PROJECT.resolve(K8sDeployments.EXAMPLES).resolve("kafka-to-postgres.yaml"));
+        Path suspended = dir.resolve("suspended.yaml");
+        assertThat(example).contains("\nspec:\n  ");
+        Files.writeString(suspended, example.replace("\nspec:\n", "\nspec:\n  maintenance: {suspended: true}\n"));
+        Path file = dir.resolve("out.yaml");
+        Files.writeString(file, K8sDeployments.generate(suspended).yaml());
+        JsonNode deployment = document(file, "FlinkDeployment");
+        assertThat(FLINK_DEPLOYMENT.errors(deployment)).as("against the operator's CRD").isEmpty();
+        assertThat(deployment.at("/spec/job/state").asText()).isEqualTo("suspended");
+        assertThat(deployment.at("/spec/job/upgradeMode").asText()).as("the stop keeps the state").isEqualTo("savepoint");
+
+        Path cron = dir.resolve("cron.yaml");
+        Files.writeString(cron, "apiVersion: dataflow.dataflow.io/v1\nkind: DataFlowCron\nmetadata: {name: nightly}\nspec:\n"
+                + "  schedule: \"0 2 * * *\"\n  maintenance: {suspended: true}\n"
+                + "  source: {type: kafka, config: {brokers: [\"127.0.0.1:9092\"], topic: t}}\n"
+                + "  sink: {type: kafka, config: {brokers: [\"127.0.0.1:9092\"], topic: u}}\n");
+        Path cronFile = dir.resolve("cron-out.yaml");
+        Files.writeString(cronFile, K8sDeployments.generate(cron).yaml());
+        assertThat(document(cronFile, "CronJob").at("/spec/suspend").asBoolean()).isTrue();
+    }
+
+    @Test
     void theSchemaRejectsAWrongFlinkDeployment() throws IOException {
         ObjectNode good = (ObjectNode) document(deploymentFiles().get(0), "FlinkDeployment");
         assertThat(FLINK_DEPLOYMENT.errors(good)).isEmpty();

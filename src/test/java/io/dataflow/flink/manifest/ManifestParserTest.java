@@ -88,7 +88,7 @@ class ManifestParserTest {
     void topLevelFieldsOfTheOriginalAreMappedOrWarnedAbout() {
         String spec = "replicas: 3\ncheckpointSaveInterval: 5s\ncheckpointReset: true\nstrictIdempotency: true\n"
                 + "ackGranularity: message\nchannelBufferSize: 200\ntransformWorkers: 4\ncheckpointPersistence: false\n"
-                + "resources: {requests: {cpu: 500m}}\nmaintenance: {suspended: false}\n" + SPEC;
+                + "resources: {requests: {cpu: 500m}}\nprocessorImage: x\n" + SPEC;
         Manifest m = parser().parse(spec, "x");
         assertThat(m.settings()).isEqualTo(new JobSettings(3, Duration.ofSeconds(5), true, true));
         assertThat(m.warnings()).hasSize(6).anySatisfy(w -> assertThat(w).startsWith("ackGranularity:"))
@@ -96,7 +96,37 @@ class ManifestParserTest {
                 .anySatisfy(w -> assertThat(w).startsWith("transformWorkers:"))
                 .anySatisfy(w -> assertThat(w).startsWith("checkpointPersistence:"))
                 .anySatisfy(w -> assertThat(w).startsWith("resources:"))
-                .anySatisfy(w -> assertThat(w).startsWith("maintenance:"));
+                .anySatisfy(w -> assertThat(w).startsWith("processorImage:"));
+    }
+
+    @Test
+    void maintenanceIsReadIntoTheSettingsWithoutAWarning() {
+        Manifest m = parser().parse("maintenance: {suspended: true, startTime: \"2026-12-06T02:00:00+01:00\", duration: 2h, repeat: weekly,"
+                + " timezone: Europe/Berlin, description: db upgrade}\n" + SPEC, "x");
+        assertThat(m.warnings()).isEmpty();
+        assertThat(m.settings().maintenance().suspended()).isTrue();
+        MaintenanceSchedule window = m.settings().maintenance().window();
+        assertThat(window.zone()).hasToString("Europe/Berlin");
+        assertThat(window.description()).isEqualTo("db upgrade");
+        assertThat(window.activeUntil(java.time.Instant.parse("2026-12-13T02:30:00Z"))).contains(java.time.Instant.parse("2026-12-13T03:00:00Z"));
+    }
+
+    @Test
+    void badMaintenanceFieldsAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> parser().parse("maintenance: {startTime: \"2026-12-06 02:00\", duration: 2 hours, repeat: yearly,"
+                + " timezone: Mars/Olympus, suspended: \"yes\", window: 1}\n" + SPEC, "x"))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContainingAll("maintenance.startTime: must be an RFC 3339 time", "maintenance.duration: invalid duration \"2 hours\"",
+                        "maintenance.repeat: must be daily, weekly or monthly", "maintenance.timezone: unknown time zone \"Mars/Olympus\"",
+                        "maintenance.suspended: must be true or false", "maintenance.window: unknown field");
+        assertThatThrownBy(() -> parser().parse("maintenance: {startTime: \"2026-12-06T02:00:00Z\"}\n" + SPEC, "x"))
+                .hasMessageContaining("maintenance.duration: required together with startTime");
+        assertThatThrownBy(() -> parser().parse("maintenance: {duration: 1h, repeat: daily}\n" + SPEC, "x"))
+                .hasMessageContaining("maintenance.startTime: required together with duration");
+        assertThatThrownBy(() -> parser().parse("maintenance: {startTime: \"2026-12-06T02:00:00Z\", duration: 24h, repeat: daily}\n" + SPEC, "x"))
+                .hasMessageContaining("maintenance.duration: duration must be shorter than");
+        assertThatThrownBy(() -> parser().parse("maintenance: {startTime: \"2026-12-06T02:00:00Z\", duration: 0s}\n" + SPEC, "x"))
+                .hasMessageContaining("maintenance.duration: must be positive");
     }
 
     @Test
