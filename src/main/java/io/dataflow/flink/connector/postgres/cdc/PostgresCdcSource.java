@@ -287,6 +287,20 @@ public final class PostgresCdcSource extends ReadWriteLifecycleGuard implements 
     }
 
     /**
+     * A stop with a savepoint completes the savepoint and then closes the source before it reads again: its position
+     * is confirmed here, or the slot would stay behind what the savepoint made durable. Runs under the write lock,
+     * so no read uses the stream meanwhile.
+     */
+    private void confirmBeforeClosing() {
+        try {
+            confirmDurablePosition();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("PostgreSQL CDC could not confirm {} to slot {} before closing; a restore reads from its last confirmed position: {}",
+                    Lsn.format(lsnToConfirm), slot, e.getMessage());
+        }
+    }
+
+    /**
      * Reads what the server has sent for about a second: whole transactions are gathered and emitted together, and
      * the position advances to the end of the last one. A transaction larger than maxTransactionBuffer is emitted
      * in parts before its COMMIT without moving the position, so a restart replays it whole.
@@ -417,6 +431,9 @@ public final class PostgresCdcSource extends ReadWriteLifecycleGuard implements 
 
     private void closeConnections() {
         PGReplicationStream s = stream;
+        if (s != null) {
+            confirmBeforeClosing();
+        }
         stream = null;
         if (s != null) {
             try {
