@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One record moving through a DataFlow job: a payload (normally a JSON document, but any bytes), the metadata
@@ -37,6 +38,8 @@ public final class Message {
 
     private byte[] data;
     private JsonNode tree;
+    /** Builds the tree of bytes that came from richer values (see {@link #ofSerialized}); called at most once. */
+    private Supplier<JsonNode> treeSource;
     private final Map<String, Object> metadata;
     private long timestamp;
 
@@ -60,6 +63,19 @@ public final class Message {
         return m;
     }
 
+    /**
+     * A payload a source wrote as JSON bytes itself, from values its tree would hold more exactly than a parse of the
+     * bytes gives back (a PostgreSQL numeric's digits are a {@code DecimalNode} in the row's tree, a double once the
+     * bytes are parsed). {@link #data()} is {@code data}; {@link #json()} is {@code tree}'s result, built on the first
+     * call, so a job whose sink only writes the bytes never builds the tree, and one that reads the tree reads the
+     * same values as if the source had handed it over. {@code data} must be the serialization of that tree.
+     */
+    public static Message ofSerialized(byte[] data, Supplier<JsonNode> tree, Map<String, Object> metadata, long timestamp) {
+        Message m = new Message(data, metadata, timestamp);
+        m.treeSource = Objects.requireNonNull(tree, "tree");
+        return m;
+    }
+
     /** The payload bytes, serializing the JSON tree if a transformation replaced it. */
     public byte[] data() {
         if (data == null) {
@@ -80,6 +96,7 @@ public final class Message {
     public void setData(byte[] data) {
         this.data = Objects.requireNonNull(data, "data");
         this.tree = null;
+        this.treeSource = null;
     }
 
     /**
@@ -88,7 +105,12 @@ public final class Message {
      */
     public JsonNode json() {
         if (tree == null) {
-            tree = parse(data);
+            if (treeSource != null) {
+                tree = Objects.requireNonNull(treeSource.get(), "tree");
+                treeSource = null;
+            } else {
+                tree = parse(data);
+            }
         }
         return tree == NOT_JSON ? null : tree;
     }
@@ -97,14 +119,16 @@ public final class Message {
     public void setJson(JsonNode tree) {
         this.tree = Objects.requireNonNull(tree, "tree");
         this.data = null;
+        this.treeSource = null;
     }
 
     /**
-     * True once the payload is held as a tree (parsed, or set by a transformation). A sink that needs only some
-     * fields may stream-parse {@link #data()} while this is false, without building and caching the whole tree.
+     * True once the payload is held as a tree (parsed, or set by a transformation), or has a tree of its own that a
+     * parse of the bytes would not give back ({@link #ofSerialized}). A sink that needs only some fields may
+     * stream-parse {@link #data()} while this is false, without building and caching the whole tree.
      */
     public boolean isParsed() {
-        return tree != null;
+        return tree != null || treeSource != null;
     }
 
     /** True when the payload parses as JSON (parsing it once if needed). */
@@ -133,11 +157,19 @@ public final class Message {
         this.timestamp = timestamp;
     }
 
-    /** A deep copy: the copy's payload, tree and metadata can be changed without touching this message. */
+    /**
+     * A deep copy: the copy's payload, tree and metadata can be changed without touching this message. A tree this
+     * message holds is copied with it, so that a source's tree ({@link #ofSerialized}) is not replaced by a parse.
+     */
     public Message copy() {
+        if (treeSource != null) {
+            json(); // the source's tree, not a parse of the bytes: the copy holds both, as this message now does
+        }
         Message copy = new Message(data == null ? new byte[0] : data.clone(), MetadataValues.deepCopy(metadata), timestamp);
         if (data == null) {
             copy.data = null;
+            copy.tree = tree.deepCopy();
+        } else if (tree != null && tree != NOT_JSON) {
             copy.tree = tree.deepCopy();
         }
         return copy;

@@ -1,7 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.ConnectorClosedException;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.connector.polling.JdbcResultStream;
@@ -64,7 +63,9 @@ public final class PostgresPollingSource extends PollingSource {
     private volatile Connection connection;
     private PollingQuery query;
     private PostgresCommitHorizon horizon;
-    private JdbcResultStream<ObjectNode> stream;
+    private JdbcResultStream<PostgresRow> stream;
+    /** Rows → message bytes on the polling thread (the only one that calls {@link #readPage}). */
+    private final PostgresRowWriter rowWriter = new PostgresRowWriter();
 
     PostgresPollingSource(ConfigValues config, ConnectorContext context) {
         super("PostgreSQL source", label(config), config.get(PollingOptions.POLL_INTERVAL), config.get(PollingOptions.BOUNDED),
@@ -235,7 +236,7 @@ public final class PostgresPollingSource extends PollingSource {
                 int keyIndex = findColumn(meta, orderColumn);
                 int changeIndex = query.hasChange() ? findColumn(meta, PollingQuery.CHANGE_ALIAS) : -1;
                 while (rs.next()) {
-                    ObjectNode row = PostgresRowJson.of(rs, columns);
+                    PostgresRow row = PostgresRow.read(rs, columns);
                     String key = keyIndex > 0 ? rs.getString(keyIndex) : null;
                     String change = changeIndex > 0 ? rs.getString(changeIndex) : null;
                     messages.add(message(row, key));
@@ -256,9 +257,9 @@ public final class PostgresPollingSource extends PollingSource {
         if (!stream.isOpen()) {
             stream.open(c, query.sql(from), FETCH_SIZE);
         }
-        List<ObjectNode> rows = stream.next(Math.min(page, FETCH_SIZE));
+        List<PostgresRow> rows = stream.next(Math.min(page, FETCH_SIZE));
         List<Message> messages = new ArrayList<>(rows.size());
-        for (ObjectNode row : rows) {
+        for (PostgresRow row : rows) {
             JsonNode id = row.get(orderColumn);
             messages.add(message(row, id == null || id.isNull() ? null : id.asText()));
         }
@@ -281,7 +282,11 @@ public final class PostgresPollingSource extends PollingSource {
         return c;
     }
 
-    private Message message(ObjectNode row, String key) {
+    /**
+     * The row as a message: its JSON bytes written straight from the row, its tree built only if something reads it
+     * (a transformation, a condition, a sink that reads fields), from the same values.
+     */
+    private Message message(PostgresRow row, String key) {
         Map<String, Object> metadata = new LinkedHashMap<>(4);
         metadata.put("table", label);
         if (key != null) {
@@ -290,15 +295,21 @@ public final class PostgresPollingSource extends PollingSource {
             metadata.put("id", id != null && id.isIntegralNumber() && id.canConvertToLong() ? (Object) id.longValue() : key);
         }
         metadata.put("operation", isUpdate(row) ? "update" : "insert");
-        return Message.ofJson(row, metadata, System.currentTimeMillis());
+        long timestamp = System.currentTimeMillis();
+        if (!row.columns().uniqueLabels()) {
+            return Message.ofJson(row.toTree(), metadata, timestamp);
+        }
+        return Message.ofSerialized(rowWriter.write(row), row::toTree, metadata, timestamp);
     }
 
     /** The original's rule: {@code update} when updated_at is later than created_at. */
-    private static boolean isUpdate(ObjectNode row) {
-        if (!row.path("updated_at").isTextual() || !row.path("created_at").isTextual()) {
+    private static boolean isUpdate(PostgresRow row) {
+        JsonNode updated = row.get("updated_at");
+        JsonNode created = row.get("created_at");
+        if (updated == null || !updated.isTextual() || created == null || !created.isTextual()) {
             return false;
         }
-        return row.get("updated_at").textValue().compareTo(row.get("created_at").textValue()) > 0;
+        return updated.textValue().compareTo(created.textValue()) > 0;
     }
 
     private static int findColumn(ResultSetMetaData meta, String label) throws SQLException {
@@ -347,7 +358,7 @@ public final class PostgresPollingSource extends PollingSource {
     @Override
     protected void cancelRunningRead() {
         try {
-            JdbcResultStream<ObjectNode> st = stream;
+            JdbcResultStream<PostgresRow> st = stream;
             if (st != null) {
                 st.cancel();
             }

@@ -38,7 +38,8 @@ final class PostgresRowJson {
      * its metadata once: PgJDBC looks a column's type up in its type cache on every metadata call, which a row of
      * N columns paid 3N times (JFR profile of {@code scripts/bench.sh postgres-to-kafka}, docs/BENCHMARKS.md).
      */
-    record Columns(ResultSetMetaData meta, int[] indexes, String[] labels, int[] types, String[] typeNames) {
+    record Columns(ResultSetMetaData meta, int[] indexes, String[] labels, int[] types, String[] typeNames,
+                   boolean uniqueLabels) {
 
         static Columns of(ResultSetMetaData meta, String skip) throws SQLException {
             int count = 0;
@@ -57,26 +58,31 @@ final class PostgresRowJson {
                 types[c] = meta.getColumnType(indexes[c]);
                 typeNames[c] = meta.getColumnTypeName(indexes[c]);
             }
-            return new Columns(meta, indexes, labels, types, typeNames);
+            boolean unique = distinct(labels);
+            return new Columns(meta, indexes, labels, types, typeNames, unique);
+        }
+
+        private static boolean distinct(String[] labels) {
+            return new java.util.HashSet<>(java.util.Arrays.asList(labels)).size() == labels.length;
         }
     }
 
     /** Reads rows of a {@link JdbcResultStream}, working out the {@link Columns} once per result. */
-    static JdbcResultStream.RowReader<ObjectNode> reader(String skip) {
+    static JdbcResultStream.RowReader<PostgresRow> reader(String skip) {
         return new JdbcResultStream.RowReader<>() {
             private Columns columns;
 
             @Override
-            public ObjectNode read(ResultSet rs, ResultSetMetaData meta) throws SQLException {
+            public PostgresRow read(ResultSet rs, ResultSetMetaData meta) throws SQLException {
                 if (columns == null || columns.meta() != meta) {
                     columns = Columns.of(meta, skip);
                 }
-                return of(rs, columns);
+                return PostgresRow.read(rs, columns);
             }
         };
     }
 
-    /** The current row. */
+    /** The current row as one tree (what {@link PostgresRow#toTree()} gives for the same row). */
     static ObjectNode of(ResultSet rs, Columns columns) throws SQLException {
         ObjectNode row = NODES.objectNode();
         for (int c = 0; c < columns.indexes().length; c++) {
