@@ -37,6 +37,10 @@ public final class IcebergOptions {
             .description("S3 region the requests are signed for (required with S3; any name an S3-compatible store "
                     + "accepts, e.g. us-east-1)")
             .build();
+    /** The bearer token of the catalogs that take one (nessie, iceberg REST), as tokenSecretRef sets it. */
+    public static final ConfigField<String> TOKEN = ConfigField.string("token").secret()
+            .description("Bearer token as set by tokenSecretRef; wins over bearerToken")
+            .build();
     public static final ConfigField<String> ACCESS_KEY = ConfigField.string("accessKey").secret()
             .description("S3 access key id, usually from accessKeySecretRef; without both keys the AWS SDK's default credential chain "
                     + "applies (environment, web identity, profile, instance metadata)")

@@ -20,9 +20,6 @@ public final class IcebergRestOptions {
     public static final ConfigField<String> BEARER_TOKEN = ConfigField.string("bearerToken").secret()
             .description("Static bearer token")
             .build();
-    public static final ConfigField<String> TOKEN = ConfigField.string("token").secret()
-            .description("Bearer token as set by tokenSecretRef; wins over bearerToken")
-            .build();
     public static final ConfigField<String> OAUTH2_CLIENT_ID = ConfigField.string("oauth2ClientID")
             .description("OAuth2 client-credentials client id (with oauth2ClientSecret)")
             .build();
@@ -46,7 +43,7 @@ public final class IcebergRestOptions {
             .build();
 
     private static final List<ConfigField<?>> CATALOG = List.of(CATALOG_URI, PREFIX, WAREHOUSE, IcebergOptions.NAMESPACE,
-            IcebergOptions.TABLE, BEARER_TOKEN, TOKEN, OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, OAUTH2_SCOPE, OAUTH2_SERVER_URI,
+            IcebergOptions.TABLE, BEARER_TOKEN, IcebergOptions.TOKEN, OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, OAUTH2_SCOPE, OAUTH2_SERVER_URI,
             BASIC_AUTH);
 
     public static final List<ConfigField<?>> SINK = IcebergOptions.sink(CATALOG);

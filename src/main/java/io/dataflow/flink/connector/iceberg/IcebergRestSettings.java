@@ -38,7 +38,7 @@ public final class IcebergRestSettings implements Serializable {
         this.catalogUri = UriComponents.httpUrl(config.get(IcebergRestOptions.CATALOG_URI));
         this.prefix = nonBlank(config.getOptional(IcebergRestOptions.PREFIX)).orElse(null);
         this.warehouse = nonBlank(config.getOptional(IcebergRestOptions.WAREHOUSE)).orElse(null);
-        this.token = nonBlank(config.getOptional(IcebergRestOptions.TOKEN))
+        this.token = nonBlank(config.getOptional(IcebergOptions.TOKEN))
                 .or(() -> nonBlank(config.getOptional(IcebergRestOptions.BEARER_TOKEN))).orElse(null);
         this.clientId = nonBlank(config.getOptional(IcebergRestOptions.OAUTH2_CLIENT_ID)).orElse(null);
         this.clientSecret = nonBlank(config.getOptional(IcebergRestOptions.OAUTH2_CLIENT_SECRET)).orElse(null);

@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.iceberg.nessie;
 
 import io.dataflow.flink.config.ConfigValues;
+import io.dataflow.flink.connector.iceberg.IcebergOptions;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class NessieAuth implements Serializable {
 
     /** Resolves the configured type; fails naming the missing field when the chosen type lacks its credentials. */
     public static NessieAuth from(ConfigValues config) {
-        String token = nonBlank(config.getOptional(NessieOptions.TOKEN))
+        String token = nonBlank(config.getOptional(IcebergOptions.TOKEN))
                 .or(() -> nonBlank(config.getOptional(NessieOptions.BEARER_TOKEN))).orElse(null);
         Optional<ConfigValues> basic = config.getOptional(NessieOptions.BASIC_AUTH);
         String user = basic.flatMap(b -> nonBlank(b.getOptional(NessieOptions.BASIC_USERNAME))).orElse(null);

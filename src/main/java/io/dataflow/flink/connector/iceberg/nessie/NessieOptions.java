@@ -28,9 +28,6 @@ public final class NessieOptions {
     public static final ConfigField<String> BEARER_TOKEN = ConfigField.string("bearerToken").secret()
             .description("Bearer token (BEARER / AUTO)")
             .build();
-    public static final ConfigField<String> TOKEN = ConfigField.string("token").secret()
-            .description("Bearer token as set by tokenSecretRef; wins over bearerToken")
-            .build();
     public static final ConfigField<String> BASIC_USERNAME = ConfigField.string("username")
             .description("Basic authentication user")
             .build();
@@ -43,7 +40,7 @@ public final class NessieOptions {
             .build();
 
     private static final List<ConfigField<?>> CATALOG = List.of(BASE_URL, BRANCH, IcebergOptions.WAREHOUSE,
-            IcebergOptions.NAMESPACE, IcebergOptions.TABLE, AUTHENTICATION_TYPE, BEARER_TOKEN, TOKEN, BASIC_AUTH);
+            IcebergOptions.NAMESPACE, IcebergOptions.TABLE, AUTHENTICATION_TYPE, BEARER_TOKEN, IcebergOptions.TOKEN, BASIC_AUTH);
 
     public static final List<ConfigField<?>> SINK = IcebergOptions.sink(CATALOG);
 
