@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.iceberg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.connector.SchemaEvolution;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.TypeUtil;
@@ -90,12 +91,12 @@ record SchemaFit(Set<String> missing, Map<String, Type> added, Map<String, Type.
      */
     String refusal(Schema schema, TableAddress table) {
         if (!missing.isEmpty()) {
-            return "field " + new TreeSet<>(missing).first() + " is not a column of " + table + " (schemaEvolution: fail)";
+            return SchemaEvolution.FAIL.notAColumn(new TreeSet<>(missing).first(), table);
         }
         if (!widened.isEmpty()) {
             Map.Entry<String, Type.PrimitiveType> first = new TreeMap<>(widened).firstEntry();
-            return "field " + first.getKey() + " does not fit column type " + schema.findType(first.getKey()) + " of "
-                    + table + ", it needs " + first.getValue() + " (schemaEvolution: fail)";
+            return SchemaEvolution.FAIL.doesNotFit(first.getKey(), String.valueOf(schema.findType(first.getKey())), table,
+                    String.valueOf(first.getValue()));
         }
         return null;
     }
