@@ -33,7 +33,7 @@ public enum SchemaEvolution {
 
     /** The reason a record is refused for a field the table has no column for; never holds the value. */
     public String notAColumn(String field, Object table) {
-        return "field " + field + " is not a column of " + table + " (" + optionText() + ")";
+        return missingColumn(field, table) + " (" + optionText() + ")";
     }
 
     /**
@@ -41,8 +41,27 @@ public enum SchemaEvolution {
      * would (null when no type the sink may widen to holds it). Never holds the value.
      */
     public String doesNotFit(String field, String type, Object table, String wider) {
+        return narrowColumn(field, type, table, wider) + " (" + optionText() + ")";
+    }
+
+    /**
+     * The reason a record is refused when the ALTER TABLE meant to make it fit failed: {@link #notAColumn}'s words
+     * ({@code type} null: adding the column failed) or {@link #doesNotFit}'s ({@code type} the column's: widening it
+     * to {@code wider} failed), then why ({@code failure}, the server's message). Never holds the value.
+     */
+    public String addingOrWideningFailed(String field, String type, Object table, String wider, String failure) {
+        String what = type == null ? missingColumn(field, table) + "; adding it"
+                : narrowColumn(field, type, table, wider) + "; widening it";
+        return what + " failed: " + failure + " (" + optionText() + ")";
+    }
+
+    private static String missingColumn(String field, Object table) {
+        return "field " + field + " is not a column of " + table;
+    }
+
+    private static String narrowColumn(String field, String type, Object table, String wider) {
         return "field " + field + " does not fit column type " + type + " of " + table
-                + (wider != null ? ", it needs " + wider : " and no wider type holds it") + " (" + optionText() + ")";
+                + (wider != null ? ", it needs " + wider : " and no wider type holds it");
     }
 
     private String optionText() {

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.clickhouse;
 
+import io.dataflow.flink.connector.ConnectionUrlParts;
 import io.dataflow.flink.connector.UriComponents;
 import io.dataflow.flink.config.GoDuration;
 
@@ -79,35 +80,10 @@ public final class ClickHouseConnectionString {
             throw new IllegalArgumentException("unsupported scheme \"" + scheme + "\" (expected clickhouse://, tcp://, http:// or https://)");
         }
         boolean nativeDsn = scheme.equals("clickhouse") || scheme.equals("tcp");
-        String rest = s.substring(schemeEnd + 3);
-        int fragment = rest.indexOf('#');
-        if (fragment >= 0) {
-            rest = rest.substring(0, fragment);
-        }
-        String query = "";
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            query = rest.substring(q + 1);
-            rest = rest.substring(0, q);
-        }
-        int slash = rest.indexOf('/');
-        String authority = slash >= 0 ? rest.substring(0, slash) : rest;
-        String path = slash >= 0 ? rest.substring(slash + 1) : "";
-
-        String user = null;
-        String password = null;
-        // Like Go's url.Parse: the user info ends at the last '@', so an unencoded '@' in a password still works.
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int colon = userInfo.indexOf(':');
-            String u = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
-            user = u.isEmpty() ? null : UriComponents.percentDecode(u, "user");
-            if (colon >= 0) {
-                password = UriComponents.percentDecode(userInfo.substring(colon + 1), "password");
-            }
-        }
+        ConnectionUrlParts parts = ConnectionUrlParts.cut(s.substring(schemeEnd + 3));
+        String user = parts.user();
+        String password = parts.password();
+        String authority = parts.hosts();
         if (authority.contains(",")) {
             // clickhouse-go accepts several hosts; the HTTP client talks to one endpoint
             authority = authority.substring(0, authority.indexOf(','));
@@ -117,23 +93,14 @@ public final class ClickHouseConnectionString {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("has no host");
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = UriComponents.percentDecode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
-            String value = eq >= 0 ? UriComponents.percentDecode(pair.substring(eq + 1), "parameter " + key) : "";
-            params.put(key, value);
-        }
+        Map<String, String> params = parts.parameters();
         if (params.containsKey("username") || params.containsKey("user")) {
             user = params.containsKey("username") ? params.get("username") : params.get("user");
         }
         if (params.containsKey("password")) {
             password = params.get("password");
         }
-        String database = UriComponents.percentDecode(path.replaceAll("/+$", ""), "database name");
+        String database = UriComponents.percentDecode(parts.path().replaceAll("/+$", ""), "database name");
         if (params.containsKey("database")) {
             database = params.get("database");
         }

@@ -1,5 +1,6 @@
 package io.dataflow.flink.connector.postgres;
 
+import io.dataflow.flink.connector.ConnectionUrlParts;
 import io.dataflow.flink.connector.UriComponents;
 
 import java.net.URLDecoder;
@@ -111,36 +112,17 @@ public final class PostgresConnectionString {
     // ----------------------------------------------------------------- postgres:// URLs
 
     private static PostgresConnectionString fromUrl(String url) {
-        String rest = url.substring(url.indexOf("://") + 3);
-        int fragment = rest.indexOf('#');
-        if (fragment >= 0) {
-            rest = rest.substring(0, fragment);
-        }
-        String query = "";
-        int q = rest.indexOf('?');
-        if (q >= 0) {
-            query = rest.substring(q + 1);
-            rest = rest.substring(0, q);
-        }
-        int slash = rest.indexOf('/');
-        String authority = slash >= 0 ? rest.substring(0, slash) : rest;
-        String path = slash >= 0 ? rest.substring(slash + 1) : "";
-
+        ConnectionUrlParts parts = ConnectionUrlParts.cut(url.substring(url.indexOf("://") + 3));
         Map<String, String> params = new LinkedHashMap<>();
-        // Like Go's url.Parse: the user info ends at the last '@', so an unencoded '@' in a password still works.
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
-            int colon = userInfo.indexOf(':');
-            String user = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
-            if (!user.isEmpty()) {
-                params.put("user", UriComponents.percentDecode(user, "user"));
-            }
-            if (colon >= 0) {
-                params.put("password", UriComponents.percentDecode(userInfo.substring(colon + 1), "password"));
-            }
+        String user = parts.user();
+        if (user != null) {
+            params.put("user", user);
         }
+        String password = parts.password();
+        if (password != null) {
+            params.put("password", password);
+        }
+        String authority = parts.hosts();
         if (!authority.isEmpty()) {
             List<String> hosts = new ArrayList<>();
             List<String> ports = new ArrayList<>();
@@ -152,18 +134,10 @@ public final class PostgresConnectionString {
             params.put("host", String.join(",", hosts));
             params.put("port", String.join(",", ports));
         }
-        if (!path.isEmpty()) {
-            params.put("dbname", UriComponents.percentDecode(path, "database name"));
+        if (!parts.path().isEmpty()) {
+            params.put("dbname", UriComponents.percentDecode(parts.path(), "database name"));
         }
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = UriComponents.percentDecode(eq >= 0 ? pair.substring(0, eq) : pair, "parameter name");
-            String value = eq >= 0 ? UriComponents.percentDecode(pair.substring(eq + 1), "parameter " + key) : "";
-            params.put(key, value);
-        }
+        params.putAll(parts.parameters());
         return fromKeyValues(params);
     }
 

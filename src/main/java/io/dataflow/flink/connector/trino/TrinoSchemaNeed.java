@@ -1,6 +1,7 @@
 package io.dataflow.flink.connector.trino;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dataflow.flink.connector.SchemaEvolution;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -151,15 +152,16 @@ record TrinoSchemaNeed(String field, String column, String type, String currentT
         }
     }
 
-    /** Why a record with this need is refused; names the field, never holds the value. */
+    /**
+     * Why a record with this need is refused, in the words the other sinks use ({@link SchemaEvolution}); names the
+     * field, never holds the value. {@code evolveFailure}: why ALTER TABLE failed (schemaEvolution: evolve), null
+     * under schemaEvolution: fail.
+     */
     String reason(TrinoTableName table, String evolveFailure) {
-        String what = isNewColumn()
-                ? "field " + field + " is not a column of " + table
-                : "field " + field + " does not fit column type " + currentType + " of " + table + ", it needs " + type;
-        if (evolveFailure == null) {
-            return what + " (schemaEvolution: fail)";
+        if (evolveFailure != null) {
+            return SchemaEvolution.EVOLVE.addingOrWideningFailed(field, currentType, table, type, evolveFailure);
         }
-        return what + "; " + (isNewColumn() ? "adding it" : "widening it") + " failed: " + evolveFailure
-                + " (schemaEvolution: evolve)";
+        return isNewColumn() ? SchemaEvolution.FAIL.notAColumn(field, table)
+                : SchemaEvolution.FAIL.doesNotFit(field, currentType, table, type);
     }
 }

@@ -1,18 +1,16 @@
 package io.dataflow.flink.connector.clickhouse;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
 import io.dataflow.flink.connector.ConnectorContext;
 import io.dataflow.flink.message.Message;
-import io.dataflow.flink.testing.Kafka;
-import io.dataflow.flink.testing.MiniClusterJobs;
+import io.dataflow.flink.testing.KafkaToSinkJob;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.RealServersExtension;
+import io.dataflow.flink.testing.SchemaEvolutionInput;
 import io.dataflow.flink.testing.Server;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -52,7 +50,9 @@ class ClickHouseSchemaEvolutionITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final int RECORDS = 290;
-    private static final long WIDE = 3_000_000_000L;
+    private static final long WIDE = SchemaEvolutionInput.WIDE;
+    /** Records 0–279 of the input; see the class comment. */
+    private static final SchemaEvolutionInput INPUT = new SchemaEvolutionInput(100, 200, 250);
     private static final String BEYOND_INT64 = "9223372036854775808";
     private static final Map<String, String> INITIAL = Map.of("id", "Int64", "qty", "Int32", "price", "Float32");
 
@@ -230,49 +230,21 @@ class ClickHouseSchemaEvolutionITCase {
 
     private static Run run(Target target, String schemaEvolution) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "ch-schema-evolution-" + schemaEvolution + "-" + suffix;
-        String errorTopic = topic + "-errors";
         String database = "it_ch_evolve_" + suffix;
         String tableName = "evolving_" + schemaEvolution;
-        Kafka.createTopic(topic, 2);
-        Kafka.createTopic(errorTopic, 1);
         sql(target, "CREATE DATABASE " + database);
         CREATED.add(Map.entry(target, database));
         sql(target, "CREATE TABLE " + database + "." + tableName + " (id Int64, qty Int32, price Float32) ENGINE = MergeTree ORDER BY id");
-        Kafka.produce(topic, RECORDS, i -> "k-" + i, ClickHouseSchemaEvolutionITCase::record);
-
-        String manifest = "replicas: 2\n"
-                + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + topic + "\n"
-                + "    consumerGroup: it-" + topic + "\n    bounded: true\n"
-                + "sink:\n  type: clickhouse\n  config:\n    connectionString: \"" + target.url() + "/" + database + "\"\n"
-                + "    table: " + tableName + "\n    batchSize: 20\n    schemaEvolution: " + schemaEvolution + "\n"
-                + "errors:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + errorTopic + "\n";
-        MiniClusterJobs.run(manifest, "it-" + topic, JobCompiler.create(), 500, 0);
-
-        Map<Long, String> errors = new TreeMap<>();
-        for (String text : Kafka.readAll(errorTopic)) {
-            JsonNode envelope = JSON.readTree(text);
-            long id = envelope.path("original_message").path("id").asLong();
-            assertThat(errors.put(id, envelope.path("error").path("message").asText())).as("record " + id + " once").isNull();
-        }
+        Map<Long, String> errors = KafkaToSinkJob.refusalsById("ch-schema-evolution-" + schemaEvolution + "-" + suffix, RECORDS,
+                i -> "k-" + i, ClickHouseSchemaEvolutionITCase::record, "clickhouse",
+                "    connectionString: \"" + target.url() + "/" + database + "\"\n    table: " + tableName + "\n    batchSize: 20\n"
+                        + "    schemaEvolution: " + schemaEvolution + "\n", 500);
         return new Run(database, tableName, database + "." + tableName, errors);
     }
 
     /** Record i of the input; see the class comment. */
     private static String record(int i) {
-        if (i < 100) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5}";
-        }
-        if (i < 200) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5,\"note\":\"n" + i + "\"}";
-        }
-        if (i < 250) {
-            return "{\"id\":" + i + ",\"qty\":" + (WIDE + i) + ",\"price\":1.5}";
-        }
-        if (i < 280) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":3.14159265}";
-        }
-        return "{\"id\":" + i + ",\"qty\":" + BEYOND_INT64 + ",\"price\":1.5}";
+        return i < 280 ? INPUT.record(i) : "{\"id\":" + i + ",\"qty\":" + BEYOND_INT64 + ",\"price\":1.5}";
     }
 
     private static Map<String, String> columnTypes(Target target, Run run) throws Exception {

@@ -1,15 +1,13 @@
 package io.dataflow.flink.connector.iceberg;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.config.ConfigValidator;
 import io.dataflow.flink.config.ConfigValues;
 import io.dataflow.flink.config.ValidationErrors;
-import io.dataflow.flink.testing.Kafka;
-import io.dataflow.flink.testing.MiniClusterJobs;
+import io.dataflow.flink.testing.KafkaToSinkJob;
 import io.dataflow.flink.testing.Nessie;
 import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.SchemaEvolutionInput;
 import io.dataflow.flink.testing.RealServersExtension;
 import io.dataflow.flink.testing.Server;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -45,7 +43,9 @@ class IcebergSchemaEvolutionITCase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECORDS = 280;
-    private static final long WIDE = 3_000_000_000L;
+    private static final long WIDE = SchemaEvolutionInput.WIDE;
+    /** The input; see the class comment. */
+    private static final SchemaEvolutionInput INPUT = new SchemaEvolutionInput(100, 200, 250);
     private static final Schema INITIAL = new Schema(
             Types.NestedField.required(1, "id", Types.LongType.get()),
             Types.NestedField.optional(2, "qty", Types.IntegerType.get()),
@@ -138,12 +138,8 @@ class IcebergSchemaEvolutionITCase {
 
     private static Run run(Target target, String schemaEvolution) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "iceberg-evolution-" + target.type + "-" + schemaEvolution + "-" + suffix;
-        String errorTopic = topic + "-errors";
         String namespace = "it_evolution_" + suffix;
         TableIdentifier id = TableIdentifier.of(Namespace.of(namespace), "orders");
-        Kafka.createTopic(topic, 2);
-        Kafka.createTopic(errorTopic, 1);
         Catalog catalog = target.open.open();
         try {
             ((SupportsNamespaces) catalog).createNamespace(Namespace.of(namespace));
@@ -151,22 +147,10 @@ class IcebergSchemaEvolutionITCase {
         } finally {
             ((Closeable) catalog).close();
         }
-        Kafka.produce(topic, RECORDS, i -> "k-" + i, IcebergSchemaEvolutionITCase::record);
-
-        String manifest = "replicas: 2\n"
-                + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + topic + "\n"
-                + "    consumerGroup: it-" + topic + "\n    bounded: true\n"
-                + "sink:\n  type: " + target.type + "\n  config:\n" + target.sinkConfig
-                + "    namespace: " + namespace + "\n    table: orders\n    schemaEvolution: " + schemaEvolution + "\n"
-                + "errors:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + errorTopic + "\n";
-        MiniClusterJobs.run(manifest, "it-" + topic, JobCompiler.create(), 500, 0);
-
-        Map<Long, String> errors = new TreeMap<>();
-        for (String text : Kafka.readAll(errorTopic)) {
-            JsonNode envelope = JSON.readTree(text);
-            long recordId = envelope.path("original_message").path("id").asLong();
-            assertThat(errors.put(recordId, envelope.path("error").path("message").asText())).as("record " + recordId + " once").isNull();
-        }
+        Map<Long, String> errors = KafkaToSinkJob.refusalsById("iceberg-evolution-" + target.type + "-" + schemaEvolution
+                        + "-" + suffix, RECORDS, i -> "k-" + i, INPUT::record, target.type,
+                target.sinkConfig + "    namespace: " + namespace + "\n    table: orders\n    schemaEvolution: " + schemaEvolution
+                        + "\n", 500);
         catalog = target.open.open();
         try {
             Table table = catalog.loadTable(id);
@@ -176,17 +160,4 @@ class IcebergSchemaEvolutionITCase {
         }
     }
 
-    /** Record i of the input; see the class comment. */
-    private static String record(int i) {
-        if (i < 100) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5}";
-        }
-        if (i < 200) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5,\"note\":\"n" + i + "\"}";
-        }
-        if (i < 250) {
-            return "{\"id\":" + i + ",\"qty\":" + (WIDE + i) + ",\"price\":1.5}";
-        }
-        return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":3.14159265}";
-    }
 }

@@ -1,12 +1,9 @@
 package io.dataflow.flink.connector.postgres;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.testing.Kafka;
-import io.dataflow.flink.testing.MiniClusterJobs;
+import io.dataflow.flink.testing.KafkaToSinkJob;
 import io.dataflow.flink.testing.Postgres;
 import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.SchemaEvolutionInput;
 import io.dataflow.flink.testing.Server;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -31,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RealServers({Server.KAFKA, Server.POSTGRES})
 class PostgresSchemaEvolutionITCase {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECORDS = 280;
-    private static final long WIDE = 3_000_000_000L;
+    private static final long WIDE = SchemaEvolutionInput.WIDE;
+    /** The input; see the class comment. */
+    private static final SchemaEvolutionInput INPUT = new SchemaEvolutionInput(100, 200, 250);
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -93,43 +91,13 @@ class PostgresSchemaEvolutionITCase {
 
     private static Run run(String schemaEvolution) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "schema-evolution-" + schemaEvolution + "-" + suffix;
-        String errorTopic = topic + "-errors";
         String tableName = "schema_evolution_" + schemaEvolution + "_" + suffix;
-        Kafka.createTopic(topic, 2);
-        Kafka.createTopic(errorTopic, 1);
         Postgres.execute("CREATE TABLE public." + tableName + " (id BIGINT PRIMARY KEY, qty INTEGER, price REAL)");
-        Kafka.produce(topic, RECORDS, i -> "k-" + i, PostgresSchemaEvolutionITCase::record);
-
-        String manifest = "replicas: 2\n"
-                + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + topic + "\n"
-                + "    consumerGroup: it-" + topic + "\n    bounded: true\n"
-                + "sink:\n  type: postgresql\n  config:\n    connectionString: \"" + Postgres.url() + "\"\n"
-                + "    table: public." + tableName + "\n    batchSize: 20\n    schemaEvolution: " + schemaEvolution + "\n"
-                + "errors:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + errorTopic + "\n";
-        MiniClusterJobs.run(manifest, "it-" + topic, JobCompiler.create(), 500, 0);
-
-        Map<Long, String> errors = new TreeMap<>();
-        for (String text : Kafka.readAll(errorTopic)) {
-            JsonNode envelope = JSON.readTree(text);
-            long id = envelope.path("original_message").path("id").asLong();
-            assertThat(errors.put(id, envelope.path("error").path("message").asText())).as("record " + id + " once").isNull();
-        }
+        Map<Long, String> errors = KafkaToSinkJob.refusalsById("schema-evolution-" + schemaEvolution + "-" + suffix, RECORDS,
+                i -> "k-" + i, INPUT::record, "postgresql",
+                "    connectionString: \"" + Postgres.url() + "\"\n    table: public." + tableName + "\n    batchSize: 20\n"
+                        + "    schemaEvolution: " + schemaEvolution + "\n", 500);
         return new Run(tableName, "public." + tableName, errors);
-    }
-
-    /** Record i of the input; see the class comment. */
-    private static String record(int i) {
-        if (i < 100) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5}";
-        }
-        if (i < 200) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5,\"note\":\"n" + i + "\"}";
-        }
-        if (i < 250) {
-            return "{\"id\":" + i + ",\"qty\":" + (WIDE + i) + ",\"price\":1.5}";
-        }
-        return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":3.14159265}";
     }
 
     private static Map<String, String> columnTypes(String table) throws Exception {

@@ -1,11 +1,8 @@
 package io.dataflow.flink.connector.trino;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataflow.flink.compile.JobCompiler;
-import io.dataflow.flink.testing.Kafka;
-import io.dataflow.flink.testing.MiniClusterJobs;
+import io.dataflow.flink.testing.KafkaToSinkJob;
 import io.dataflow.flink.testing.RealServers;
+import io.dataflow.flink.testing.SchemaEvolutionInput;
 import io.dataflow.flink.testing.Server;
 import io.dataflow.flink.testing.Trino;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -33,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RealServers({Server.TRINO, Server.KAFKA})
 class TrinoSchemaEvolutionITCase {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECORDS = 140;
-    private static final long WIDE = 3_000_000_000L;
+    private static final long WIDE = SchemaEvolutionInput.WIDE;
+    /** The input; see the class comment. */
+    private static final SchemaEvolutionInput INPUT = new SchemaEvolutionInput(40, 90, 115);
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -56,23 +54,9 @@ class TrinoSchemaEvolutionITCase {
         Trino.execute("DROP SCHEMA IF EXISTS memory." + memorySchema + " CASCADE");
     }
 
-    /** Record i of the input; see the class comment. */
-    private static String record(int i) {
-        if (i < 40) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5}";
-        }
-        if (i < 90) {
-            return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":1.5,\"note\":\"n" + i + "\"}";
-        }
-        if (i < 115) {
-            return "{\"id\":" + i + ",\"qty\":" + (WIDE + i) + ",\"price\":1.5}";
-        }
-        return "{\"id\":" + i + ",\"qty\":" + i + ",\"price\":3.14159265}";
-    }
-
     @Test
     void evolveAppendsAddTheNewColumnOnceAndWidenTheNumbersWithoutLosingARecord() throws Exception {
-        Run run = run("lake", lakeSchema, "evolve", "", RECORDS, i -> "k-" + i, TrinoSchemaEvolutionITCase::record);
+        Run run = run("lake", lakeSchema, "evolve", "", RECORDS, i -> "k-" + i, INPUT::record);
         String t = run.table;
         assertThat(run.errors).as("no record refused").isEmpty();
         assertThat(Trino.count("SELECT count(*) FROM " + t)).isEqualTo(RECORDS);
@@ -124,7 +108,7 @@ class TrinoSchemaEvolutionITCase {
 
     @Test
     void failSendsTheRecordsThatDoNotFitToTheErrorSinkNamingTheField() throws Exception {
-        Run run = run("lake", lakeSchema, "fail", "", RECORDS, i -> "k-" + i, TrinoSchemaEvolutionITCase::record);
+        Run run = run("lake", lakeSchema, "fail", "", RECORDS, i -> "k-" + i, INPUT::record);
         assertThat(Trino.count("SELECT count(*) FROM " + run.table)).as("only the records that fit").isEqualTo(40);
         assertThat(Trino.count("SELECT count(*) FROM " + run.table + " WHERE id < 40")).isEqualTo(40);
         assertThat(columnTypes("lake", lakeSchema, run.tableName)).as("the table is not changed")
@@ -148,7 +132,7 @@ class TrinoSchemaEvolutionITCase {
      */
     @Test
     void evolveWhereTheCatalogCannotWidenSendsThoseRecordsToTheErrorSink() throws Exception {
-        Run run = run("memory", memorySchema, "evolve", "", 90, i -> "k-" + i, i -> record(i < 40 ? i : i + 50));
+        Run run = run("memory", memorySchema, "evolve", "", 90, i -> "k-" + i, i -> INPUT.record(i < 40 ? i : i + 50));
         assertThat(columnTypes("memory", memorySchema, run.tableName)).as("the table is not changed")
                 .isEqualTo(Map.of("id", "bigint", "qty", "integer", "price", "real"));
         assertThat(run.errors.keySet()).as("the records needing a wider column").hasSize(50).allMatch(id -> id >= 90);
@@ -168,30 +152,13 @@ class TrinoSchemaEvolutionITCase {
     private static Run run(String catalog, String schema, String schemaEvolution, String moreSinkConfig, int records,
                            IntFunction<String> key, IntFunction<String> value) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String topic = "trino-schema-evolution-" + schemaEvolution + "-" + suffix;
-        String errorTopic = topic + "-errors";
         String tableName = "evolution_" + schemaEvolution + "_" + suffix;
         String table = catalog + "." + schema + "." + tableName;
-        Kafka.createTopic(topic, 2);
-        Kafka.createTopic(errorTopic, 1);
         Trino.execute("CREATE TABLE " + table + " (id bigint, qty integer, price real)");
-        Kafka.produce(topic, records, key, value);
-
-        String manifest = "replicas: 2\n"
-                + "source:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + topic + "\n"
-                + "    consumerGroup: it-" + topic + "\n    bounded: true\n"
-                + "sink:\n  type: trino\n  config:\n    serverURL: " + Trino.serverUrl() + "\n    catalog: " + catalog + "\n"
-                + "    schema: " + schema + "\n    table: " + tableName + "\n    batchSize: 25\n"
-                + "    schemaEvolution: " + schemaEvolution + "\n" + moreSinkConfig
-                + "errors:\n  type: kafka\n  config:\n    brokers: [\"" + Kafka.bootstrap() + "\"]\n    topic: " + errorTopic + "\n";
-        MiniClusterJobs.run(manifest, "it-" + topic, JobCompiler.create(), 1000, 0);
-
-        Map<Long, String> errors = new TreeMap<>();
-        for (String text : Kafka.readAll(errorTopic)) {
-            JsonNode envelope = JSON.readTree(text);
-            long id = envelope.path("original_message").path("id").asLong();
-            assertThat(errors.put(id, envelope.path("error").path("message").asText())).as("record " + id + " once").isNull();
-        }
+        Map<Long, String> errors = KafkaToSinkJob.refusalsById("trino-schema-evolution-" + schemaEvolution + "-" + suffix,
+                records, key, value, "trino", "    serverURL: " + Trino.serverUrl() + "\n    catalog: " + catalog + "\n"
+                        + "    schema: " + schema + "\n    table: " + tableName + "\n    batchSize: 25\n"
+                        + "    schemaEvolution: " + schemaEvolution + "\n" + moreSinkConfig, 1000);
         return new Run(tableName, table, errors);
     }
 

@@ -71,6 +71,10 @@ class TrinoSchemaNeedTest {
         assertThat(needs("{\"qty\":3000000000}").get(0).reason(TABLE, "not supported"))
                 .isEqualTo("field qty does not fit column type integer of lake.s.t, it needs bigint; widening it failed:"
                         + " not supported (schemaEvolution: evolve)");
+        assertThat(needs("{\"note\":\"secret\"}").get(0).reason(TABLE, "not supported"))
+                .isEqualTo("field note is not a column of lake.s.t; adding it failed: not supported (schemaEvolution: evolve)");
+        assertThat(needs("{\"price\":3.14159265}").get(0).reason(TABLE, null))
+                .isEqualTo("field price does not fit column type real of lake.s.t, it needs double (schemaEvolution: fail)");
     }
 
     @Test
