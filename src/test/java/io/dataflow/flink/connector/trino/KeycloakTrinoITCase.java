@@ -60,7 +60,7 @@ class KeycloakTrinoITCase {
         }
         assertThat(Instant.now().getEpochSecond()).as("refused only after the token's expiry")
                 .isGreaterThanOrEqualTo(login.get("exp").asLong());
-        assertThat((Throwable) refused).hasMessageContaining("Unauthorized");
+        assertThat((Throwable) refused).hasMessageContaining("Authentication failed: JWT expired");
 
         assertThat(connections.stale(first)).as("the token is due").isTrue();
         Connection second = connections.fresh(first);
@@ -113,7 +113,7 @@ class KeycloakTrinoITCase {
             try (Connection c = connections.open()) {
                 selectOne(c);
             }
-        }).isInstanceOf(SQLException.class).hasMessageContaining("Unauthorized");
+        }).isInstanceOf(SQLException.class).hasMessageContaining("Authentication failed: JWT signature does not match");
     }
 
     private static KeycloakCredentials clientCredentials() {
