@@ -24,7 +24,7 @@ public enum Server {
     S3("s3", "s3.pid"),
     /** Keycloak 26 in development mode (in-memory database) with the realm {@code dataflow}: see {@link Keycloak}. */
     KEYCLOAK("keycloak", "keycloak.pid"),
-    /** Trino 483 assembled from Maven jars, run on Java 25 (catalogs memory and lake = Iceberg on a local warehouse; port 8080, no authentication). */
+    /** Trino 483 assembled from Maven jars, run on Java 25 (catalogs memory and lake = Iceberg on a local warehouse; HTTP port 8080, no authentication; HTTPS with JWT authentication: {@link Trino#httpsUrl()}). */
     TRINO("trino", "trino.pid");
 
     final String scriptName;

@@ -1,5 +1,12 @@
 package io.dataflow.flink.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +20,8 @@ import java.util.UUID;
 /**
  * Helpers for tests against the Trino started by {@link RealServersExtension} (catalogs {@code memory} and
  * {@code lake}, the Iceberg connector on a local warehouse). Plain trino-jdbc, so what a test reads back does not
- * go through the connector's code.
+ * go through the connector's code. The same Trino also serves HTTPS with JWT authentication (scripts/servers/
+ * trino-start.sh): {@link #httpsUrl()}, trusted through {@link #certificatePem()} or {@link #trustStore(Path)}.
  */
 public final class Trino {
 
@@ -27,6 +35,40 @@ public final class Trino {
     /** The manifest's {@code serverURL}. */
     public static String serverUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** The manifest's {@code serverURL} of the HTTPS port, where Trino checks Keycloak's tokens. */
+    public static String httpsUrl() throws IOException {
+        Path portFile = dir().resolve("run/https.port");
+        if (!Files.exists(portFile)) {
+            throw new IllegalStateException("the running Trino has no HTTPS port (" + portFile + " is missing): it was "
+                    + "started by an older scripts/servers/trino-start.sh; stop it with trino-stop.sh and rerun");
+        }
+        return "https://127.0.0.1:" + Files.readString(portFile).strip();
+    }
+
+    /** Trino's self-signed certificate (PEM), made once by trino-start.sh. */
+    public static Path certificatePem() {
+        return dir().resolve("tls/trino-cert.pem");
+    }
+
+    /** Writes a PKCS12 trust store holding Trino's certificate, with the given password. */
+    public static Path trustStore(Path file, String password) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream pem = Files.newInputStream(certificatePem())) {
+            trust.setCertificateEntry("trino", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            trust.store(out, password.toCharArray());
+        }
+        return file;
+    }
+
+    /** trino-start.sh's TRINO_DIR. */
+    private static Path dir() {
+        String dir = System.getenv("TRINO_DIR");
+        return dir != null && !dir.isBlank() ? Path.of(dir) : RealServersExtension.serversBase().resolve("trino");
     }
 
     public static Connection connect() throws SQLException {

@@ -4,78 +4,70 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dataflow.flink.testing.Keycloak;
 import io.dataflow.flink.testing.RealServers;
 import io.dataflow.flink.testing.Server;
-import io.dataflow.flink.testing.TlsTrinoProxy;
 import io.dataflow.flink.testing.Trino;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
+import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Keycloak flows against the real Trino with a real Keycloak (scripts/servers/keycloak-start.sh, realm
- * {@code dataflow}): tokens are issued and refreshed by Keycloak, and a loopback HTTPS proxy in front of Trino
- * ({@link TlsTrinoProxy}) records the Authorization header of every Trino request. Trino itself runs without
- * authentication (plain HTTP), so the proxy is where the bearer token is observed; it speaks TLS because trino-jdbc
- * sends access tokens over TLS only. A refresh is told from a new login by Keycloak's session id ({@code sid}): a
- * refreshed access token keeps the session of the first one.
+ * Keycloak flows against the real Trino's HTTPS port, where Trino itself checks the bearer token (JWT
+ * authentication, scripts/servers/trino-start.sh: signature with the realm's signing key, issuer, audience, expiry),
+ * with a real Keycloak (scripts/servers/keycloak-start.sh, realm {@code dataflow}) issuing and refreshing the tokens.
+ * Trino's self-signed certificate is trusted through trino-jdbc's {@code SSLTrustStorePath} (a PEM file) with full
+ * hostname verification. A refresh is told from a new login by Keycloak's session id ({@code sid}): a refreshed
+ * access token keeps the session of the first one. The refusals prove that Trino checks the tokens, so that the
+ * accepted queries are accepted because of them.
  */
 @RealServers({Server.TRINO, Server.KEYCLOAK})
 class KeycloakTrinoITCase {
 
-    private TlsTrinoProxy proxy;
-    private List<String> authorizations;
-
-    @BeforeEach
-    void startProxy(@TempDir Path dir) throws Exception {
-        proxy = new TlsTrinoProxy(Trino.serverUrl(), dir);
-        authorizations = proxy.authorizations();
-    }
-
-    @AfterEach
-    void stopProxy() {
-        proxy.close();
-    }
-
     @Test
-    void passwordGrantTokenIsSentAndRefreshedWithTheRefreshToken() throws Exception {
+    void passwordGrantTokenIsRefreshedWithTheRefreshTokenAndTheExpiredOneIsRefused() throws Exception {
         KeycloakCredentials credentials = new KeycloakCredentials(KeycloakCredentials.Grant.PASSWORD,
                 KeycloakCredentials.tokenEndpoint(Keycloak.serverUrl(), Keycloak.REALM),
                 null, Keycloak.USER, Keycloak.PASSWORD, Keycloak.SHORT_LIVED_CLIENT, Keycloak.CLIENT_SECRET);
         // the client's tokens live 2 s → due after 1.6 s; the 1-minute floor is lowered so the test sees a refresh
         KeycloakTokens tokens = new KeycloakTokens(credentials, Clock.systemUTC(), Duration.ofMillis(100));
-        TrinoConnections connections = new TrinoConnections(proxyJdbcUrl(), tokens);
+        TrinoConnections connections = new TrinoConnections(httpsJdbcUrl(), tokens);
 
         Connection first = connections.open();
         assertThat(selectOne(first)).isEqualTo(1);
-        assertThat(authorizations).isNotEmpty().allMatch(a -> a.startsWith("Bearer ")).containsOnly(authorizations.get(0));
-        JsonNode login = Keycloak.claims(authorizations.get(0).substring("Bearer ".length()));
+        JsonNode login = Keycloak.claims(tokens.current());
         assertThat(login.get("preferred_username").asText()).isEqualTo(Keycloak.USER);
         assertThat(login.get("azp").asText()).isEqualTo(Keycloak.SHORT_LIVED_CLIENT);
 
+        // the first connection keeps its token: once that has expired, Trino refuses the connection's next query
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!connections.stale(first)) {
-            assertThat(System.nanoTime()).as("the 2-second token becomes due").isLessThan(deadline);
-            Thread.sleep(100);
+        SQLException refused = null;
+        while (refused == null) {
+            assertThat(System.nanoTime()).as("Trino refuses the expired 2-second token").isLessThan(deadline);
+            try {
+                selectOne(first);
+                Thread.sleep(100);
+            } catch (SQLException e) {
+                refused = e;
+            }
         }
-        String firstAuthorization = authorizations.get(0);
-        authorizations.clear();
+        assertThat(Instant.now().getEpochSecond()).as("refused only after the token's expiry")
+                .isGreaterThanOrEqualTo(login.get("exp").asLong());
+        assertThat((Throwable) refused).hasMessageContaining("Authentication failed: JWT expired");
+
+        assertThat(connections.stale(first)).as("the token is due").isTrue();
         Connection second = connections.fresh(first);
         assertThat(second).isNotSameAs(first);
         assertThat(first.isClosed()).isTrue();
         assertThat(selectOne(second)).isEqualTo(1);
-        assertThat(authorizations).isNotEmpty().allMatch(a -> a.startsWith("Bearer ")).containsOnly(authorizations.get(0))
-                .doesNotContain(firstAuthorization);
-        JsonNode refreshed = Keycloak.claims(authorizations.get(0).substring("Bearer ".length()));
+        JsonNode refreshed = Keycloak.claims(tokens.current());
         assertThat(refreshed.get("preferred_username").asText()).isEqualTo(Keycloak.USER);
         assertThat(refreshed.get("sid").asText()).as("the same Keycloak session: refreshed, not a new login")
                 .isEqualTo(login.get("sid").asText());
@@ -84,25 +76,56 @@ class KeycloakTrinoITCase {
     }
 
     @Test
-    void clientCredentialsGrantTokenIsSent() throws Exception {
-        KeycloakCredentials credentials = new KeycloakCredentials(KeycloakCredentials.Grant.CLIENT_CREDENTIALS,
-                KeycloakCredentials.tokenEndpoint(Keycloak.serverUrl(), Keycloak.REALM),
-                null, null, null, Keycloak.CLIENT, Keycloak.CLIENT_SECRET);
-        TrinoConnections connections = new TrinoConnections(proxyJdbcUrl(), new KeycloakTokens(credentials));
+    void clientCredentialsGrantTokenIsAcceptedByTrino() throws Exception {
+        KeycloakTokens tokens = new KeycloakTokens(clientCredentials());
+        TrinoConnections connections = new TrinoConnections(httpsJdbcUrl(), tokens);
         try (Connection c = connections.open()) {
             assertThat(selectOne(c)).isEqualTo(1);
         }
-        assertThat(authorizations).isNotEmpty().allMatch(a -> a.startsWith("Bearer ")).containsOnly(authorizations.get(0));
-        JsonNode claims = Keycloak.claims(authorizations.get(0).substring("Bearer ".length()));
+        JsonNode claims = Keycloak.claims(tokens.current());
         assertThat(claims.get("azp").asText()).isEqualTo(Keycloak.CLIENT);
         assertThat(claims.get("preferred_username").asText()).as("Keycloak's service account of the client")
                 .isEqualTo("service-account-" + Keycloak.CLIENT);
         assertThat(claims.get("iss").asText()).isEqualTo(Keycloak.serverUrl() + "/realms/" + Keycloak.REALM);
     }
 
-    private String proxyJdbcUrl() {
-        return TrinoConnections.jdbcUrl(proxy.serverUrl(), "memory", "default")
-                + "&SSLVerification=NONE";
+    @Test
+    void trinoRefusesAQueryWithoutToken() throws Exception {
+        TrinoConnections connections = new TrinoConnections(httpsJdbcUrl(), null);
+        assertThatThrownBy(() -> {
+            try (Connection c = connections.open()) {
+                selectOne(c);
+            }
+        }).isInstanceOf(SQLException.class).hasMessageContaining("Unauthorized");
+    }
+
+    @Test
+    void trinoRefusesATokenWhoseSignatureDoesNotMatch() throws Exception {
+        String[] jwt = new KeycloakTokens(clientCredentials()).current().split("\\.");
+        // the same claims, but the user changed: the signature Keycloak made no longer matches the payload
+        String claims = new String(Base64.getUrlDecoder().decode(jwt[1]))
+                .replace("service-account-" + Keycloak.CLIENT, "service-account-intruder");
+        String forged = jwt[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes()) + "." + jwt[2];
+        KeycloakCredentials staticToken = new KeycloakCredentials(KeycloakCredentials.Grant.STATIC_TOKEN, null, forged,
+                null, null, null, null);
+        TrinoConnections connections = new TrinoConnections(httpsJdbcUrl(), new KeycloakTokens(staticToken));
+        assertThatThrownBy(() -> {
+            try (Connection c = connections.open()) {
+                selectOne(c);
+            }
+        }).isInstanceOf(SQLException.class).hasMessageContaining("Authentication failed: JWT signature does not match");
+    }
+
+    private static KeycloakCredentials clientCredentials() {
+        return new KeycloakCredentials(KeycloakCredentials.Grant.CLIENT_CREDENTIALS,
+                KeycloakCredentials.tokenEndpoint(Keycloak.serverUrl(), Keycloak.REALM),
+                null, null, null, Keycloak.CLIENT, Keycloak.CLIENT_SECRET);
+    }
+
+    /** The connector's URL for Trino's HTTPS port, plus the trust of Trino's self-signed certificate. */
+    private static String httpsJdbcUrl() throws Exception {
+        return TrinoConnections.jdbcUrl(Trino.httpsUrl(), "memory", "default")
+                + "&SSLTrustStorePath=" + Trino.certificatePem();
     }
 
     private static int selectOne(Connection c) throws Exception {
