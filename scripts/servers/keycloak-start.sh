@@ -2,11 +2,12 @@
 # Starts a real Keycloak (OpenID Connect provider) on 127.0.0.1, no Docker: the Quarkus distribution
 # org.keycloak:keycloak-quarkus-dist:VERSION:zip from Maven Central (fetched once through Maven, so ~/.m2 caches it too),
 # in-memory database (dev-mem), with the realm keycloak/dataflow-realm.json imported at each start.
-# Fast starts: `kc.sh start-dev` re-augments the Quarkus build at every start (about 50 s of a CI machine's time), so
-# the build is made once, with the build options below, by `kc.sh build` right after the unpacking (also in the
-# KEYCLOAK_FETCH_ONLY prefetch), and the server runs as `kc.sh start --optimized` (production mode: plain HTTP
-# switched on, hostname taken from the request, local cache). The build is made again only when its options change or
-# something else (e.g. a start-dev) re-augmented the distribution since.
+# Fast starts: Keycloak's Quarkus build (augmentation) is made once, with the build options below, by `kc.sh build`
+# right after the unpacking, so also in the KEYCLOAK_FETCH_ONLY prefetch that scripts/test.sh runs during the Maven
+# build; before, `kc.sh start-dev` made it inside the first test that needed Keycloak (about 50 s of a CI run). The
+# server runs as `kc.sh start --optimized` (production mode: plain HTTP switched on, hostname taken from the request,
+# local cache), which skips the build check and needs less CPU than start-dev. The build is made again only when its
+# options change or something else (e.g. a start-dev) re-augmented the distribution since.
 # Keycloak 26 needs Java 21+: KEYCLOAK_JAVA_HOME or the first /usr/lib/jvm JDK >= 21 (temurin-25 on these machines).
 # Idempotent: when the recorded server is alive it only prints its port.
 # Env: KEYCLOAK_VERSION (26.7.3), KEYCLOAK_PORT (18380; its management interface takes KEYCLOAK_PORT+1),
