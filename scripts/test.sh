@@ -8,6 +8,7 @@ scripts/install-prerequisites.sh test
 # waits for this fetch (trino-start.sh holds a lock) instead of starting its own.
 mkdir -p target
 TRINO_FETCH_ONLY=1 scripts/servers/trino-start.sh > target/trino-prefetch.log 2>&1 &
-# Keycloak's distribution (~200 MB) likewise, for KeycloakTrinoITCase
+# Keycloak's distribution (~200 MB) likewise, unzipped and built once for optimized starts (KeycloakTrinoITCase,
+# NessieAuthITCase): their first Keycloak start then skips the Quarkus build
 KEYCLOAK_FETCH_ONLY=1 scripts/servers/keycloak-start.sh > target/keycloak-prefetch.log 2>&1 &
 mvn -B verify "$@"

@@ -22,7 +22,7 @@ public enum Server {
     FLINK("flink", "jobmanager.pid"),
     /** S3Proxy: an S3-compatible store on local files, test key pair and bucket {@code dataflow-it}: see {@link S3}. */
     S3("s3", "s3.pid"),
-    /** Keycloak 26 in development mode (in-memory database) with the realm {@code dataflow}: see {@link Keycloak}. */
+    /** Keycloak 26, built once and started optimized (in-memory database), with the realm {@code dataflow}: see {@link Keycloak}. */
     KEYCLOAK("keycloak", "keycloak.pid"),
     /** Trino 483 assembled from Maven jars, run on Java 25 (catalogs memory and lake = Iceberg on a local warehouse; HTTP port 8080, no authentication; HTTPS with JWT authentication: {@link Trino#httpsUrl()}). */
     TRINO("trino", "trino.pid");

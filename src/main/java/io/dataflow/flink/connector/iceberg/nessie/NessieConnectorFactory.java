@@ -55,6 +55,7 @@ public final class NessieConnectorFactory extends IcebergConnectorFactory {
     @Override
     protected CatalogConnection catalog(ConfigValues config) {
         NessieSettings settings = NessieSettings.from(config);
-        return () -> NessieCatalogs.open(settings);
+        String connector = "nessie connector at " + config.path();
+        return () -> NessieCatalogs.open(settings, connector);
     }
 }
