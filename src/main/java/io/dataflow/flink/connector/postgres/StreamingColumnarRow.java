@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The columnar row of a payload no one has parsed yet, read with Jackson's streaming parser: a scalar becomes a
- * single node, only an object or array of a column is read as a (small) tree, and a field
+ * single node, only an object, array or fractional number of a column is read as a (small) tree, and a field
  * without a column is skipped unread. So a record no longer costs a tree of the whole body that lives until its batch
  * is written (the JFR profile of {@code scripts/bench.sh kafka-to-postgres} showed the body's tree as a third of the
  * sink thread's samples; docs/BENCHMARKS.md).
@@ -79,12 +79,6 @@ final class StreamingColumnarRow {
                     default:
                         return NODES.numberNode(p.getBigIntegerValue());
                 }
-            case VALUE_NUMBER_FLOAT:
-                // What the tree deserializer makes of a fractional JSON number with the default settings (no
-                // USE_BIG_DECIMAL_FOR_FLOATS; JSON text has no float32 or decimal number type): a double node.
-                // Made here, because going through TREE for it built a deserialization context per value, which
-                // took 9 of read()'s 24 samples in a kafka-to-postgres profile (docs/BENCHMARKS.md, item 13).
-                return NODES.numberNode(p.getDoubleValue());
             default:
                 return TREE.readValue(p);
         }
