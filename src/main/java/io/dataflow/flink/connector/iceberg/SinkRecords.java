@@ -243,7 +243,7 @@ final class SinkRecords {
             case DECIMAL:
                 return decimalOf(value, (Types.DecimalType) type);
             case DATE:
-                return LocalDate.parse(value.asText());
+                return date(value);
             case TIMESTAMP:
                 OffsetDateTime ts = instant(value).atOffset(ZoneOffset.UTC);
                 return ((Types.TimestampType) type).shouldAdjustToUTC() ? ts : ts.toLocalDateTime();
@@ -301,8 +301,43 @@ final class SinkRecords {
         throw new IllegalArgumentException("not a number: " + abbreviate(value));
     }
 
+    /**
+     * An ISO-8601 date that Iceberg can store: its writers keep days since 1970-01-01 in an int and would silently
+     * truncate a date beyond that (java.time parses years up to ±999 999 999).
+     */
+    private static LocalDate date(JsonNode value) {
+        LocalDate date;
+        try {
+            date = LocalDate.parse(value.isTextual() ? value.textValue() : value.toString());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not an ISO-8601 date (yyyy-mm-dd): " + abbreviate(value));
+        }
+        long days = date.toEpochDay();
+        if (days < Integer.MIN_VALUE || days > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("outside the dates Iceberg stores: " + abbreviate(value));
+        }
+        return date;
+    }
+
+    /**
+     * An RFC 3339 timestamp or epoch milliseconds that Iceberg can store: its writers keep microseconds since 1970 in
+     * a long, and a later instant would fail the writer (an ArithmeticException, not a refusal) instead of the record.
+     */
     private static Instant instant(JsonNode value) {
+        Instant instant = parseInstant(value);
+        try {
+            Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("outside the timestamps Iceberg stores: " + abbreviate(value));
+        }
+        return instant;
+    }
+
+    private static Instant parseInstant(JsonNode value) {
         if (value.isIntegralNumber()) {
+            if (!value.canConvertToLong()) {
+                throw new IllegalArgumentException("outside the timestamps Iceberg stores: " + abbreviate(value));
+            }
             return Instant.ofEpochMilli(value.longValue());
         }
         try {
