@@ -31,10 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * job. The input topic has 6 partitions, so every change of parallelism moves partitions between subtasks (subtask i of n
  * reads the partitions p with p mod n = i). Each test waits until the source's consumer group has committed the input's
  * end offsets (a checkpoint covering every record completed), stops the job with a savepoint (which commits what is
- * pending) and only then counts the output. The scenarios are helpers ({@link #rescaledTwoThreeOne},
- * {@link #rolledBackToAnOlderSavepoint}, {@link TaskManagerLossITCase#runThroughTheLossOfTaskManagerOne}) that each
- * exactly-once sink ({@link ExactlyOnceOutput}: Kafka, Nessie) goes through. The PostgreSQL CDC scenario (d) reads a
- * replication slot instead, at parallelism 1 behind a sink at the job's parallelism.
+ * pending) and only then counts the output. The scenarios are helpers ({@link #rescaledTwoThreeOneAndRolledBack},
+ * {@link TaskManagerLossITCase#runThroughTheLossOfTaskManagerOne}) that each exactly-once sink
+ * ({@link ExactlyOnceOutput}: Kafka, Nessie) goes through. A rollback to an older savepoint reuses the savepoints of the
+ * 2 → 3 → 1 run rather than running jobs of its own: once that run ended, its consumer group has committed the input's
+ * end, far past the first savepoint S1 (taken at 2), which is then restored at 3 into a fresh output while more records
+ * arrive ({@link #rollBackToS1AtThree}). The PostgreSQL CDC scenario (d) reads a replication slot instead, at
+ * parallelism 1 behind a sink at the job's parallelism, and rolls back to S2. Every phase prints its time
+ * ({@link Phases}).
  */
 @RealServers({Server.KAFKA, Server.POSTGRES, Server.NESSIE, Server.FLINK})
 class ClusterRescaleITCase {
@@ -46,38 +50,39 @@ class ClusterRescaleITCase {
     Path work;
 
     /**
-     * (a) Kafka → Kafka exactly-once at parallelism 2, stopped with a savepoint, resumed at 3, stopped, resumed at 1,
-     * while records keep arriving the whole time: a read_committed consumer sees every record once.
+     * (a) Kafka → Kafka exactly-once at parallelism 2, stopped with a savepoint (S1), resumed at 3, stopped, resumed at
+     * 1, while records keep arriving the whole time: a read_committed consumer sees every record once. (b) Then the
+     * rollback: S1 — now older than the group's offsets, which the later runs moved to the input's end — restored at
+     * parallelism 3 into a fresh topic while more records arrive. That run must write every record after S1 once: none
+     * of them may be skipped because the group had already committed a later offset.
      */
     @Test
-    void kafkaToKafkaExactlyOnceRescaledTwoThreeOneLosesAndRepeatsNothing() throws Exception {
-        assertEveryRecordOnce("rescale 2 -> 3 -> 1, Kafka -> Kafka exactly-once, read_committed", rescaledTwoThreeOne("rescale", kafkaOutput()));
-    }
-
-    /**
-     * (b) A rollback: savepoint S1 of a job at parallelism 2 (stopped there, so its output holds exactly the records
-     * before S1); a second run resumes S1 into another topic and moves the consumer group past S1; then S1 — now older
-     * than the group's offsets — is restored at parallelism 3 into a third topic. That run must write every record after
-     * S1: none of them may be skipped because the group had already committed a later offset.
-     */
-    @Test
-    void olderSavepointRestoredAtAnotherParallelismAfterTheGroupMovedOnLosesNothing() throws Exception {
-        assertEveryRecordOnce("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> Kafka exactly-once",
-                rolledBackToAnOlderSavepoint("rollback", kafkaOutput()));
+    void kafkaToKafkaExactlyOnceRescaledTwoThreeOneAndRolledBackToAnOlderSavepointLosesAndRepeatsNothing() throws Exception {
+        rescaledTwoThreeOneAndRolledBack("rescale", kafkaOutput(), "Kafka -> Kafka exactly-once, read_committed");
     }
 
     /**
      * (c) Kafka → PostgreSQL upsert through the same 2 → 3 → 1 rescale while records keep arriving: record i is version
      * i of key i mod 500 ({@link UpsertTable}), so the table must hold every key produced, each with its last version,
-     * and the table's write log every version once (a stop with a savepoint replays nothing).
+     * and the table's write log every version once (a stop with a savepoint replays nothing). Then the rollback of (b):
+     * S1 restored at parallelism 3, after the group moved past it, into a fresh table while more records arrive: its
+     * write log must hold every version after S1 (the versions the first table's log lacked when S1 was taken) and no
+     * other, and every key its last version. Writes repeated by replays are counted and printed; with stops only there
+     * are none.
      */
     @Test
-    void kafkaToPostgresUpsertRescaledTwoThreeOneKeepsEveryKeysLastVersion() throws Exception {
+    void kafkaToPostgresUpsertRescaledTwoThreeOneAndRolledBackToAnOlderSavepointKeepsEveryKeysLastVersion() throws Exception {
         String suffix = suffix();
         UpsertTable table = UpsertTable.create("public.rescale_pg_" + suffix);
+        UpsertTable rolledBack = UpsertTable.create("public.rescale_pg_" + suffix + "_rolled_back");
         ScenarioInput input = ScenarioInput.kafka("rescale-pg-in-" + suffix, "rescale-pg-" + suffix, UpsertTable::key, UpsertTable::value);
-        int produced = runTwoThreeOne(input, parallelism -> manifest("rescale-pg-" + suffix, parallelism, input.source() + table.sink()), STAY);
-        table.assertHoldsEveryVersion("rescale 2 -> 3 -> 1, Kafka -> PostgreSQL upsert", produced, false);
+        TwoThreeOne run = runTwoThreeOne(input, parallelism -> manifest("rescale-pg-" + suffix, parallelism, input.source() + table.sink()),
+                beforeS1 -> table.assertHoldsEveryVersion("the run at 2, up to S1, Kafka -> PostgreSQL upsert", beforeS1, false), STAY);
+        table.assertHoldsEveryVersion("rescale 2 -> 3 -> 1, Kafka -> PostgreSQL upsert", run.produced(), false);
+        int produced = rollBackToS1AtThree(input, run,
+                parallelism -> manifest("rescale-pg-" + suffix, parallelism, input.source() + rolledBack.sink()));
+        rolledBack.assertHoldsEveryVersion("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> PostgreSQL upsert",
+                run.beforeS1(), produced, false);
     }
 
     /**
@@ -99,14 +104,13 @@ class ClusterRescaleITCase {
         ManifestAt job = parallelism -> manifest("rescale-cdc-" + suffix, parallelism, input.source() + sink);
         int changes;
         try {
-            changes = runTwoThreeOne(input, job, (atOne, s2) -> {
-                SessionCluster.awaitCheckpoints(atOne, 2);
-                SessionCluster.cancel(atOne);
+            changes = runTwoThreeOne(input, job, null, (atOne, s2) -> {
+                // runAt saw one checkpoint at 1 complete; one more and the slot has confirmed a position past S2
+                awaitCheckpoints(atOne, 1);
+                Phases.timed("cancel", () -> SessionCluster.cancel(atOne));
                 System.out.println("CDC rollback: the slot confirmed " + confirmedFlush(slot) + " before S2 was restored");
-                String rolledBack = runAt(job.at(2), s2, 2, false);
-                SessionCluster.awaitCheckpoints(rolledBack, 2);
-                return rolledBack;
-            });
+                return runAt(job.at(2), s2, 2, false);
+            }).produced();
         } finally {
             ScenarioInput.dropSlot(slot, publication);
         }
@@ -116,18 +120,12 @@ class ClusterRescaleITCase {
 
     /**
      * (e) Kafka → Nessie (Iceberg, exactly-once: the single committer appends once per completed checkpoint) through the
-     * same 2 → 3 → 1 rescale while records keep arriving: the table holds every record once.
+     * same 2 → 3 → 1 rescale while records keep arriving: the table holds every record once. (f) Then the rollback of
+     * (b) with a fresh Nessie table as output: the table written from S1 at parallelism 3 holds every record after S1 once.
      */
     @Test
-    void kafkaToNessieRescaledTwoThreeOneLosesAndRepeatsNothing() throws Exception {
-        assertEveryRecordOnce("rescale 2 -> 3 -> 1, Kafka -> Nessie", rescaledTwoThreeOne("rescale-nessie", nessieOutput()));
-    }
-
-    /** (f) The rollback of (b) with Nessie tables as outputs: the table written from S1 at parallelism 3 holds every record after S1 once. */
-    @Test
-    void kafkaToNessieOlderSavepointRestoredAtAnotherParallelismAfterTheGroupMovedOnLosesNothing() throws Exception {
-        assertEveryRecordOnce("rollback to S1 at parallelism 3 after the group moved past it, Kafka -> Nessie",
-                rolledBackToAnOlderSavepoint("rollback-nessie", nessieOutput()));
+    void kafkaToNessieRescaledTwoThreeOneAndRolledBackToAnOlderSavepointLosesAndRepeatsNothing() throws Exception {
+        rescaledTwoThreeOneAndRolledBack("rescale-nessie", nessieOutput(), "Kafka -> Nessie");
     }
 
     /**
@@ -207,12 +205,12 @@ class ClusterRescaleITCase {
         try {
             Kafka.produce(in, 500, i -> "k-" + i, i -> "{\"id\":" + i + "}");
             running = runAt(job.at(2), null, 2);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
+            awaitAtEnd(group, in);
             addPartitionsAndAwaitTheirRecords(in, group, 4, 500);
-            String savepoint = SessionCluster.stopWithSavepoint(running);
+            String savepoint = stop(running);
             running = runAt(job.at(3), savepoint, 3);
             addPartitionsAndAwaitTheirRecords(in, group, 6, 1000);
-            SessionCluster.stopWithSavepoint(running);
+            stop(running);
         } finally {
             SessionCluster.cancelIfRunning(running);
         }
@@ -233,47 +231,117 @@ class ClusterRescaleITCase {
         Map<Integer, Long> end = ConsumerGroupProgress.end(in);
         assertThat(end.keySet()).as("partitions of " + in).hasSize(partitions);
         end.forEach((partition, offset) -> assertThat(offset).as("records in partition " + partition).isPositive());
-        ConsumerGroupProgress.awaitAtEnd(group, in);
+        awaitAtEnd(group, in);
         System.out.printf("partitions %d -> %d: the records of the new partitions were read and checkpointed %.1f s after they were added%n",
                 before.size(), partitions, (System.nanoTime() - added) / 1e9);
     }
 
-    /** Scenario: one output, the job at 2 → stop with a savepoint → 3 → stop → 1 while records arrive; what the output holds. */
-    private Delivery rescaledTwoThreeOne(String name, ExactlyOnceOutput output) throws Exception {
+    /**
+     * Scenario: the job at 2 → stop with savepoint S1 → 3 → stop → 1 while records arrive, into one output, which then
+     * must hold every record once; then S1 restored at 3 into a fresh output after the group moved past it
+     * ({@link #rollBackToS1AtThree}), which must hold every record after S1 once.
+     */
+    private void rescaledTwoThreeOneAndRolledBack(String name, ExactlyOnceOutput output, String pipeline) throws Exception {
         String suffix = suffix();
-        String out = name.replace('-', '_') + "_out_" + suffix;
+        String prefix = name.replace('-', '_') + "_" + suffix;
+        String out = prefix + "_out";
+        String rolledBackOut = prefix + "_rolled_back";
         String sink = output.sink(out);
         ScenarioInput input = ScenarioInput.kafka(name + "-in-" + suffix, name + "-" + suffix, i -> "k-" + i, i -> "{\"id\":" + i + "}");
-        int produced = runTwoThreeOne(input, parallelism -> manifest(name + "-" + suffix, parallelism, input.source() + sink), STAY);
-        return Delivery.of(0, produced, output.ids(out));
+        TwoThreeOne run = runTwoThreeOne(input, parallelism -> manifest(name + "-" + suffix, parallelism, input.source() + sink),
+                beforeS1 -> assertEveryRecordOnce("the run at 2, up to S1, " + pipeline, Delivery.of(0, beforeS1, output.ids(out))), STAY);
+        assertEveryRecordOnce("rescale 2 -> 3 -> 1, " + pipeline, Delivery.of(0, run.produced(), output.ids(out)));
+        String rolledBackSink = output.sink(rolledBackOut);
+        int produced = rollBackToS1AtThree(input, run,
+                parallelism -> manifest(name + "-" + suffix, parallelism, input.source() + rolledBackSink));
+        assertEveryRecordOnce("rollback to S1 at parallelism 3 after the group moved past it, " + pipeline,
+                Delivery.of(run.beforeS1(), produced, output.ids(rolledBackOut)));
     }
 
     /**
-     * Runs the job at parallelism 2 while records of {@code input} keep arriving, stops it with a savepoint, resumes at
-     * 3, stops, resumes at 1, goes on as {@code thenAtOne} says, stops the arrivals and, once a completed checkpoint
-     * covered them all, stops the last run with a savepoint. The number of records that arrived.
+     * What a 2 → 3 → 1 run leaves: the number of records that arrived, savepoint S1 of the run at 2 and the number of
+     * records before it (0 when S1 was taken while records arrived).
      */
-    private static int runTwoThreeOne(ScenarioInput input, ManifestAt job, AfterOne thenAtOne) throws Exception {
+    private record TwoThreeOne(int produced, String s1, int beforeS1) {
+    }
+
+    /**
+     * Runs the job at parallelism 2 while records of {@code input} keep arriving, stops it with savepoint S1, resumes at
+     * 3, stops, resumes at 1, goes on as {@code thenAtOne} says, stops the arrivals and, once a completed checkpoint
+     * covered them all, stops the last run with a savepoint. With an {@code atS1}, the arrivals pause for S1: once a
+     * completed checkpoint covered every record so far, the job is stopped (S1 then holds no output of its own still to
+     * commit — a Nessie sink's savepoint would otherwise hold the data files of its last checkpoint, which a restore
+     * commits into whatever table the manifest names, docs/OPERATIONS.md), {@code atS1} looks at the output, which
+     * then holds exactly the records before S1, and the arrivals go on.
+     */
+    private static TwoThreeOne runTwoThreeOne(ScenarioInput input, ManifestAt job, AtS1 atS1, AfterOne thenAtOne) throws Exception {
         String running = null;
         int produced;
+        String s1;
+        int beforeS1 = 0;
+        ScenarioInput.Arrivals arrivals = null;
         try {
             running = runAt(job.at(2), null, 2, input.parallel());
-            try (ScenarioInput.Arrivals arrivals = input.arrive()) {
-                SessionCluster.awaitCheckpoints(running, 1);
-                String savepoint = SessionCluster.stopWithSavepoint(running);
-                running = runAt(job.at(3), savepoint, 3, input.parallel());
-                String atThree = SessionCluster.stopWithSavepoint(running);
-                running = runAt(job.at(1), atThree, 1, input.parallel());
-                running = thenAtOne.then(running, atThree);
+            arrivals = input.arrive();
+            awaitCheckpoints(running, 1);
+            if (atS1 != null) {
                 arrivals.close();
-                produced = arrivals.end();
+                beforeS1 = arrivals.end();
+                awaitRead(input, beforeS1);
+                s1 = stop(running);
+                atS1.look(beforeS1);
+                arrivals = input.arrive(beforeS1);
+            } else {
+                s1 = stop(running);
             }
-            input.awaitRead(produced);
-            SessionCluster.stopWithSavepoint(running);
+            running = runAt(job.at(3), s1, 3, input.parallel());
+            String atThree = stop(running);
+            running = runAt(job.at(1), atThree, 1, input.parallel());
+            running = thenAtOne.then(running, atThree);
+            arrivals.close();
+            produced = arrivals.end();
+            awaitRead(input, produced);
+            stop(running);
         } finally {
+            if (arrivals != null) {
+                arrivals.close();
+            }
             SessionCluster.cancelIfRunning(running);
         }
+        return new TwoThreeOne(produced, s1, beforeS1);
+    }
+
+    /**
+     * The rollback after a 2 → 3 → 1 run: its consumer group committed the input's end, past S1, which is now restored
+     * at parallelism 3 (the job of {@code rolledBack}, writing into a fresh output) while more records arrive; once a
+     * completed checkpoint covered them all, the job is stopped with a savepoint. Checks that the rollback means
+     * something — records arrived between S1 and the group's offsets — and returns how many records arrived in all:
+     * the output must hold records {@code run.beforeS1()} to that number - 1.
+     */
+    private static int rollBackToS1AtThree(ScenarioInput input, TwoThreeOne run, ManifestAt rolledBack) throws Exception {
+        assertThat(run.produced()).as("records after S1 that the group had committed before the rollback").isGreaterThan(run.beforeS1());
+        System.out.printf("rollback: S1 covers records 0-%d, the group committed all %d records the 2 -> 3 -> 1 run read%n",
+                run.beforeS1() - 1, run.produced());
+        String job = null;
+        int produced;
+        try {
+            try (ScenarioInput.Arrivals more = input.arrive(run.produced())) {
+                job = runAt(rolledBack.at(3), run.s1(), 3, input.parallel());
+                more.close();
+                produced = more.end();
+            }
+            awaitRead(input, produced);
+            stop(job);
+        } finally {
+            SessionCluster.cancelIfRunning(job);
+        }
         return produced;
+    }
+
+    /** What a scenario does right after the run at 2 stopped with savepoint S1, before the job resumes: records 0 to {@code beforeS1} - 1 arrived before S1. */
+    @FunctionalInterface
+    private interface AtS1 {
+        void look(int beforeS1) throws Exception;
     }
 
     /** What a scenario does after resuming at parallelism 1 from the savepoint taken at 3: the job it goes on with. */
@@ -285,43 +353,21 @@ class ClusterRescaleITCase {
     /** Goes on with the run at 1. */
     private static final AfterOne STAY = (runningAtOne, savepointAtThree) -> runningAtOne;
 
-    /**
-     * Scenario: savepoint S1 of a run at parallelism 2 into a first output (which then holds exactly records 0–999); a
-     * second run from S1 into a second output moves the group past S1 (records 1000–1999); S1 restored at parallelism
-     * 3 into a third output, after 500 more records: what that output holds of records 1000–2499.
-     */
-    private Delivery rolledBackToAnOlderSavepoint(String name, ExactlyOnceOutput output) throws Exception {
-        String suffix = suffix();
-        String in = name + "-in-" + suffix;
-        String group = name + "-" + suffix;
-        String prefix = name.replace('-', '_') + "_" + suffix;
-        String beforeS1 = prefix + "_first";
-        String afterS1 = prefix + "_second";
-        String rolledBack = prefix + "_restored";
-        Kafka.createTopic(in, 6);
-        String job = null;
-        try {
-            Kafka.produce(in, 1000, i -> "{\"id\":" + i + "}");
-            job = runAt(manifest(name + "-" + suffix, 2, kafkaSource(in, group) + output.sink(beforeS1)), null, 2);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            String s1 = SessionCluster.stopWithSavepoint(job);
-            Delivery first = Delivery.of(0, 1000, output.ids(beforeS1));
-            assertThat(first.lost() + first.duplicates() + first.unexpected()).as("the run before S1: " + first).isZero();
+    /** Stops the job with a savepoint ({@code flink stop}); its path. */
+    static String stop(String job) throws Exception {
+        return Phases.timed("stop with a savepoint", () -> SessionCluster.stopWithSavepoint(job));
+    }
 
-            Kafka.produce(in, 1000, i -> "k-" + (1000 + i), i -> "{\"id\":" + (1000 + i) + "}");
-            job = runAt(manifest(name + "-" + suffix, 2, kafkaSource(in, group) + output.sink(afterS1)), s1, 2);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.cancel(job);
-            System.out.println("rollback: the group moved past S1 to " + ConsumerGroupProgress.committed(group, in));
+    static void awaitCheckpoints(String job, int more) throws Exception {
+        Phases.timed("await " + more + " checkpoint(s)", () -> SessionCluster.awaitCheckpoints(job, more));
+    }
 
-            Kafka.produce(in, 500, i -> "k-" + (2000 + i), i -> "{\"id\":" + (2000 + i) + "}");
-            job = runAt(manifest(name + "-" + suffix, 3, kafkaSource(in, group) + output.sink(rolledBack)), s1, 3);
-            ConsumerGroupProgress.awaitAtEnd(group, in);
-            SessionCluster.stopWithSavepoint(job);
-        } finally {
-            SessionCluster.cancelIfRunning(job);
-        }
-        return Delivery.of(1000, 2500, output.ids(rolledBack));
+    static void awaitRead(ScenarioInput input, int end) throws Exception {
+        Phases.timed("await the input read (" + end + ")", () -> input.awaitRead(end));
+    }
+
+    private static void awaitAtEnd(String group, String topic) throws Exception {
+        Phases.timed("await the group at the end", () -> ConsumerGroupProgress.awaitAtEnd(group, topic));
     }
 
     static void assertEveryRecordOnce(String scenario, Delivery delivery) {
@@ -364,15 +410,16 @@ class ClusterRescaleITCase {
      * starts with "source: ", whatever Flink prefixes, and chains nothing at another parallelism) runs at 1, as a table sink's committer does.
      */
     static String runAt(Path manifest, String savepoint, int parallelism, boolean parallelSource) throws Exception {
-        String job = savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint);
+        String job = Phases.timed((savepoint == null ? "submission" : "submission from a savepoint") + " at " + parallelism,
+                () -> savepoint == null ? SessionCluster.submit(manifest) : SessionCluster.resume(manifest, savepoint));
         try {
-            SessionCluster.awaitRunning(job);
+            Phases.timed("all tasks running", () -> SessionCluster.awaitRunning(job));
             // every vertex at the job's parallelism, but a table sink's single committer ("commit: <type>", runtime/SinkCommitterOperator)
             // and a non-parallel source, which chain with nothing at the job's parallelism
             SessionCluster.vertexParallelismsByName(job).forEach((vertex, actual) -> assertThat(actual).as("parallelism of " + vertex)
                     .isEqualTo(vertex.startsWith("commit: ") || (!parallelSource && vertex.toLowerCase(Locale.ROOT).startsWith("source: ")) ? 1 : parallelism));
             // a completed checkpoint: the job ran at this parallelism before it is changed again
-            SessionCluster.awaitCheckpoints(job, 1);
+            awaitCheckpoints(job, 1);
             return job;
         } catch (Throwable failure) {
             // the caller never learns the id: leave no job behind on the shared cluster

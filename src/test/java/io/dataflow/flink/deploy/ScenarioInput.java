@@ -23,7 +23,12 @@ interface ScenarioInput {
     boolean parallel();
 
     /** Starts records arriving in the background, numbered from 0; call it once the job runs. */
-    Arrivals arrive();
+    default Arrivals arrive() {
+        return arrive(0);
+    }
+
+    /** Starts records arriving in the background, numbered from {@code first} (more after an earlier {@link Arrivals} ended). */
+    Arrivals arrive(int first);
 
     /** Waits until a completed checkpoint of the job covers records 0 to {@code end} - 1. */
     void awaitRead(int end) throws Exception;
@@ -57,8 +62,8 @@ interface ScenarioInput {
             }
 
             @Override
-            public Arrivals arrive() {
-                SteadyProducer producer = new SteadyProducer(topic, 0, 10, 100, key, value);
+            public Arrivals arrive(int first) {
+                SteadyProducer producer = new SteadyProducer(topic, first, 10, 100, key, value);
                 return new Arrivals() {
                     @Override
                     public void close() throws InterruptedException {
@@ -101,8 +106,8 @@ interface ScenarioInput {
             }
 
             @Override
-            public Arrivals arrive() {
-                return new SteadyChanges(table, 50, 10, 100);
+            public Arrivals arrive(int first) {
+                return new SteadyChanges(table, 50, 10, 100, first);
             }
 
             @Override

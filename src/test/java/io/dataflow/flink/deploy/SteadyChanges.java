@@ -22,8 +22,9 @@ final class SteadyChanges implements ScenarioInput.Arrivals {
     private volatile boolean running = true;
     private volatile int next;
 
-    SteadyChanges(String table, int keys, int batch, long pauseMillis) {
+    SteadyChanges(String table, int keys, int batch, long pauseMillis, int first) {
         this.table = table;
+        this.next = first;
         this.keys = keys;
         this.batch = batch;
         this.pauseMillis = pauseMillis;

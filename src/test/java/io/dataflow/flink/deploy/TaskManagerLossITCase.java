@@ -59,15 +59,18 @@ class TaskManagerLossITCase {
         try {
             job = ClusterRescaleITCase.runAt(manifest, null, 3, input.parallel());
             try (ScenarioInput.Arrivals arrivals = input.arrive()) {
-                SessionCluster.awaitCheckpoints(job, 1);
+                ClusterRescaleITCase.awaitCheckpoints(job, 1);
                 List<String> before = SessionCluster.taskManagersOf(job);
                 assertThat(before).as("the job's subtasks are spread over both TaskManagers").hasSize(2);
-                killed = SessionCluster.killTaskManager(1);
-                SessionCluster.startMissingTaskManagers();
+                killed = Phases.timed("kill -9 of TaskManager 1", () -> SessionCluster.killTaskManager(1));
+                Phases.timed("start a replacement TaskManager", SessionCluster::startMissingTaskManagers);
                 String recovering = job;
-                SessionCluster.await("the job failed over after losing " + killed, () -> SessionCluster.failures(recovering) > 0, 180);
-                SessionCluster.awaitRunning(job);
-                SessionCluster.awaitCheckpoints(job, 2);
+                String lost = killed;
+                Phases.timed("failover noticed", () -> SessionCluster.await("the job failed over after losing " + lost,
+                        () -> SessionCluster.failures(recovering) > 0, 180));
+                Phases.timed("all tasks running again", () -> SessionCluster.awaitRunning(recovering));
+                // a checkpoint completed after the recovery: the job runs again as a whole, with the replacement
+                ClusterRescaleITCase.awaitCheckpoints(job, 1);
                 List<String> after = SessionCluster.taskManagersOf(job);
                 System.out.println("TaskManager loss: killed " + killed + "; the job ran on " + before + ", now on " + after);
                 assertThat(after).as("the job runs on the replacement of " + killed).doesNotContain(killed)
@@ -75,10 +78,11 @@ class TaskManagerLossITCase {
                 arrivals.close();
                 produced = arrivals.end();
             }
-            input.awaitRead(produced);
-            SessionCluster.stopWithSavepoint(job);
+            ClusterRescaleITCase.awaitRead(input, produced);
+            ClusterRescaleITCase.stop(job);
             // leave a cluster whose JobManager lists only live TaskManagers for the tests after this one
-            SessionCluster.awaitTaskManagerGone(killed);
+            String lost = killed;
+            Phases.timed("the killed TaskManager deregistered", () -> SessionCluster.awaitTaskManagerGone(lost));
         } finally {
             SessionCluster.cancelIfRunning(job);
         }
