@@ -52,9 +52,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The original's example compositions (docs/ORIGINAL.md#example-compositions A–N, the fixtures {@link OriginalExampleManifestsTest}
  * validates) run end to end on the local servers with small data. Each fixture is rewritten only in its addresses
  * and names ({@link OriginalExample}: exact substitutions, structure checked unchanged) so that it reaches the
- * servers here and touches only names unique to the test; its sources are unbounded as written, so each test
- * waits for the expected output and then cancels the job. F runs against a real Keycloak and the HTTPS port of the
- * local Trino, which checks Keycloak's tokens (see its test).
+ * servers here and touches only names unique to the test (and E in its poll interval, which only sets how long the
+ * test waits); its sources are unbounded as written, so each test waits for the expected output and then cancels
+ * the job. F runs against a real Keycloak and the HTTPS port of the local Trino, which checks Keycloak's tokens
+ * (see its test).
  */
 @RealServers({Server.KAFKA, Server.POSTGRES, Server.CLICKHOUSE, Server.NESSIE, Server.ICEBERG_REST, Server.KAFKA_SECURE, Server.S3, Server.TRINO, Server.KEYCLOAK})
 class OriginalExamplesEndToEndITCase {
@@ -221,7 +222,10 @@ class OriginalExamplesEndToEndITCase {
                     + " toDateTime('2024-05-01 00:00:00') + number FROM numbers(12000)");
             OriginalExample example = OriginalExample.load("e-ch-copy.yaml")
                     .replace("reader:pw@ch:9000/shop?dial_timeout=10s", clickHouseDsn(database, "dial_timeout=10s"))
-                    .replace("writer:pw@ch:9000/shop?dial_timeout=10s", clickHouseDsn(database, "dial_timeout=10s"));
+                    .replace("writer:pw@ch:9000/shop?dial_timeout=10s", clickHouseDsn(database, "dial_timeout=10s"))
+                    // the source's first poll only notes the newest row (safetyLag, 5 s by default) and the copy starts
+                    // at the next one: 1 s instead of the fixture's 15 s sets only how long the test waits for it
+                    .replace("pollInterval: 15", "pollInterval: 1");
             runUntil(example, "12 000 rows copied (3 pages of 5 000)", () -> count(database, "products_copy") == 12_000);
             // the copy's column types are inferred from the first row (price as a Decimal), so the values are compared as Float64
             String totals = "SELECT toFloat64(sum(price)), uniqExact(product_id), max(name), max(created_at) FROM " + database;
@@ -288,22 +292,12 @@ class OriginalExamplesEndToEndITCase {
 
     /**
      * The fixture's {@code warehouse: warehouse} is a name that Nessie's Iceberg catalog resolves to a location, as
-     * nessie-start.sh configures it (s3://BUCKET/nessie-warehouse on the local S3 server). The shared Nessie may
-     * predate that setting, so this test runs the script's Nessie of its own on another port.
+     * nessie-start.sh configures every Nessie it starts (s3://BUCKET/nessie-warehouse on the local S3 server), the
+     * shared one of {@code @RealServers} included: the test runs on it instead of starting a private one (some 6 s).
      */
     @Test
     void gAuditToNessie() throws Exception {
-        Map<String, String> nessie = Map.of("NESSIE_PORT", "19340", "NESSIE_DIR",
-                RealServersExtension.serversBase() + "/nessie-warehouse");
-        String baseUrl = "http://127.0.0.1:" + RealServersExtension.runScript("nessie-start.sh", nessie, 600).strip();
-        try {
-            gAuditToNessie(baseUrl);
-        } finally {
-            RealServersExtension.runScript("nessie-stop.sh", nessie, 120);
-        }
-    }
-
-    private void gAuditToNessie(String baseUrl) throws Exception {
+        String baseUrl = Nessie.baseUrl();
         String topic = "ex-g-" + sfx + "-audit";
         String namespace = "ex_g_" + sfx;
         String warehouse = "s3://" + S3.BUCKET + "/nessie-warehouse";

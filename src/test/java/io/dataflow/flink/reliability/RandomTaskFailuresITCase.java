@@ -352,8 +352,11 @@ class RandomTaskFailuresITCase {
         ClickHouse.execute("CREATE TABLE " + table + " (id Int64, v String) ENGINE = MergeTree ORDER BY id");
         ClickHouse.execute("INSERT INTO " + table + " SELECT number, concat('value ', toString(number)) FROM numbers(" + FEWER + ")");
         Kafka.createTopic(topic, 2);
+        // every (re)started source notes the newest id and reads up to it once safetyLag has passed: the default 5 s
+        // cost 4 × 5 s of waiting (start and three restarts); a short lag keeps that path, pollInterval its retries short
         MiniClusterJobs.run("source:\n  type: clickhouse\n  config:\n    connectionString: \"" + ClickHouse.url(database) + "\"\n"
-                + "    table: rf_ck\n    orderByColumn: id\n    readBatchSize: 200\n    bounded: true\n" + kafkaSink(topic),
+                + "    table: rf_ck\n    orderByColumn: id\n    readBatchSize: 200\n    bounded: true\n"
+                + "    safetyLag: 200ms\n    pollInterval: 200ms\n" + kafkaSink(topic),
                 "rf-ck-" + suffix, failing(FEWER), 200, 10);
         assertAppended("clickhouse -> kafka (at-least-once)", kafkaRows(topic), SourceRecords.oneVersion(FEWER), false);
     }
@@ -393,8 +396,9 @@ class RandomTaskFailuresITCase {
     }
 
     /**
-     * The incremental (by snapshot) source while another writer appends 40 snapshots: its position (snapshot, rows
-     * emitted of it) is restored from the checkpoint after each failure.
+     * The incremental (by snapshot) source while another writer appends 20 snapshots of 200 rows (4 polls of
+     * {@code maxRowsPerPoll} each): its position (snapshot, rows emitted of it) is restored from the checkpoint after
+     * each failure. The writer's commits pace the run, so their number, not the rows, sets its length.
      */
     @Test
     void nessieIncrementalToPostgres() throws Exception {
@@ -402,7 +406,7 @@ class RandomTaskFailuresITCase {
         String target = "public.rf_np_" + suffix;
         SourceRecords source = SourceRecords.oneVersion(FEWER);
         String warehouse = Nessie.newWarehouse();
-        int commits = 40;
+        int commits = 20;
         int perCommit = FEWER / commits;
         Postgres.execute("CREATE TABLE " + target + " (id BIGINT PRIMARY KEY, v TEXT)");
         try (NessieCatalog catalog = Nessie.catalog("main", warehouse)) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,6 +78,7 @@ class ServerFaultsITCase {
                 + "    consumerGroup: pg-outage-" + suffix + "\n    bounded: true\n"
                 + "sink:\n  type: postgresql\n  config:\n    connectionString: \"" + PG_URL + "\"\n    table: " + table + "\n"
                 + "    upsertMode: true\n    conflictKey: id\n    batchSize: 200\n    batchFlushIntervalSeconds: 1\n";
+        SlowProbe.SLOW.set(true);
         JobClient job = MiniClusterJobs.start(yaml, "pg-outage-" + suffix, JobCompiler.withProbeAfterSource(new SlowProbe()), 500, 1000);
         await("a part of the input landed", () -> count(table) > RECORDS / 10);
         assertThat(job.getJobStatus().get()).as("the outage falls in the middle of the job").isEqualTo(JobStatus.RUNNING);
@@ -85,6 +87,7 @@ class ServerFaultsITCase {
         Thread.sleep(6_000); // longer than the sink's own retries (3 within ~4 s): the task fails and Flink restarts it
         RealServersExtension.runScript("postgres-start.sh", keepingData(PG, "PG_KEEP_DATA"), 300);
         long outageMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down);
+        SlowProbe.SLOW.set(false);
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
         assertThat(count(table)).as("every record once after a %d ms outage", outageMillis).isEqualTo(RECORDS);
         assertThat(count("(SELECT 1 FROM " + table + " WHERE v = 'value ' || id) x")).isEqualTo(RECORDS);
@@ -101,6 +104,7 @@ class ServerFaultsITCase {
         String yaml = "replicas: 2\nsource:\n  type: kafka\n  config:\n    brokers: [\"" + BOOTSTRAP + "\"]\n    topic: " + in + "\n"
                 + "    consumerGroup: broker-" + suffix + "\n    bounded: true\n"
                 + "sink:\n  type: kafka\n  config:\n    brokers: [\"" + BOOTSTRAP + "\"]\n    topic: " + out + "\n";
+        SlowProbe.SLOW.set(true);
         JobClient job = MiniClusterJobs.start(yaml, "broker-restart-" + suffix, JobCompiler.withProbeAfterSource(new SlowProbe()), 500, 1000);
         await("a part of the input was copied", () -> endOffsets(out) > RECORDS / 10);
         assertThat(job.getJobStatus().get()).as("the restart falls in the middle of the job").isEqualTo(JobStatus.RUNNING);
@@ -109,6 +113,7 @@ class ServerFaultsITCase {
         RealServersExtension.runScript("kafka-stop.sh", keepingData(KAFKA, "KAFKA_KEEP_DATA"), 120);
         Thread.sleep(3_000);
         RealServersExtension.runScript("kafka-start.sh", keepingData(KAFKA, "KAFKA_KEEP_DATA"), 600);
+        SlowProbe.SLOW.set(false);
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
         Map<Integer, Integer> seen = new HashMap<>();
@@ -125,15 +130,21 @@ class ServerFaultsITCase {
         assertThat(seen).as("every input record arrived").hasSize(RECORDS);
     }
 
-    /** Slows the job down (1 ms every 2 records, some 5 s) so that the outage falls in its middle. */
+    /**
+     * Slows the job down (1 ms every 2 records, some 10 s for the whole input) so that the outage falls in its middle,
+     * until the test has brought the server back: the rest then runs at full speed instead of idling through the
+     * slow-down the outage no longer needs. Static: the MiniCluster runs in the test's JVM, and the switch must reach
+     * the restarted tasks.
+     */
     static final class SlowProbe extends org.apache.flink.api.common.functions.RichMapFunction<io.dataflow.flink.message.Message,
             io.dataflow.flink.message.Message> {
         private static final long serialVersionUID = 1L;
+        static final AtomicBoolean SLOW = new AtomicBoolean(true);
         private long seen;
 
         @Override
         public io.dataflow.flink.message.Message map(io.dataflow.flink.message.Message value) throws Exception {
-            if (++seen % 2 == 0) {
+            if (++seen % 2 == 0 && SLOW.get()) {
                 Thread.sleep(1);
             }
             return value;

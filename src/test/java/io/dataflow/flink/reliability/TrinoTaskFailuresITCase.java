@@ -120,8 +120,12 @@ class TrinoTaskFailuresITCase {
                 + "FROM UNNEST(sequence(0, " + (RECORDS - 1) + ")) AS s(id)");
         String target = "public.rf_tp_" + suffix;
         Postgres.execute("CREATE TABLE " + target + " (id BIGINT PRIMARY KEY, v TEXT)");
+        // every (re)started source notes the newest id and reads up to it once safetyLag has passed: the default 5 s
+        // cost 4 × 5 s of waiting (start and three restarts); a short lag keeps that path, pollInterval its retries
+        // short. Each page costs two Trino queries (the newest id, the page): pages of 500, 10 of them, not 25
         String yaml = "source:\n  type: trino\n  config:\n    serverURL: " + Trino.serverUrl() + "\n    catalog: memory\n"
-                + "    schema: " + memorySchema + "\n    table: src_" + suffix + "\n    readBatchSize: 200\n    bounded: true\n"
+                + "    schema: " + memorySchema + "\n    table: src_" + suffix + "\n    readBatchSize: 500\n    bounded: true\n"
+                + "    safetyLag: 200ms\n    pollInterval: 200ms\n"
                 + "sink:\n  type: postgresql\n  config:\n    connectionString: \"" + Postgres.url() + "\"\n    table: " + target + "\n"
                 + "    upsertMode: true\n    conflictKey: id\n    batchSize: 200\n";
         MiniClusterJobs.run(yaml, "rf-tp-" + suffix, failing(), 200, 10);

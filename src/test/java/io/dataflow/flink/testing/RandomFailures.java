@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is passed and a checkpoint completed since the previous failure, so the job makes progress between failures; while
  * it waits for that checkpoint records pass slowly, and 5 % of the input past its point it falls anyway. Points count
  * every record seen, replays included, and every record is seen at least once, so every run sees all its failures
- * (a slow sink's run used to end before the last one could fall). State is static: the MiniCluster runs in the test
- * JVM, and the counts must survive the task restarts they cause.
+ * (a slow sink's run used to end before the last one could fall). The pauses stop once the last failure fell: they
+ * only make room for checkpoints between failures. State is static: the MiniCluster runs in the test JVM, and the
+ * counts must survive the task restarts they cause.
  */
 public final class RandomFailures extends RichMapFunction<Message, Message> implements CheckpointListener {
 
@@ -59,10 +60,10 @@ public final class RandomFailures extends RichMapFunction<Message, Message> impl
     @Override
     public Message map(Message value) throws Exception {
         long seen = SEEN.incrementAndGet();
-        if (seen % pauseEvery == 0) {
-            Thread.sleep(1); // checkpoints fall between failures
-        }
         int failed = FAILURES.get();
+        if (failed < points.size() && seen % pauseEvery == 0) {
+            Thread.sleep(1); // checkpoints fall between failures; once the last fell, the rest of the run need not wait
+        }
         if (failed < points.size() && seen >= points.get(failed)) {
             boolean checkpointed = CHECKPOINTED.get();
             boolean overdue = seen >= points.get(failed) + overdueAfter;

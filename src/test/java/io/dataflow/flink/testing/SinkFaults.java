@@ -82,13 +82,16 @@ public final class SinkFaults {
         return FELL.stream().filter(f -> f.startsWith(fault.name() + " ")).count();
     }
 
-    /** Called for every record a wrapped sink is given; slows the stream so that checkpoints fall between faults. */
+    /**
+     * Called for every record a wrapped sink is given; slows the stream so that checkpoints fall between faults, until
+     * the last fault fell.
+     */
     static void written() throws InterruptedException {
         long written = WRITTEN.incrementAndGet();
-        if (written % pauseEvery == 0) {
-            Thread.sleep(1);
-        }
         int next = FALLEN.get();
+        if (next < plan.size() && written % pauseEvery == 0) {
+            Thread.sleep(1); // only while a fault is still to fall: the rest of the run need not wait
+        }
         if (next < plan.size() && written >= plan.get(next).point() && !CHECKPOINTED.get()) {
             // due, waiting for a checkpoint since the previous fault: give one the time
             Thread.sleep(2);
