@@ -25,7 +25,7 @@ record PostgresRow(PostgresRowJson.Columns columns, JsonNode[] values) {
     }
 
     /**
-     * The row as {@link PostgresRowJson#of} builds it: one field per column in the result's order (two columns of
+     * The row as one tree: one field per column in the result's order (two columns of
      * one label: the later value at the earlier place, as {@link ObjectNode#set} does). Array and json values are
      * the row's own nodes, not copies: a message asks for its tree once.
      */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.connector.polling.JdbcResultStream;
 
 import java.io.IOException;
@@ -17,7 +16,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 
 /**
  * One result row as a JSON object of its column values, typed like the original's (pgx → encoding/json):
@@ -63,7 +64,7 @@ final class PostgresRowJson {
         }
 
         private static boolean distinct(String[] labels) {
-            return new java.util.HashSet<>(java.util.Arrays.asList(labels)).size() == labels.length;
+            return new HashSet<>(Arrays.asList(labels)).size() == labels.length;
         }
     }
 
@@ -80,15 +81,6 @@ final class PostgresRowJson {
                 return PostgresRow.read(rs, columns);
             }
         };
-    }
-
-    /** The current row as one tree (what {@link PostgresRow#toTree()} gives for the same row). */
-    static ObjectNode of(ResultSet rs, Columns columns) throws SQLException {
-        ObjectNode row = NODES.objectNode();
-        for (int c = 0; c < columns.indexes().length; c++) {
-            row.set(columns.labels()[c], value(rs, columns.indexes()[c], columns.types()[c], columns.typeNames()[c]));
-        }
-        return row;
     }
 
     /** Column {@code i}'s value; {@code sqlType} and {@code typeName} are its metadata's. */

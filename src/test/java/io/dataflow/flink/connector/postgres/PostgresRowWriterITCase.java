@@ -2,6 +2,7 @@ package io.dataflow.flink.connector.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dataflow.flink.compile.JobCompiler;
 import io.dataflow.flink.message.Message;
@@ -91,10 +92,25 @@ class PostgresRowWriterITCase {
         try (Connection c = Postgres.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             PostgresRowJson.Columns columns = PostgresRowJson.Columns.of(rs.getMetaData(), "");
             while (rs.next()) {
-                out.put(rs.getLong("id"), PostgresRowJson.of(rs, columns));
+                out.put(rs.getLong("id"), treeAsBefore(rs, columns));
             }
         }
         return out;
+    }
+
+    /** The current row's tree as the source built it before it wrote bytes: each column's node set into one object. */
+    private static ObjectNode treeAsBefore(ResultSet rs, PostgresRowJson.Columns columns) throws Exception {
+        ObjectNode row = JsonNodeFactory.instance.objectNode();
+        for (int c = 0; c < columns.indexes().length; c++) {
+            row.set(columns.labels()[c], PostgresRowJson.value(rs, columns.indexes()[c], columns.types()[c], columns.typeNames()[c]));
+        }
+        return row;
+    }
+
+    /** The message's bytes are the old tree's serialization and its tree equals the old tree. */
+    private static void assertAsBefore(Message m, ObjectNode tree, Object row) throws Exception {
+        assertThat(m.dataAsString()).as("row %s", row).isEqualTo(new String(JSON.writeValueAsBytes(tree), StandardCharsets.UTF_8));
+        assertThat(m.json()).as("row %s", row).isEqualTo(tree);
     }
 
     @Test
@@ -131,9 +147,7 @@ class PostgresRowWriterITCase {
         assertThat(out).hasSize(ROWS.length);
         for (Message m : out) {
             long id = ((Number) m.metadata("id")).longValue();
-            ObjectNode tree = before.get(id);
-            assertThat(m.dataAsString()).as("row %s", id).isEqualTo(new String(JSON.writeValueAsBytes(tree), StandardCharsets.UTF_8));
-            assertThat(m.json()).as("row %s", id).isEqualTo(tree);
+            assertAsBefore(m, before.get(id), id);
             assertThat(m.metadata("operation")).isEqualTo(id == 1 ? "update" : "insert");
         }
         JsonNode wide = out.stream().filter(m -> m.metadata("id").equals(3L)).findFirst().orElseThrow().json().get("n");
@@ -154,9 +168,8 @@ class PostgresRowWriterITCase {
         List<Message> out = new ArrayList<>(ValuesConnectorFactory.collection("repeated"));
         assertThat(out).hasSize(ROWS.length);
         for (Message m : out) {
-            ObjectNode tree = before.get(m.json().get("id").asLong());
-            assertThat(m.dataAsString()).isEqualTo(new String(JSON.writeValueAsBytes(tree), StandardCharsets.UTF_8));
-            assertThat(m.json()).isEqualTo(tree);
+            long id = m.json().get("id").asLong();
+            assertAsBefore(m, before.get(id), id);
         }
     }
 }
