@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * Hands out the current bearer token and fetches a new one when it is due: password-grant tokens at 80% of
- * {@code expires_in} (at least one minute) through the refresh token, falling back to a fresh password grant
- * when the refresh fails; client-credentials tokens every 5 minutes; a static token never changes.
+ * {@code expires_in} (at least one minute, but always before the token expires, see {@link #refreshDelay})
+ * through the refresh token, falling back to a fresh password grant when the refresh fails; client-credentials
+ * tokens every 5 minutes, or as password-grant tokens when that comes sooner; a static token never changes.
  * Not thread-safe: each Flink subtask owns one. Token values never appear in exceptions or logs.
  */
 public final class KeycloakTokens {
@@ -67,7 +68,28 @@ public final class KeycloakTokens {
         return accessToken;
     }
 
+    /**
+     * How long after the token request a password-grant token is refreshed: 80% of {@code expires_in}, at least
+     * {@code minRefresh}, but at most {@code expires_in} minus one second. Keycloak sets the token's {@code exp} to
+     * its issue time in whole seconds plus {@code expires_in}, so a token lives between {@code expires_in - 1} and
+     * {@code expires_in} seconds after the request; without the cap a 60-second token would be refreshed at the
+     * one-minute floor, up to a second after the server started refusing it.
+     */
+    static Duration refreshDelay(long expiresInSeconds, Duration minRefresh) {
+        if (expiresInSeconds <= 0) {
+            return minRefresh;
+        }
+        Duration wanted = Duration.ofMillis(expiresInSeconds * 800);
+        if (wanted.compareTo(minRefresh) < 0) {
+            wanted = minRefresh;
+        }
+        Duration lastSafe = Duration.ofSeconds(Math.max(0, expiresInSeconds - 1));
+        return wanted.compareTo(lastSafe) > 0 ? lastSafe : wanted;
+    }
+
     private void fetch() throws IOException {
+        // the token's lifetime counts from Keycloak's issue time, which lies after the request was sent
+        Instant requested = clock.instant();
         Map<String, String> form = new LinkedHashMap<>();
         switch (credentials.grant()) {
             case PASSWORD -> {
@@ -76,7 +98,7 @@ public final class KeycloakTokens {
                     form.put("refresh_token", refreshToken);
                     addClient(form);
                     try {
-                        accept(post(form), true);
+                        accept(post(form), requested, true);
                         return;
                     } catch (IOException refreshFailed) {
                         // the refresh token expired or was revoked: log in again with the password
@@ -88,12 +110,12 @@ public final class KeycloakTokens {
                 form.put("username", credentials.username());
                 form.put("password", credentials.password());
                 addClient(form);
-                accept(post(form), true);
+                accept(post(form), requested, true);
             }
             case CLIENT_CREDENTIALS -> {
                 form.put("grant_type", "client_credentials");
                 addClient(form);
-                accept(post(form), false);
+                accept(post(form), requested, false);
             }
             default -> throw new IllegalStateException("static token is never fetched");
         }
@@ -106,20 +128,20 @@ public final class KeycloakTokens {
         }
     }
 
-    private void accept(JsonNode body, boolean passwordGrant) throws IOException {
+    /** Takes the token of {@code body}, the answer to a request sent at {@code requested}. */
+    private void accept(JsonNode body, Instant requested, boolean passwordGrant) throws IOException {
         String token = body.path("access_token").asText("");
         if (token.isEmpty()) {
             throw new IOException("Keycloak answered without access_token (" + credentials + ")");
         }
         accessToken = token;
-        Instant now = clock.instant();
         if (passwordGrant) {
             refreshToken = body.path("refresh_token").asText(null);
-            long expiresIn = body.path("expires_in").asLong(0);
-            Duration wait = Duration.ofMillis(expiresIn * 800);
-            refreshAt = now.plus(wait.compareTo(minRefresh) < 0 ? minRefresh : wait);
+            refreshAt = requested.plus(refreshDelay(body.path("expires_in").asLong(0), minRefresh));
         } else {
-            refreshAt = now.plus(CLIENT_CREDENTIALS_REFRESH);
+            // every 5 minutes as the original, but sooner for shorter tokens: Keycloak's default lifespan is 5 minutes
+            Duration delay = refreshDelay(body.path("expires_in").asLong(0), minRefresh);
+            refreshAt = requested.plus(delay.compareTo(CLIENT_CREDENTIALS_REFRESH) < 0 ? delay : CLIENT_CREDENTIALS_REFRESH);
         }
     }
 

@@ -24,7 +24,7 @@ public final class TrinoOptions {
             .description("Static bearer token, used as is and never refreshed")
             .build();
     public static final ConfigField<String> KEYCLOAK_USERNAME = ConfigField.string("username")
-            .description("Password grant user (with password); refreshed at 80% of expires_in, at least 1 minute")
+            .description("Password grant user (with password); refreshed at 80% of expires_in, at least 1 minute, always 1 s before expiry")
             .build();
     public static final ConfigField<String> KEYCLOAK_PASSWORD = ConfigField.string("password").secret()
             .description("Password grant password (with username)")
@@ -34,7 +34,7 @@ public final class TrinoOptions {
             .description("OAuth2 client id of the password and client-credentials grants")
             .build();
     public static final ConfigField<String> KEYCLOAK_CLIENT_SECRET = ConfigField.string("clientSecret").secret()
-            .description("Client secret; alone (without username) it selects the client-credentials grant")
+            .description("Client secret; alone (without username) it selects the client-credentials grant, re-fetched every 5 minutes or sooner for shorter tokens")
             .build();
 
     public static final ConfigField<ConfigValues> KEYCLOAK = ConfigField.object("keycloak", KEYCLOAK_SERVER_URL,

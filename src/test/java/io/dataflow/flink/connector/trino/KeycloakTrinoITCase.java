@@ -36,7 +36,8 @@ class KeycloakTrinoITCase {
         KeycloakCredentials credentials = new KeycloakCredentials(KeycloakCredentials.Grant.PASSWORD,
                 KeycloakCredentials.tokenEndpoint(Keycloak.serverUrl(), Keycloak.REALM),
                 null, Keycloak.USER, Keycloak.PASSWORD, Keycloak.SHORT_LIVED_CLIENT, Keycloak.CLIENT_SECRET);
-        // the client's tokens live 2 s → due after 1.6 s; the 1-minute floor is lowered so the test sees a refresh
+        // the client's tokens live 2 s (Keycloak counts from the issue second) → due 1 s after the request, before
+        // Trino can refuse them; the 1-minute floor is lowered so the test sees a refresh
         KeycloakTokens tokens = new KeycloakTokens(credentials, Clock.systemUTC(), Duration.ofMillis(100));
         TrinoConnections connections = new TrinoConnections(httpsJdbcUrl(), tokens);
 
