@@ -17,7 +17,8 @@ import java.util.Collections;
  * loads (~2 000 classes per finished PostgreSQL job); Iceberg's worker pools, their JVM shutdown hooks, Hadoop's
  * statistics cleaner thread and the selector thread of a JDK HTTP client of the Nessie client are started by the
  * job's code and never end (~6 500 classes, tens of MB of metaspace, per ended Nessie job); the JDK's record methods
- * keep the types of the last records they were generated for ({@link RecordMethodCaches}).
+ * keep the types of the last records they were generated for ({@link RecordMethodCaches}); the JDK's process reaper
+ * threads keep the context class loader of the job that started a process for a minute ({@link ProcessReaperThreads}).
  * Flink runs the hook when it releases the class loader, before it closes it.
  */
 public final class UserCodeReleaseHooks {
@@ -48,6 +49,7 @@ public final class UserCodeReleaseHooks {
         step("Iceberg worker pools", () -> IcebergWorkerPools.shutDown(jobLoader));
         step("Hadoop statistics cleaner", () -> HadoopStatisticsCleaner.stop(jobLoader));
         step("JDK HTTP client selectors", () -> JdkHttpClientSelectors.stop(jobLoader));
+        step("JDK process reapers", () -> ProcessReaperThreads.release(jobLoader));
         step("JVM shutdown hooks", () -> JobShutdownHooks.remove(jobLoader));
         step("JDK record-method caches", RecordMethodCaches::reset);
     }

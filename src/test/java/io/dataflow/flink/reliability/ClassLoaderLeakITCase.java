@@ -59,11 +59,17 @@ class ClassLoaderLeakITCase {
      * same loader, which then shows as one loader (and ~2 000 classes) left after the job; more restarts would only
      * repeat the failure path the first one already took.
      */
-    private static final Pattern USER_CODE_LOADER = Pattern.compile("org\\.apache\\.flink\\.util\\.ChildFirstClassLoader");
+    private static final Pattern USER_CODE_LOADER = Pattern.compile("(?m)^\\S+\\s+\\S+\\s+(\\S+)\\s.*org\\.apache\\.flink\\.util\\.ChildFirstClassLoader$");
     /** The last line of jcmd VM.classloader_stats: "Total = LOADERS CLASSES CHUNK_BYTES BLOCK_BYTES". */
     private static final Pattern TOTAL_CLASSES = Pattern.compile("(?m)^Total = \\d+\\s+(\\d+)\\s");
 
     private static final int RESTARTS = 3;
+    /**
+     * How long an ended Nessie job's class loader may take to go: Flink releases it once the job's slots are freed, a
+     * few seconds after the job ends. The JDK's process reaper thread kept it for its minute-long keep-alive before
+     * {@link io.dataflow.flink.runtime.UserCodeReleaseHooks} cleared the reaper's context class loader.
+     */
+    private static final int PROMPT_RELEASE_SECONDS = 15;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -126,8 +132,9 @@ class ClassLoaderLeakITCase {
     /**
      * A Kafka → Nessie job at parallelism 2 reading a bounded topic into a table and finishing: the writers on both
      * TaskManagers and the committer start Iceberg's worker pool and Hadoop's statistics cleaner from the job's classes.
-     * After the job and a full GC, no more user-code class loaders may live than before, and no more worker-pool or
-     * cleaner threads may run than before. Before the release hooks shut these down, every ended job kept its loader
+     * Within {@value #PROMPT_RELEASE_SECONDS} s of the job's end and after a full GC, none of the user-code class loaders
+     * the job added may live (nor more than before in all), and no more worker-pool or cleaner threads may run than
+     * before. Before the release hooks shut these down, every ended job kept its loader
      * (one per TaskManager it ran on, ~6 500 classes), and about five of them exhausted a TaskManager's metaspace: one
      * job is enough to see a leak, as each ended job leaves its own.
      */
@@ -165,13 +172,18 @@ class ClassLoaderLeakITCase {
             }
         }
 
-        // idle threads of pools the job's code used (JDK HTTP client workers, ForkJoinPools) keep its loader until
-        // their keep-alive (60 s) ends them: wait for those, not for threads that never end
-        Loaders after = loadersOnceReleased(before.userCode());
+        // the loaders of earlier jobs may still be going (the PostgreSQL driver's cleaner keeps one for a while), so the
+        // loaders this job added are told apart by identity (their ClassLoaderData address)
+        long ended = System.nanoTime();
+        Loaders after = loadersOnceGone(before.ids(), PROMPT_RELEASE_SECONDS);
+        System.out.printf("%d of the Nessie job's class loaders left %d ms after it finished%n", after.addedSince(before).size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ended));
         long threadsAfter = libraryThreads();
         System.out.printf("class loaders: %d user-code class loaders, %d live classes and %d Iceberg/Hadoop library threads in the "
                 + "TaskManagers before %d Nessie job(s); after them and a full GC: %d, %d (%+d) and %d%n", before.userCode(), before.classes(),
                 threadsBefore, jobs, after.userCode(), after.classes(), after.classes() - before.classes(), threadsAfter);
+        assertThat(after.addedSince(before)).as("user-code class loaders the Nessie job added that are still alive "
+                + PROMPT_RELEASE_SECONDS + " s after it finished (TaskManager:ClassLoaderData)").isEmpty();
         assertThat(after.userCode()).as("user-code class loaders left in the TaskManagers after the jobs").isLessThanOrEqualTo(before.userCode());
         assertThat(threadsAfter).as("worker-pool, StatisticsDataReferenceCleaner and HTTP client selector threads after the jobs")
                 .isLessThanOrEqualTo(threadsBefore);
@@ -209,8 +221,35 @@ class ClassLoaderLeakITCase {
         return id.group(1);
     }
 
-    /** What the TaskManagers hold: live user-code class loaders ({@code ChildFirstClassLoader}, one per job whose classes are held) and classes. */
-    private record Loaders(long userCode, long classes) {
+    /**
+     * What the TaskManagers hold: live user-code class loaders ({@code ChildFirstClassLoader}, one per job whose classes
+     * are held), each as "taskmanager-i.pid:ClassLoaderData address" (a loader's native ClassLoaderData lives as long
+     * as the loader and does not move), and classes.
+     */
+    private record Loaders(java.util.Set<String> ids, long classes) {
+        long userCode() {
+            return ids.size();
+        }
+
+        java.util.Set<String> addedSince(Loaders before) {
+            java.util.Set<String> added = new java.util.TreeSet<>(ids);
+            added.removeAll(before.ids());
+            return added;
+        }
+    }
+
+    /** The loaders left after full GCs, once none but those of {@code before} is left or after {@code seconds}. */
+    private static Loaders loadersOnceGone(java.util.Set<String> before, int seconds) throws Exception {
+        Loaders[] loaders = {null};
+        try {
+            SessionCluster.await("the ended job's class loaders are unloaded", () -> {
+                loaders[0] = loadersAfterFullGc();
+                return before.containsAll(loaders[0].ids());
+            }, seconds);
+        } catch (AssertionError timedOut) {
+            // the caller's assertions say what is left
+        }
+        return loaders[0];
     }
 
     /** The loaders left after full GCs, once the user-code ones are at most {@code expected} or after 150 s. */
@@ -237,12 +276,12 @@ class ClassLoaderLeakITCase {
      * gets metrics.
      */
     private static Loaders loadersAfterFullGc() throws Exception {
-        long userCode = 0;
+        java.util.Set<String> userCode = new java.util.TreeSet<>();
         long classes = 0;
         for (Path pid : files("flink", "taskmanager-*.pid")) {
             jcmd(pid, "GC.run");
             String stats = jcmd(pid, "VM.classloader_stats");
-            userCode += USER_CODE_LOADER.matcher(stats).results().count();
+            USER_CODE_LOADER.matcher(stats).results().forEach(loader -> userCode.add(pid.getFileName() + ":" + loader.group(1)));
             Matcher total = TOTAL_CLASSES.matcher(stats);
             assertThat(total.find()).as("the total of jcmd VM.classloader_stats: " + stats).isTrue();
             classes += Long.parseLong(total.group(1));
