@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -226,20 +228,20 @@ class ClassLoaderLeakITCase {
      * are held), each as "taskmanager-i.pid:ClassLoaderData address" (a loader's native ClassLoaderData lives as long
      * as the loader and does not move), and classes.
      */
-    private record Loaders(java.util.Set<String> ids, long classes) {
+    private record Loaders(Set<String> ids, long classes) {
         long userCode() {
             return ids.size();
         }
 
-        java.util.Set<String> addedSince(Loaders before) {
-            java.util.Set<String> added = new java.util.TreeSet<>(ids);
+        Set<String> addedSince(Loaders before) {
+            Set<String> added = new TreeSet<>(ids);
             added.removeAll(before.ids());
             return added;
         }
     }
 
     /** The loaders left after full GCs, once none but those of {@code before} is left or after {@code seconds}. */
-    private static Loaders loadersOnceGone(java.util.Set<String> before, int seconds) throws Exception {
+    private static Loaders loadersOnceGone(Set<String> before, int seconds) throws Exception {
         Loaders[] loaders = {null};
         try {
             SessionCluster.await("the ended job's class loaders are unloaded", () -> {
@@ -276,7 +278,7 @@ class ClassLoaderLeakITCase {
      * gets metrics.
      */
     private static Loaders loadersAfterFullGc() throws Exception {
-        java.util.Set<String> userCode = new java.util.TreeSet<>();
+        Set<String> userCode = new TreeSet<>();
         long classes = 0;
         for (Path pid : files("flink", "taskmanager-*.pid")) {
             jcmd(pid, "GC.run");
