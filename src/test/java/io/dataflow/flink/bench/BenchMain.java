@@ -190,9 +190,9 @@ public final class BenchMain {
                 Run r = runOnce(contender, scenario.input == Endpoint.KAFKA ? inputTopic : sourceTable, round);
                 runs.get(contender).add(r);
                 System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s  heap after GC %5d MB"
-                                + "  while flowing: cpu %6.2f s, %,d records, %s us/record%n",
+                                + "  while flowing: cpu %6.2f s in %5.1f s, %,d records, %s us/record%n",
                         scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds(), r.heapAfterGcMb(),
-                        r.flow().cpuSeconds(), r.flow().records(), SteadyCpu.micros(r.flow().microsPerRecord()));
+                        r.flow().cpuSeconds(), r.flow().seconds(), r.flow().records(), SteadyCpu.micros(r.flow().microsPerRecord()));
             }
         }
         return report(runs);
@@ -513,8 +513,10 @@ public final class BenchMain {
                     .map(f -> (double) f.records()).collect(Collectors.toList()));
             double micros = SteadyCpu.microsPerRecord(flows);
             steadyMicros.put(e.getKey(), micros);
-            System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f %6s %11d MB %14.2f %11.0f %10s%n", e.getKey(), median,
-                    rates.get(0), rates.get(rates.size() - 1), rss, cpu, xmx, heapAfterGc, flowingCpu, inWindow, SteadyCpu.micros(micros));
+            System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f %6s %11d MB %14s %11s %10s%n", e.getKey(), median,
+                    rates.get(0), rates.get(rates.size() - 1), rss, cpu, xmx, heapAfterGc,
+                    Double.isFinite(flowingCpu) ? String.format(Locale.ROOT, "%.2f", flowingCpu) : "na",
+                    Double.isFinite(inWindow) ? String.format(Locale.ROOT, "%.0f", inWindow) : "na", SteadyCpu.micros(micros));
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("median", median);
             figures.put("min", rates.get(0));

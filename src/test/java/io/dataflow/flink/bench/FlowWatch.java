@@ -5,13 +5,16 @@ import java.util.OptionalDouble;
 /**
  * Watches one running contender on a thread of its own: every {@link #POLL_MILLIS} it samples the contender's CPU
  * ({@link ProcessTreeCpu}), then asks the target how many records it shows, into a {@link FlowWindow}, until the
- * target shows them all or the contender exits. Every contender is watched the same way, on the same target, so
+ * target shows them all or the contender exits; in between it samples the CPU every {@link #SAMPLE_MILLIS}, so that
+ * a contender that exits right after its last record still has a sample from just before. Every contender is watched the same way, on the same target, so
  * the CPU each spends while its records flow is measured alike.
  */
 final class FlowWatch implements AutoCloseable {
 
-    /** Between observations: a record count is a query on the target, which the bench's servers pay for. */
+    /** Between observations of the target: a record count is a query, which the bench's servers pay for. */
     static final long POLL_MILLIS = 200;
+    /** Between CPU samples: the last one before the contender exits may have to close the window. */
+    static final long SAMPLE_MILLIS = 20;
 
     /** The records a target shows now (rows counted, end offsets, an Iceberg snapshot's total-records). */
     interface Target extends AutoCloseable {
@@ -35,16 +38,31 @@ final class FlowWatch implements AutoCloseable {
 
     private void watch() {
         try {
+            double lastSeconds = Double.NaN;
+            long lastNanos = 0;
+            long nextObservation = System.nanoTime();
             while (true) {
+                long nanos = System.nanoTime();
+                boolean observe = nanos - nextObservation >= 0;
+                if (observe) {
+                    cpu.refresh();
+                }
                 OptionalDouble seconds = cpu.seconds();
                 if (seconds.isEmpty()) {
+                    if (!Double.isNaN(lastSeconds)) {
+                        window.exited(lastSeconds, lastNanos, target.visible());
+                    }
                     return;
                 }
-                long nanos = System.nanoTime();
-                if (window.observe(seconds.getAsDouble(), nanos, target.visible())) {
-                    return;
+                lastSeconds = seconds.getAsDouble();
+                lastNanos = nanos;
+                if (observe) {
+                    if (window.observe(lastSeconds, nanos, target.visible())) {
+                        return;
+                    }
+                    nextObservation = nanos + POLL_MILLIS * 1_000_000;
                 }
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(SAMPLE_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -53,6 +53,21 @@ final class FlowWindow {
         return false;
     }
 
+    /**
+     * The contender exited before an observation showed every record: its last CPU sample, taken at most one sampling
+     * interval before it exited, closes the window if the target shows every record now (the last ones arrived
+     * between the last observation and the exit). That sample holds the little CPU between the last record and the
+     * exit too, which for a contender that exits so soon after its last record is its shut-down. Without records
+     * seen before, the window holds no record.
+     */
+    void exited(double lastCpuSeconds, long lastNanos, long visible) {
+        if (flow != null || visible < expected) {
+            return;
+        }
+        flow = open ? new Flow(lastCpuSeconds - openCpuSeconds, Math.max(0, expected - openVisible), (lastNanos - openNanos) / 1e9)
+                : new Flow(0, 0, 0);
+    }
+
     Flow flow() {
         return flow == null ? Flow.UNOBSERVED : flow;
     }

@@ -54,4 +54,40 @@ class FlowWindowTest {
         assertThat(window.flow().cpuSeconds()).isNaN();
         assertThat(window.flow().microsPerRecord()).isNaN();
     }
+
+    @Test
+    void aContenderThatExitsRightAfterItsLastRecordIsClosedByItsLastSample() {
+        FlowWindow window = new FlowWindow(10_000);
+        window.observe(2.0, 0, 0);
+        window.observe(2.5, SECOND, 2_000);
+        window.observe(4.0, 2 * SECOND, 7_000);
+        // Its last records arrived after this observation, then it exited; the target shows them all now.
+        window.exited(5.5, 3 * SECOND, 10_000);
+        assertThat(window.flow().cpuSeconds()).isCloseTo(3.0, within(1e-9));  // 5.5 - 2.5
+        assertThat(window.flow().records()).isEqualTo(8_000);
+        assertThat(window.flow().microsPerRecord()).isCloseTo(375.0, within(1e-9));
+    }
+
+    @Test
+    void anExitWithRecordsMissingOrAfterTheWindowChangesNothing() {
+        FlowWindow missing = new FlowWindow(10_000);
+        missing.observe(2.5, SECOND, 2_000);
+        missing.exited(5.5, 3 * SECOND, 9_999);
+        assertThat(missing.flow()).isSameAs(FlowWindow.Flow.UNOBSERVED);
+
+        FlowWindow closed = new FlowWindow(10_000);
+        closed.observe(2.5, SECOND, 2_000);
+        closed.observe(4.0, 2 * SECOND, 10_000);
+        closed.exited(9.0, 3 * SECOND, 10_000);
+        assertThat(closed.flow().cpuSeconds()).isCloseTo(1.5, within(1e-9));
+    }
+
+    @Test
+    void anExitBeforeAnyRecordWasSeenLeavesNoRecordInTheWindow() {
+        FlowWindow window = new FlowWindow(10_000);
+        window.observe(2.0, 0, 0);
+        window.exited(6.0, SECOND, 10_000);
+        assertThat(window.flow().records()).isZero();
+        assertThat(window.flow().microsPerRecord()).isNaN();
+    }
 }

@@ -20,10 +20,12 @@ final class ProcessTreeCpu {
 
     private final ProcessHandle root;
     private final double ticksPerSecond;
+    private List<ProcessHandle> tree;
 
     ProcessTreeCpu(ProcessHandle root, double ticksPerSecond) {
         this.root = root;
         this.ticksPerSecond = ticksPerSecond;
+        refresh();
     }
 
     /** The kernel's clock ticks per second, the unit of the times in {@code /proc/<pid>/stat} (proc(5)). */
@@ -37,13 +39,22 @@ final class ProcessTreeCpu {
     }
 
     /**
-     * CPU seconds of the tree now; empty once the root has exited (its time then belongs to the waiting bench,
-     * and a sample would miss it).
+     * Lists the processes below the root again. Between listings {@link #seconds()} reads only the processes listed
+     * (a few files, cheap enough to read every few milliseconds); a child that exits in between is still counted, in
+     * its parent's children's time, once its parent has waited for it.
+     */
+    void refresh() {
+        List<ProcessHandle> listed = new ArrayList<>();
+        listed.add(root);
+        root.descendants().forEach(listed::add);
+        tree = listed;
+    }
+
+    /**
+     * CPU seconds of the tree now; empty once the root has exited and been waited for (its time then belongs to the
+     * bench's own process, and a sample would miss it).
      */
     OptionalDouble seconds() {
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(root);
-        root.descendants().forEach(tree::add);
         long ticks = 0;
         for (ProcessHandle process : tree) {
             String stat;
