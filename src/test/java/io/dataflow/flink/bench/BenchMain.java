@@ -190,9 +190,10 @@ public final class BenchMain {
                 Run r = runOnce(contender, scenario.input == Endpoint.KAFKA ? inputTopic : sourceTable, round);
                 runs.get(contender).add(r);
                 System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s  heap after GC %5d MB"
-                                + "  while flowing: cpu %6.2f s in %5.1f s, %,d records, %s us/record%n",
+                                + "  while flowing: cpu %6.2f s in %5.1f s, %,d records, %s us/record (cpu before: %.1f s)%n",
                         scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds(), r.heapAfterGcMb(),
-                        r.flow().cpuSeconds(), r.flow().seconds(), r.flow().records(), SteadyCpu.micros(r.flow().microsPerRecord()));
+                        r.flow().cpuSeconds(), r.flow().seconds(), r.flow().records(), SteadyCpu.micros(r.flow().microsPerRecord()),
+                        r.flow().cpuBeforeSeconds());
             }
         }
         return report(runs);

@@ -9,11 +9,14 @@ package io.dataflow.flink.bench;
  */
 final class FlowWindow {
 
-    /** CPU seconds and wall seconds between the window's two observations, and the records that arrived in it. */
-    record Flow(double cpuSeconds, long records, double seconds) {
+    /**
+     * CPU seconds and wall seconds between the window's two observations, the records that arrived in it, and the CPU
+     * seconds the contender had spent before it opened (start-up and the records not yet visible then).
+     */
+    record Flow(double cpuSeconds, long records, double seconds, double cpuBeforeSeconds) {
 
         /** A run whose window was never observed (it ended before the target showed every record, or was not watched). */
-        static final Flow UNOBSERVED = new Flow(Double.NaN, 0, Double.NaN);
+        static final Flow UNOBSERVED = new Flow(Double.NaN, 0, Double.NaN, Double.NaN);
 
         /** CPU microseconds per record that arrived in the window; NaN without such a record. */
         double microsPerRecord() {
@@ -47,7 +50,7 @@ final class FlowWindow {
             openVisible = visible;
         }
         if (open && visible >= expected) {
-            flow = new Flow(cpuSeconds - openCpuSeconds, Math.max(0, expected - openVisible), (nanos - openNanos) / 1e9);
+            flow = new Flow(cpuSeconds - openCpuSeconds, Math.max(0, expected - openVisible), (nanos - openNanos) / 1e9, openCpuSeconds);
             return true;
         }
         return false;
@@ -64,8 +67,8 @@ final class FlowWindow {
         if (flow != null || visible < expected) {
             return;
         }
-        flow = open ? new Flow(lastCpuSeconds - openCpuSeconds, Math.max(0, expected - openVisible), (lastNanos - openNanos) / 1e9)
-                : new Flow(0, 0, 0);
+        flow = open ? new Flow(lastCpuSeconds - openCpuSeconds, Math.max(0, expected - openVisible), (lastNanos - openNanos) / 1e9,
+                openCpuSeconds) : new Flow(0, 0, 0, lastCpuSeconds);
     }
 
     Flow flow() {

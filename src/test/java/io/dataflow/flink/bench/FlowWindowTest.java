@@ -22,6 +22,7 @@ class FlowWindowTest {
         assertThat(flow.records()).isEqualTo(90_000);                     // the 10 000 visible at the opening came before it
         assertThat(flow.seconds()).isCloseTo(3.0, within(1e-9));
         assertThat(flow.microsPerRecord()).isCloseTo(50.0, within(1e-9)); // 4.5 s / 90 000
+        assertThat(flow.cpuBeforeSeconds()).isCloseTo(7.25, within(1e-9));
     }
 
     @Test
@@ -64,6 +65,7 @@ class FlowWindowTest {
         // Its last records arrived after this observation, then it exited; the target shows them all now.
         window.exited(5.5, 3 * SECOND, 10_000);
         assertThat(window.flow().cpuSeconds()).isCloseTo(3.0, within(1e-9));  // 5.5 - 2.5
+        assertThat(window.flow().cpuBeforeSeconds()).isCloseTo(2.5, within(1e-9));
         assertThat(window.flow().records()).isEqualTo(8_000);
         assertThat(window.flow().microsPerRecord()).isCloseTo(375.0, within(1e-9));
     }

@@ -21,8 +21,8 @@ class SteadyCpuTest {
 
     @Test
     void microsPerRecordIsTheMedianOverTheRounds() {
-        List<FlowWindow.Flow> rounds = List.of(new FlowWindow.Flow(6.0, 100_000, 5), new FlowWindow.Flow(9.0, 90_000, 6),
-                FlowWindow.Flow.UNOBSERVED, new FlowWindow.Flow(4.0, 50_000, 4));
+        List<FlowWindow.Flow> rounds = List.of(new FlowWindow.Flow(6.0, 100_000, 5, 3), new FlowWindow.Flow(9.0, 90_000, 6, 3),
+                FlowWindow.Flow.UNOBSERVED, new FlowWindow.Flow(4.0, 50_000, 4, 3));
         // 60, 100 and 80 µs per record; the unobserved round has none.
         assertThat(SteadyCpu.microsPerRecord(rounds)).isEqualTo(80.0);
     }
