@@ -13,6 +13,11 @@
 # BENCH_JFR=<dir> one JDK Flight Recorder file per contender and round.
 # Servers already running (shared) are reused, never restarted: the start scripts print the port of a running one.
 # Prints a table and one RESULT line per scenario; JSON in target/bench/. Not run by CI (CI compiles it).
+# RESULT <scenario> dataflow= peer= limit= (median records/s) peer_ratio= limit_ratio= cpu_ratio= (dataflow's whole-run
+# CPU seconds over the limit's, start-up included) steady_cpu_ratio= (dataflow's CPU per record while records flow
+# over the limit's) dataflow_steady_us= peer_steady_us= limit_steady_us= (CPU microseconds per record while records
+# flow: each contender's processes sampled through /proc from the first record its target shows to the last) heap=
+# [baseline= baseline_cpu= baseline_steady_us=]; na where a contender was not run or its window not observed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-prerequisites.sh

@@ -33,8 +33,10 @@ import java.util.stream.Collectors;
  * {@code scripts/bench.sh <scenario> [--records N] [--rounds R] [--contenders dataflow,peer,limit]}: loads the input once, then runs the contenders
  * interleaved (dataflow, peer, limit, dataflow, …) on the same local servers and parallelism, checks that each
  * delivered every record, and prints records/s (median, min, max), peak RSS, CPU, -Xmx and the largest heap in use
- * after a garbage collection per contender, then
- * {@code RESULT <scenario> dataflow=… peer=… limit=… peer_ratio=… limit_ratio=… cpu_ratio=… heap=…}; the same goes to
+ * after a garbage collection per contender, and the CPU it spent while its records flowed into the target (from the
+ * first record the target shows to the last, {@link FlowWatch}) with that CPU per record, then
+ * {@code RESULT <scenario> dataflow=… peer=… limit=… peer_ratio=… limit_ratio=… cpu_ratio=… steady_cpu_ratio=…
+ * dataflow_steady_us=… peer_steady_us=… limit_steady_us=… heap=…}; the same goes to
  * {@code target/bench/<scenario>.json}. Not a test: figures are printed, never asserted. The dataflow job runs with
  * the heap {@code BENCH_HEAP} (default 512m), the other contenders with 2g; {@code BENCH_BASELINE_JAR} adds the
  * contender "baseline": another build's jar run exactly like dataflow (before/after comparisons in one run).
@@ -119,8 +121,11 @@ public final class BenchMain {
         }
     }
 
-    /** heapAfterGcMb: the largest heap in use right after a collection (the live set plus survivors), -1 without a GC. */
-    record Run(String contender, double recordsPerSecond, long peakRssMb, double cpuSeconds, long heapAfterGcMb) {
+    /**
+     * heapAfterGcMb: the largest heap in use right after a collection (the live set plus survivors), -1 without a GC;
+     * flow: the CPU spent while the records flowed into the target ({@link FlowWindow}).
+     */
+    record Run(String contender, double recordsPerSecond, long peakRssMb, double cpuSeconds, long heapAfterGcMb, FlowWindow.Flow flow) {
     }
 
     /** The dataflow job's heap ({@code BENCH_HEAP}, default 512m): issue 21 asks what heap a job needs at full rate. */
@@ -129,6 +134,8 @@ public final class BenchMain {
     private final String baselineJar = System.getenv("BENCH_BASELINE_JAR");
 
     private final List<String> contenders;
+    /** The unit of /proc's CPU times, read once per run ({@link ProcessTreeCpu}). */
+    private double clockTicksPerSecond;
 
     BenchMain(Scenario scenario, int records, int rounds, List<String> contenders) {
         this.scenario = scenario;
@@ -166,6 +173,7 @@ public final class BenchMain {
     }
 
     String run() throws Exception {
+        clockTicksPerSecond = ProcessTreeCpu.clockTicksPerSecond();
         String inputTopic = "bench-in-" + records;
         String sourceTable = "bench_src_" + records;
         if (scenario.input == Endpoint.KAFKA) {
@@ -181,8 +189,11 @@ public final class BenchMain {
             for (String contender : runs.keySet()) {
                 Run r = runOnce(contender, scenario.input == Endpoint.KAFKA ? inputTopic : sourceTable, round);
                 runs.get(contender).add(r);
-                System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s  heap after GC %5d MB%n",
-                        scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds(), r.heapAfterGcMb());
+                System.err.printf(Locale.ROOT, "[%s] round %d %-8s %,10.0f rec/s  rss %5d MB  cpu %6.1f s  heap after GC %5d MB"
+                                + "  while flowing: cpu %6.2f s in %5.1f s, %,d records, %s us/record (cpu before: %.1f s)%n",
+                        scenario.name, round, contender, r.recordsPerSecond(), r.peakRssMb(), r.cpuSeconds(), r.heapAfterGcMb(),
+                        r.flow().cpuSeconds(), r.flow().seconds(), r.flow().records(), SteadyCpu.micros(r.flow().microsPerRecord()),
+                        r.flow().cpuBeforeSeconds());
             }
         }
         return report(runs);
@@ -245,9 +256,15 @@ public final class BenchMain {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException(contender + " failed (exit " + p.exitValue() + "):\n" + tail(output));
+        String output;
+        FlowWindow.Flow flow;
+        try (FlowWatch watch = new FlowWatch(new ProcessTreeCpu(p.toHandle(), clockTicksPerSecond), target(table, outTopic),
+                scenario.expected(records), contender)) {
+            output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException(contender + " failed (exit " + p.exitValue() + "):\n" + tail(output));
+            }
+            flow = watch.flow();
         }
         long millis = parseMillis(contender, output);
         Matcher time = TIME_LINE.matcher(output);
@@ -261,7 +278,77 @@ public final class BenchMain {
         }
         dropTarget(table);
         return new Run(contender, records * 1000.0 / Math.max(1, millis), Long.parseLong(time.group(1)) / 1024,
-                Double.parseDouble(time.group(2)) + Double.parseDouble(time.group(3)), heapAfterGc(gcDir, gcPrefix));
+                Double.parseDouble(time.group(2)) + Double.parseDouble(time.group(3)), heapAfterGc(gcDir, gcPrefix), flow);
+    }
+
+    /** The records the target of this run shows while the contender runs, for its {@link FlowWatch}. */
+    private FlowWatch.Target target(String table, String outTopic) throws Exception {
+        switch (scenario.output) {
+            case POSTGRES: {
+                Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                java.sql.PreparedStatement count = c.prepareStatement("SELECT count(*) FROM " + table);
+                return new FlowWatch.Target() {
+                    @Override
+                    public long visible() throws Exception {
+                        try (ResultSet rs = count.executeQuery()) {
+                            rs.next();
+                            return rs.getLong(1);
+                        }
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        c.close();
+                    }
+                };
+            }
+            case KAFKA: {
+                Admin admin = admin();
+                return new FlowWatch.Target() {
+                    @Override
+                    public long visible() throws Exception {
+                        return endOffsets(admin, outTopic);
+                    }
+
+                    @Override
+                    public void close() {
+                        admin.close();
+                    }
+                };
+            }
+            case CLICKHOUSE: {
+                BenchClickHouse clickHouse = new BenchClickHouse(clickHouseUrl);
+                return new FlowWatch.Target() {
+                    @Override
+                    public long visible() throws Exception {
+                        return clickHouse.count("default." + table);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+            case NESSIE: {
+                // Rows in written data files, not in commits: see WrittenParquetRows.
+                WrittenParquetRows written;
+                try (BenchNessie nessie = new BenchNessie(nessieUrl, warehouse)) {
+                    written = new WrittenParquetRows(nessie.dataDirectory(NESSIE_NAMESPACE, table));
+                }
+                return new FlowWatch.Target() {
+                    @Override
+                    public long visible() throws Exception {
+                        return written.rows();
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+            default:
+                throw new IllegalStateException("no target for " + scenario.output);
+        }
     }
 
     /** The largest heap in use after any collection, over the GC logs of one contender run (-1: no collection). */
@@ -410,10 +497,11 @@ public final class BenchMain {
             json.put("peer_na_reason", scenario.noPeer);
         }
         System.out.printf(Locale.ROOT, "%n%s: %,d records, %d rounds, parallelism %d%n", scenario.name, records, rounds, parallelism);
-        System.out.printf(Locale.ROOT, "%-9s %12s %12s %12s %10s %10s %6s %14s%n", "contender", "median rec/s", "min", "max", "peak RSS",
-                "CPU s", "-Xmx", "heap after GC");
+        System.out.printf(Locale.ROOT, "%-9s %12s %12s %12s %10s %10s %6s %14s %14s %11s %10s%n", "contender", "median rec/s", "min", "max",
+                "peak RSS", "CPU s", "-Xmx", "heap after GC", "flowing CPU s", "in window", "us/record");
         Map<String, Double> medians = new LinkedHashMap<>();
         Map<String, Double> cpus = new LinkedHashMap<>();
+        Map<String, Double> steadyMicros = new LinkedHashMap<>();
         for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
             List<Double> rates = e.getValue().stream().map(Run::recordsPerSecond).sorted().collect(Collectors.toList());
             double median = rates.get(rates.size() / 2);
@@ -423,10 +511,29 @@ public final class BenchMain {
             cpus.put(e.getKey(), cpu);
             long heapAfterGc = e.getValue().stream().mapToLong(Run::heapAfterGcMb).max().orElse(-1);
             String xmx = e.getKey().equals("dataflow") || e.getKey().equals("baseline") ? dataflowHeap : CONTENDER_HEAP;
-            System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f %6s %11d MB%n", e.getKey(), median, rates.get(0),
-                    rates.get(rates.size() - 1), rss, cpu, xmx, heapAfterGc);
-            json.put(e.getKey(), Map.of("median", median, "min", rates.get(0), "max", rates.get(rates.size() - 1), "peakRssMb", rss,
-                    "cpuSeconds", cpu, "xmx", xmx, "heapAfterGcMb", heapAfterGc));
+            List<FlowWindow.Flow> flows = e.getValue().stream().map(Run::flow).collect(Collectors.toList());
+            double flowingCpu = SteadyCpu.median(flows.stream().map(FlowWindow.Flow::cpuSeconds).collect(Collectors.toList()));
+            double inWindow = SteadyCpu.median(flows.stream().filter(f -> Double.isFinite(f.cpuSeconds()))
+                    .map(f -> (double) f.records()).collect(Collectors.toList()));
+            double micros = SteadyCpu.microsPerRecord(flows);
+            steadyMicros.put(e.getKey(), micros);
+            System.out.printf(Locale.ROOT, "%-9s %12.0f %12.0f %12.0f %7d MB %10.1f %6s %11d MB %14s %11s %10s%n", e.getKey(), median,
+                    rates.get(0), rates.get(rates.size() - 1), rss, cpu, xmx, heapAfterGc,
+                    Double.isFinite(flowingCpu) ? String.format(Locale.ROOT, "%.2f", flowingCpu) : "na",
+                    Double.isFinite(inWindow) ? String.format(Locale.ROOT, "%.0f", inWindow) : "na", SteadyCpu.micros(micros));
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("median", median);
+            figures.put("min", rates.get(0));
+            figures.put("max", rates.get(rates.size() - 1));
+            figures.put("peakRssMb", rss);
+            figures.put("cpuSeconds", cpu);
+            figures.put("xmx", xmx);
+            figures.put("heapAfterGcMb", heapAfterGc);
+            // The medians over the rounds whose window was observed; "na" when none was.
+            figures.put("flowingCpuSeconds", Double.isFinite(flowingCpu) ? (Object) flowingCpu : "na");
+            figures.put("recordsInWindow", Double.isFinite(inWindow) ? (Object) (long) inWindow : "na");
+            figures.put("cpuMicrosPerRecord", Double.isFinite(micros) ? (Object) micros : "na");
+            json.put(e.getKey(), figures);
         }
         double dataflow = medians.getOrDefault("dataflow", Double.NaN);
         double peer = medians.getOrDefault("peer", Double.NaN);
@@ -437,14 +544,16 @@ public final class BenchMain {
         json.put("peer_ratio", Double.isFinite(peerRatio) ? (Object) peerRatio : "na");
         json.put("limit_ratio", Double.isFinite(limitRatio) ? (Object) limitRatio : "na");
         json.put("cpu_ratio", Double.isFinite(cpuRatio) ? (Object) cpuRatio : "na");
+        double steadyRatio = SteadyCpu.ratio(steadyMicros);
+        json.put("steady_cpu_ratio", Double.isFinite(steadyRatio) ? (Object) steadyRatio : "na");
         Path dir = Path.of("target", "bench");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(scenario.name + ".json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-        String baseline = medians.containsKey("baseline") ? String.format(Locale.ROOT, " baseline=%s baseline_cpu=%.1f",
-                rate(medians.get("baseline")), cpus.get("baseline")) : "";
-        return String.format(Locale.ROOT, "RESULT %s dataflow=%s peer=%s limit=%s peer_ratio=%s limit_ratio=%s cpu_ratio=%s heap=%s%s",
+        String baseline = medians.containsKey("baseline") ? String.format(Locale.ROOT, " baseline=%s baseline_cpu=%.1f baseline_steady_us=%s",
+                rate(medians.get("baseline")), cpus.get("baseline"), SteadyCpu.micros(steadyMicros.get("baseline"))) : "";
+        return String.format(Locale.ROOT, "RESULT %s dataflow=%s peer=%s limit=%s peer_ratio=%s limit_ratio=%s cpu_ratio=%s %s heap=%s%s",
                 scenario.name, rate(dataflow), rate(peer), rate(limit), ratio(peerRatio), ratio(limitRatio), ratio(cpuRatio),
-                dataflowHeap, baseline);
+                SteadyCpu.resultFields(steadyMicros), dataflowHeap, baseline);
     }
 
     private static String rate(double v) {
@@ -512,10 +621,14 @@ public final class BenchMain {
             if (!admin.listTopics().names().get().contains(topic)) {
                 return -1;
             }
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+            return endOffsets(admin, topic);
         }
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }
 
     private Admin admin() {

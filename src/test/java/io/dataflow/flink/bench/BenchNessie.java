@@ -66,6 +66,11 @@ final class BenchNessie implements AutoCloseable {
         return current == null ? 0 : Long.parseLong(current.summary().getOrDefault("total-records", "0"));
     }
 
+    /** Where the table's data files go: Iceberg's default data location, {@code <table location>/data}. */
+    java.nio.file.Path dataDirectory(String namespace, String table) {
+        return java.nio.file.Path.of(java.net.URI.create(catalog.loadTable(TableIdentifier.of(namespace, table)).location() + "/data"));
+    }
+
     void drop(String namespace, String table) {
         catalog.dropTable(TableIdentifier.of(namespace, table), true);
     }
