@@ -6,8 +6,8 @@ import java.util.OptionalDouble;
  * Watches one running contender on a thread of its own: every {@link #POLL_MILLIS} it samples the contender's CPU
  * ({@link ProcessTreeCpu}), then asks the target how many records it shows, into a {@link FlowWindow}, until the
  * target shows them all or the contender exits; in between it samples the CPU every {@link #SAMPLE_MILLIS}, so that
- * a contender that exits right after its last record still has a sample from just before. Every contender is watched the same way, on the same target, so
- * the CPU each spends while its records flow is measured alike.
+ * a contender that exits right after its last record still has a sample from just before. Every contender is
+ * watched the same way, on the same target, so the CPU each spends while its records flow is measured alike.
  */
 final class FlowWatch implements AutoCloseable {
 
