@@ -135,14 +135,14 @@ public final class KeycloakTokens {
             throw new IOException("Keycloak answered without access_token (" + credentials + ")");
         }
         accessToken = token;
+        Duration delay = refreshDelay(body.path("expires_in").asLong(0), minRefresh);
         if (passwordGrant) {
             refreshToken = body.path("refresh_token").asText(null);
-            refreshAt = requested.plus(refreshDelay(body.path("expires_in").asLong(0), minRefresh));
-        } else {
+        } else if (delay.compareTo(CLIENT_CREDENTIALS_REFRESH) > 0) {
             // every 5 minutes as the original, but sooner for shorter tokens: Keycloak's default lifespan is 5 minutes
-            Duration delay = refreshDelay(body.path("expires_in").asLong(0), minRefresh);
-            refreshAt = requested.plus(delay.compareTo(CLIENT_CREDENTIALS_REFRESH) < 0 ? delay : CLIENT_CREDENTIALS_REFRESH);
+            delay = CLIENT_CREDENTIALS_REFRESH;
         }
+        refreshAt = requested.plus(delay);
     }
 
     private JsonNode post(Map<String, String> form) throws IOException {
