@@ -1,12 +1,15 @@
 package io.dataflow.flink.cli;
 
-import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The jar's Main-Class. Flink is a provided dependency: under {@code flink run} (or in an application cluster)
@@ -16,7 +19,8 @@ import java.util.List;
  * directory, a Flink distribution's {@code $FLINK_HOME/lib} serves instead: in the project's image (Dockerfile) the
  * jar sits in {@code /opt/flink/usrlib} and the DataFlowCron's Kubernetes Job runs it with {@code java -jar}. A child class
  * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
- * It must not touch any Flink class itself. The child halts when this process ends, even by {@code kill -9}
+ * The child maps the jar's class-data archive when one is written for it ({@link ClassDataArchive}; the
+ * {@code class-archive} command writes it). It must not touch any Flink class itself. The child halts when this process ends, even by {@code kill -9}
  * ({@link ParentWatch}).
  */
 public final class Launcher {
@@ -39,17 +43,40 @@ public final class Launcher {
                     + "(it fills flink-lib/), set FLINK_HOME, or run the jar with `flink run`");
             System.exit(2);
         }
+        List<Path> classpath = classpath(jar, lib);
+        ClassDataArchive archive = ClassDataArchive.of(classpath);
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (args.length > 0 && args[0].equals(ClassDataArchive.COMMAND)) {
+            System.exit(new ClassArchiveWriter(java, jvmOptions).write(archive, System.out, System.err));
+        }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add(java);
+        command.addAll(archive.optionsToMap(jvmOptions));
+        command.addAll(jvmOptions);
         command.add("-D" + ParentWatch.PARENT_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");
-        command.add(jar + File.pathSeparator + lib.resolve("*"));
+        command.add(archive.classpath());
         command.add(Main.class.getName());
         command.addAll(Arrays.asList(args));
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
         System.exit(child.waitFor());
+    }
+
+    /**
+     * The jar, then the runtime's jars by name: a fixed order (a {@code lib/*} wildcard follows the directory's), which
+     * the class-data archive needs to match.
+     */
+    static List<Path> classpath(Path jar, Path lib) throws IOException {
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(jar);
+        try (Stream<Path> files = Files.list(lib)) {
+            files.filter(file -> file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar"))
+                    .sorted(Comparator.comparing(file -> file.getFileName().toString()))
+                    .forEach(classpath::add);
+        }
+        return classpath;
     }
 
     /** {@code flink-lib/} next to the jar, else {@code $FLINK_HOME/lib}, else null. */

@@ -22,11 +22,11 @@ import java.util.Set;
 @Command(name = "dataflow-flink", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compiles a DataFlow manifest into a fault-tolerant Flink job.",
         subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, TestCommand.class,
-                ConnectorsCommand.class, K8sCommand.class})
+                ConnectorsCommand.class, K8sCommand.class, ClassArchiveCommand.class})
 public final class Main {
 
     private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "test",
-            "connectors", "k8s", "help", "-h", "--help", "-V", "--version");
+            "connectors", "k8s", ClassDataArchive.COMMAND, "help", "-h", "--help", "-V", "--version");
 
     public static void main(String[] args) {
         ParentWatch.endWithParent();
