@@ -21,7 +21,7 @@ RUN mkdir -p /opt/flink/plugins/s3-fs-presto \
  && cp /opt/flink/opt/flink-s3-fs-presto-*.jar /opt/flink/plugins/s3-fs-presto/ \
  && ln -s /opt/flink/usrlib/dataflow-flink.jar /opt/flink/plugins/metrics-prometheus/dataflow-flink.jar
 
-# The class-data archive beside the jar (docs/OPERATIONS.md#start-up): every `java -jar … run --local` in the image (a
+# The class-data archive beside the jar (docs/OPERATIONS.md#start-up-the-class-data-archive): every `java -jar … run --local` in the image (a
 # DataFlowCron's run, which starts afresh each schedule) maps the job's classes from it instead of parsing them
 # from the jars, about a third less CPU to start. Written here, in the image, because it holds only for the Java
 # runtime and the exact jars (/opt/flink/lib) it was written with. No server needed; if it cannot be written, the

@@ -1,22 +1,38 @@
 package io.dataflow.flink.cli;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.streaming.api.CheckpointingMode;
+import io.dataflow.flink.manifest.Manifest;
+import io.dataflow.flink.manifest.ManifestParser;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The training run of {@link ClassArchiveWriter}: loads the classes a local run loads, so that the JVM archives them
  * when it exits. It needs no server, so that the build and an image build can run it: it plans a manifest (the CLI,
- * the manifest's parsing and validation, the job's compilation) and runs a small bounded job on a MiniCluster with
- * the web UI, two subtasks, a network exchange and checkpoints (what every job's start-up goes through). The
- * connectors' clients are not loaded, as they would need their servers; they come from the jar as before.
+ * the manifest's parsing and validation, the job's compilation) and runs a small bounded job on the MiniCluster a
+ * local run starts, with two subtasks, a network exchange and checkpoints (what every job's start-up goes through). Of the
+ * connectors' clients, it loads what the Kafka and PostgreSQL clients load before and on their first requests (most
+ * local runs read or write one of them); the other clients' classes need their servers and come from the jar as before.
  */
 final class ClassArchiveTraining {
 
@@ -47,14 +63,29 @@ final class ClassArchiveTraining {
                 topic: training-errors
             """;
 
+    /** The discard port on loopback, where nothing listens on a machine that builds or runs jobs. */
+    private static final String CLOSED_PORT = "127.0.0.1:9";
+
     private ClassArchiveTraining() {
     }
 
     public static void main(String[] args) {
         ParentWatch.endWithParent();
         try {
-            plan();
-            runSmallJob();
+            Path dir = Files.createTempDirectory("dataflow-class-archive-training");
+            try {
+                Path manifest = Files.writeString(dir.resolve("training.yaml"), MANIFEST);
+                plan(manifest);
+                loadKafkaAndPostgresClients();
+                runSmallJob(dir, manifest);
+            } finally {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(dir);
+            }
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
@@ -63,30 +94,56 @@ final class ClassArchiveTraining {
         System.exit(0);
     }
 
-    private static void plan() throws Exception {
-        Path dir = Files.createTempDirectory("dataflow-class-archive-training");
-        Path manifest = Files.writeString(dir.resolve("training.yaml"), MANIFEST);
-        try {
-            StringWriter output = new StringWriter();
-            int exitCode = Main.execute(new PrintWriter(output), new PrintWriter(output), "plan", manifest.toString());
-            if (exitCode != 0) {
-                throw new IllegalStateException("plan of the training manifest failed: " + output);
-            }
-        } finally {
-            Files.delete(manifest);
-            Files.delete(dir);
+    private static void plan(Path manifest) {
+        StringWriter output = new StringWriter();
+        int exitCode = Main.execute(new PrintWriter(output), new PrintWriter(output), "plan", manifest.toString());
+        if (exitCode != 0) {
+            throw new IllegalStateException("plan of the training manifest failed: " + output);
         }
     }
 
-    private static void runSmallJob() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, 0);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
+    /**
+     * A Kafka client loads the protocol's message classes and every error's exception class on its first requests
+     * (about 800 of them), PgJDBC its protocol classes on connecting: here without a server, the clients set up and
+     * closed unconnected, and a connection refused by a closed local port.
+     */
+    private static void loadKafkaAndPostgresClients() {
+        for (ApiKeys api : ApiKeys.values()) {
+            api.messageType.requestSchemas();
+            api.messageType.responseSchemas();
+        }
+        Errors.values();
+        Map<String, Object> unconnected = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLOSED_PORT,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        new KafkaConsumer<byte[], byte[]>(unconnected).close(Duration.ZERO);
+        new KafkaProducer<byte[], byte[]>(unconnected).close(Duration.ZERO);
+        try {
+            DriverManager.getConnection("jdbc:postgresql://" + CLOSED_PORT + "/training?connectTimeout=2", "training", "").close();
+        } catch (SQLException refused) {
+            // expected: nothing listens there
+        }
+    }
+
+    /**
+     * The run's own local set-up ({@link LocalSetup}, {@link JobEnvironments}): a Flink configuration file, the web UI
+     * and the Prometheus endpoint on free loopback ports, checkpoints; the job itself a bounded sequence.
+     */
+    private static void runSmallJob(Path dir, Path manifestFile) throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), "parallelism.default: 2\n");
+        Manifest manifest = ManifestParser.forEnvironment(null).parse(manifestFile);
+        LocalSetup setup = LocalSetup.resolve(dir, freePort(), freePort());
+        StreamExecutionEnvironment env = JobEnvironments.local(setup, manifest, conf -> { });
+        JobEnvironments.configureCheckpointing(env, manifest, Duration.ofMillis(100));
         env.fromSequence(0, 2_000_000).map(i -> i * 2).returns(Long.class).rebalance().addSink(new DiscardingSink<>());
         env.execute("class-archive-training");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

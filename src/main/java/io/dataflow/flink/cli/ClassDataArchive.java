@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The application class-data archive of the job's JVM (docs/OPERATIONS.md#start-up): the classes a local run loads,
+ * The application class-data archive of the job's JVM (docs/OPERATIONS.md#start-up-the-class-data-archive): the classes a local run loads,
  * already parsed and verified, which the JVM maps instead of reading them from the jar — a run's fixed start-up
  * cost falls by about 40 % (docs/BENCHMARKS.md, seventh round). Java 17 maps an archive only for the exact Java
  * runtime and classpath (paths, sizes and modification times of the jars) it was written with, so the file's name

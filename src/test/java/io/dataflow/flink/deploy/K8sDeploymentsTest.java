@@ -169,7 +169,9 @@ class K8sDeploymentsTest {
         assertThat(dockerfile).contains("FROM flink:1.20.5-java17")
                 .contains("target/dataflow-flink.jar " + K8sDeployments.JAR_URI.substring("local://".length()))
                 // the reporter the deployments name loads from Flink's Prometheus plugin directory (ReporterPluginITCase)
-                .contains("ln -s " + K8sDeployments.JAR_URI.substring("local://".length()) + " /opt/flink/plugins/metrics-prometheus/");
+                .contains("ln -s " + K8sDeployments.JAR_URI.substring("local://".length()) + " /opt/flink/plugins/metrics-prometheus/")
+                // a DataFlowCron's `java -jar` run maps the class-data archive written in the image for that jar
+                .contains("RUN java -jar " + K8sDeployments.JAR_URI.substring("local://".length()) + " class-archive");
     }
 
     /** What {@code java -jar dataflow-flink.jar k8s <example>} prints: jobs/k8s/ holds exactly that. */
