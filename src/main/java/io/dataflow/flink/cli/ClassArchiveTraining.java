@@ -121,7 +121,8 @@ final class ClassArchiveTraining {
         new KafkaConsumer<byte[], byte[]>(unconnected).close(Duration.ZERO);
         new KafkaProducer<byte[], byte[]>(unconnected).close(Duration.ZERO);
         try {
-            DriverManager.getConnection("jdbc:postgresql://" + CLOSED_PORT + "/training?connectTimeout=2", "training", "").close();
+            DriverManager.getConnection("jdbc:postgresql://" + CLOSED_PORT + "/training?connectTimeout=2", "training", "")
+                    .close();
         } catch (SQLException refused) {
             // expected: nothing listens there
         }

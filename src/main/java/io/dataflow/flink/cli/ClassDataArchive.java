@@ -15,14 +15,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The application class-data archive of the job's JVM (docs/OPERATIONS.md#start-up-the-class-data-archive): the classes a local run loads,
- * already parsed and verified, which the JVM maps instead of reading them from the jar — a run's fixed start-up
- * cost falls by about 40 % (docs/BENCHMARKS.md, seventh round). Java 17 maps an archive only for the exact Java
- * runtime and classpath (paths, sizes and modification times of the jars) it was written with, so the file's name
- * carries a digest of both: a rebuilt or moved jar, or another Java, looks for another file and runs without one
- * until {@code class-archive} writes it. Written by {@link Launcher} with {@code -XX:ArchiveClassesAtExit} around a
- * training run ({@link ClassArchiveTraining}); the build does that once beside {@code target/dataflow-flink.jar},
- * the Dockerfile once in the image.
+ * The application class-data archive of the job's JVM (docs/OPERATIONS.md#start-up-the-class-data-archive): the
+ * classes a local run loads, already parsed and verified, which the JVM maps instead of reading them from the jars;
+ * a run's fixed start-up cost falls by about a third (docs/BENCHMARKS.md, seventh round). Java 17 maps an archive
+ * only for the exact Java runtime and classpath (paths, sizes and modification times of the jars) it was written
+ * with, so the file's name carries a digest of both: a rebuilt or moved jar, or another Java, looks for another file
+ * and runs without one until {@code class-archive} writes it ({@link ClassArchiveWriter}); the build does that once
+ * beside {@code target/dataflow-flink.jar}, the Dockerfile once in the image.
  */
 final class ClassDataArchive {
 

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * jar sits in {@code /opt/flink/usrlib} and the DataFlowCron's Kubernetes Job runs it with {@code java -jar}. A child class
  * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
  * The child maps the jar's class-data archive when one is written for it ({@link ClassDataArchive}; the
- * {@code class-archive} command writes it). It must not touch any Flink class itself. The child halts when this process ends, even by {@code kill -9}
- * ({@link ParentWatch}).
+ * {@code class-archive} command writes it). It must not touch any Flink class itself. The child halts when this
+ * process ends, even by {@code kill -9} ({@link ParentWatch}).
  */
 public final class Launcher {
 

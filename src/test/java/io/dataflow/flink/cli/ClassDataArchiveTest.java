@@ -36,9 +36,11 @@ class ClassDataArchiveTest {
         assertThat(file.getFileName().toString()).matches("dataflow-flink-[0-9a-f]{16}\\.jsa");
         assertThat(ClassDataArchive.of(classpath, JAVA).file()).as("same jars, same Java").isEqualTo(file);
 
-        assertThat(ClassDataArchive.of(classpath, "/usr/lib/jvm/java-17 17.0.18+8").file()).as("another Java build").isNotEqualTo(file);
+        assertThat(ClassDataArchive.of(classpath, "/usr/lib/jvm/java-17 17.0.18+8").file()).as("another Java build")
+                .isNotEqualTo(file);
         Files.setLastModifiedTime(classpath.get(1), FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
-        assertThat(ClassDataArchive.of(classpath, JAVA).file()).as("a runtime jar with another modification time").isNotEqualTo(file);
+        assertThat(ClassDataArchive.of(classpath, JAVA).file()).as("a runtime jar with another modification time")
+                .isNotEqualTo(file);
         Path touched = ClassDataArchive.of(classpath, JAVA).file();
         Files.writeString(classpath.get(0), "rebuilt");
         assertThat(ClassDataArchive.of(classpath, JAVA).file()).as("the jar with another size").isNotEqualTo(touched);
