@@ -9,7 +9,8 @@
 #   limit     the raw clients doing only the I/O (PgJDBC COPY / kafka-clients consume -> produce / HTTP
 #             JSONEachRow insert / Iceberg Parquet writer + append / PgJDBC cursor -> producer)
 # Environment: BENCH_HEAP (default 512m) the dataflow job's -Xmx (the others run with 2g); BENCH_BASELINE_JAR=<jar> adds
-# the contender "baseline", another build's dataflow-flink.jar run like dataflow (before/after in one run);
+# the contender "baseline", another build's dataflow-flink.jar run like dataflow (before/after in one run), with
+# BENCH_BASELINE_CLASS_ARCHIVE=true with a class-data archive of its own (class-archive, as the build gives dataflow's);
 # BENCH_JFR=<dir> one JDK Flight Recorder file per contender and round.
 # Servers already running (shared) are reused, never restarted: the start scripts print the port of a running one.
 # Prints a table and one RESULT line per scenario; JSON in target/bench/. Not run by CI (CI compiles it).

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * jar sits in {@code /opt/flink/usrlib} and the DataFlowCron's Kubernetes Job runs it with {@code java -jar}. A child class
  * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
  * The child maps the jar's class-data archive when one is written for it ({@link ClassDataArchive}; the
- * {@code class-archive} command writes it). It must not touch any Flink class itself. The child halts when this
+ * {@code class-archive} command writes it) and compiles with C2 thresholds for a short run's start-up
+ * ({@link CompilationThresholds}). This class must not touch any Flink class itself. The child halts when this
  * process ends, even by {@code kill -9} ({@link ParentWatch}).
  */
 public final class Launcher {
@@ -53,6 +54,7 @@ public final class Launcher {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(archive.optionsToMap(jvmOptions));
+        command.addAll(CompilationThresholds.options(jvmOptions));
         command.addAll(jvmOptions);
         command.add("-D" + ParentWatch.PARENT_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");

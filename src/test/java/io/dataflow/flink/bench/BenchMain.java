@@ -132,6 +132,7 @@ public final class BenchMain {
     private final String dataflowHeap = env("BENCH_HEAP", "512m");
     /** A jar of another build ({@code BENCH_BASELINE_JAR}) run as a fourth contender, "baseline", exactly like dataflow. */
     private final String baselineJar = System.getenv("BENCH_BASELINE_JAR");
+    private Path preparedBaselineJar;
 
     private final List<String> contenders;
     /** The unit of /proc's CPU times, read once per run ({@link ProcessTreeCpu}). */
@@ -367,9 +368,14 @@ public final class BenchMain {
 
     /**
      * The baseline jar in a directory of its own beside a link to this build's {@code flink-lib/}, so that the jar's
-     * launcher starts it exactly as it starts the dataflow contender's.
+     * launcher starts it exactly as it starts the dataflow contender's; copied once per bench run. With
+     * {@code BENCH_BASELINE_CLASS_ARCHIVE=true} it gets a class-data archive of its own there ({@code class-archive}),
+     * as the build gives the dataflow contender's jar, so that a change other than the archive is measured alone.
      */
-    private Path baselineJar() throws IOException {
+    private Path baselineJar() throws IOException, InterruptedException {
+        if (preparedBaselineJar != null) {
+            return preparedBaselineJar;
+        }
         Path dir = Path.of("target", "bench", "baseline").toAbsolutePath();
         Files.createDirectories(dir);
         Path jar = dir.resolve("dataflow-flink.jar");
@@ -378,6 +384,13 @@ public final class BenchMain {
         if (!Files.exists(lib)) {
             Files.createSymbolicLink(lib, Path.of("target", "flink-lib").toAbsolutePath());
         }
+        if ("true".equals(System.getenv("BENCH_BASELINE_CLASS_ARCHIVE"))) {
+            Process archive = new ProcessBuilder("java", "-jar", jar.toString(), "class-archive").inheritIO().start();
+            if (archive.waitFor() != 0) {
+                throw new IllegalStateException("class-archive of the baseline jar " + baselineJar + " failed");
+            }
+        }
+        preparedBaselineJar = jar;
         return jar;
     }
 
