@@ -2,6 +2,8 @@ package io.dataflow.flink.cli;
 
 import io.dataflow.flink.manifest.Manifest;
 import io.dataflow.flink.manifest.ManifestParser;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -10,8 +12,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,9 +30,10 @@ import java.util.stream.Stream;
  * The training run of {@link ClassArchiveWriter}: loads the classes a local run loads, so that the JVM archives them
  * when it exits. It needs no server, so that the build and an image build can run it: it plans a manifest (the CLI,
  * the manifest's parsing and validation, the job's compilation) and runs a small bounded job on the MiniCluster a
- * local run starts, with two subtasks, a network exchange and checkpoints (what every job's start-up goes through). Of the
- * connectors' clients, it loads what the Kafka and PostgreSQL clients load before and on their first requests (most
- * local runs read or write one of them); the other clients' classes need their servers and come from the jar as before.
+ * local run starts, with two subtasks, a network exchange and checkpoints (what every job's start-up goes through).
+ * Of the connectors' clients, it loads what the Kafka and PostgreSQL clients load before and on their first requests
+ * (most local runs read or write one of them); the other clients' classes need their servers and come from the jar
+ * as before.
  */
 final class ClassArchiveTraining {
 
@@ -113,13 +114,12 @@ final class ClassArchiveTraining {
             api.messageType.responseSchemas();
         }
         Errors.values();
-        Map<String, Object> unconnected = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLOSED_PORT,
+        new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLOSED_PORT,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)).close(Duration.ZERO);
+        new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLOSED_PORT,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        new KafkaConsumer<byte[], byte[]>(unconnected).close(Duration.ZERO);
-        new KafkaProducer<byte[], byte[]>(unconnected).close(Duration.ZERO);
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)).close(Duration.ZERO);
         try {
             DriverManager.getConnection("jdbc:postgresql://" + CLOSED_PORT + "/training?connectTimeout=2", "training", "")
                     .close();

@@ -45,8 +45,10 @@ final class ClassArchiveWriter {
         int exitCode = training.waitFor();
         if (exitCode != 0 || !Files.isRegularFile(scratch)) {
             Files.deleteIfExists(scratch);
-            err.println("error: the class-data archive was not written: the training run ended with exit code " + exitCode
-                    + "; its output: " + log + ". Jobs run as before, without the archive.");
+            String why = exitCode != 0 ? "the training run ended with exit code " + exitCode
+                    : "the JVM wrote no archive to " + scratch.getParent() + " (is it writable?)";
+            err.println("error: the class-data archive was not written: " + why + "; the training run's output: " + log
+                    + ". Jobs start as before, without it.");
             return 1;
         }
         archive.install(scratch);
