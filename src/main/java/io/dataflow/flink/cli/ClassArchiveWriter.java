@@ -32,14 +32,9 @@ final class ClassArchiveWriter {
         }
         Path scratch = archive.scratchFile();
         Path log = Files.createTempFile("dataflow-class-archive-", ".log");
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        command.addAll(ClassDataArchive.optionsToWrite(scratch));
-        command.add("-D" + ParentWatch.PARENT_PID + "=" + ProcessHandle.current().pid());
-        command.add("-cp");
-        command.add(archive.classpath());
-        command.add(ClassArchiveTraining.class.getName());
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(ClassDataArchive.optionsToWrite(scratch));
+        List<String> command = Launcher.childJvm(java, options, archive.classpath(), ClassArchiveTraining.class, List.of());
         Process training = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(training::destroy));
         int exitCode = training.waitFor();

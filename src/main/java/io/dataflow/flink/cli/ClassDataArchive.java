@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The application class-data archive of the job's JVM (docs/OPERATIONS.md#start-up-the-class-data-archive): the
@@ -123,6 +124,6 @@ final class ClassDataArchive {
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
-        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 }

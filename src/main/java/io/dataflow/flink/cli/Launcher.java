@@ -51,19 +51,29 @@ public final class Launcher {
         if (args.length > 0 && args[0].equals(ClassDataArchive.COMMAND)) {
             System.exit(new ClassArchiveWriter(java, jvmOptions).write(archive, System.out, System.err));
         }
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(archive.optionsToMap(jvmOptions));
-        command.addAll(CompilationThresholds.options(jvmOptions));
-        command.addAll(jvmOptions);
-        command.add("-D" + ParentWatch.PARENT_PID + "=" + ProcessHandle.current().pid());
-        command.add("-cp");
-        command.add(archive.classpath());
-        command.add(Main.class.getName());
-        command.addAll(Arrays.asList(args));
+        List<String> options = new ArrayList<>(archive.optionsToMap(jvmOptions));
+        options.addAll(CompilationThresholds.options(jvmOptions));
+        options.addAll(jvmOptions);
+        List<String> command = childJvm(java, options, archive.classpath(), Main.class, Arrays.asList(args));
         Process child = new ProcessBuilder(command).inheritIO().start();
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
         System.exit(child.waitFor());
+    }
+
+    /**
+     * A JVM this launcher starts (the job's, or {@code class-archive}'s training run): the options, this process's pid
+     * for {@link ParentWatch}, the classpath, the main class and its arguments.
+     */
+    static List<String> childJvm(String java, List<String> options, String classpath, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(options);
+        command.add("-D" + ParentWatch.PARENT_PID + "=" + ProcessHandle.current().pid());
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass.getName());
+        command.addAll(args);
+        return command;
     }
 
     /**
