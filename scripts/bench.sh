@@ -6,8 +6,9 @@
 #   dataflow  this project's job from bench/<scenario>.yaml (shaded jar, run --local)
 #   peer      the same job with the official Flink connectors (Kafka 3.4.0-1.20, JDBC 3.3.0-1.20, Iceberg's
 #             FlinkSink 1.9.1); none for kafka-to-clickhouse (peer=na: no official connector for Flink 1.20)
-#   limit     the raw clients doing only the I/O (PgJDBC COPY / kafka-clients consume -> produce / HTTP
-#             JSONEachRow insert / Iceberg Parquet writer + append / PgJDBC cursor -> producer)
+#   limit     the raw clients doing the scenario's work and nothing more (PgJDBC COPY / kafka-clients consume ->
+#             Jackson streaming rewrite -> produce / the table's columns with Jackson streaming -> HTTP JSONEachRow
+#             insert / Iceberg Parquet writer + append / PgJDBC cursor -> producer)
 # Environment: BENCH_HEAP (default 512m) the dataflow job's -Xmx (the others run with 2g); BENCH_BASELINE_JAR=<jar> adds
 # the contender "baseline", another build's dataflow-flink.jar run like dataflow (before/after in one run), with
 # BENCH_BASELINE_CLASS_ARCHIVE=true with a class-data archive of its own (class-archive, as the build gives dataflow's);

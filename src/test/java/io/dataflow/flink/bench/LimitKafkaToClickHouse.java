@@ -1,11 +1,17 @@
 package io.dataflow.flink.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -25,16 +32,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * Limit for kafka-to-clickhouse: the raw clients doing only the I/O at the job's parallelism. Each of PARALLELISM
- * workers reads every PARALLELISM-th partition with its own kafka-clients consumer, joins the values as they are
- * into NDJSON chunks of BATCH records (the DataFlow sink's batchSize) and hands each chunk to its own thread,
- * which POSTs it as {@code INSERT … FORMAT JSONEachRow} with java.net.http, so reading and writing overlap.
- * No parse, no per-column conversion: the same bytes the topic holds. Args: BROKERS TOPIC CLICKHOUSE_URL TABLE [PARALLELISM]
+ * Limit for kafka-to-clickhouse: the raw clients doing the scenario's work at the job's parallelism. Each of
+ * PARALLELISM workers reads every PARALLELISM-th partition with its own kafka-clients consumer, rewrites each value
+ * with Jackson's streaming API the way the job's sink must for this table (one parse; fields without a column left
+ * out; {@code amount}, a Decimal(18, 2), rounded half-up to two places, since ClickHouse 18.16 refuses the whole
+ * insert for one extra digit; one write), joins the lines into NDJSON chunks of BATCH records (the DataFlow sink's
+ * batchSize) and hands each chunk to its own thread, which POSTs it as {@code INSERT … FORMAT JSONEachRow} with
+ * java.net.http, so reading and writing overlap. Args: BROKERS TOPIC CLICKHOUSE_URL TABLE [PARALLELISM]
  */
 public final class LimitKafkaToClickHouse {
 
     private static final int BATCH = 10_000;
     private static final Chunk END = new Chunk(new byte[0], 0);
+    private static final JsonFactory JSON = new JsonFactory();
+    /** {@link BenchClickHouse#CREATE_TABLE}'s columns. */
+    private static final Set<String> COLUMNS = Set.of(BenchEvents.COLUMNS);
+    private static final String DECIMAL_COLUMN = "amount";
+    private static final int DECIMAL_SCALE = 2;
 
     private record Chunk(byte[] ndjson, int rows) {
     }
@@ -83,7 +97,7 @@ public final class LimitKafkaToClickHouse {
             int inChunk = 0;
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    buf.write(r.value());
+                    row(r.value(), buf);
                     buf.write('\n');
                     if (++inChunk == BATCH) {
                         chunks.put(new Chunk(buf.toByteArray(), inChunk));
@@ -97,6 +111,28 @@ public final class LimitKafkaToClickHouse {
             }
         } finally {
             chunks.put(END);
+        }
+    }
+
+    /** Appends the value as the table's row: its columns only, the Decimal rounded to its scale. */
+    private static void row(byte[] value, ByteArrayOutputStream out) throws IOException {
+        try (JsonParser parser = JSON.createParser(value); JsonGenerator generator = JSON.createGenerator(out)) {
+            parser.nextToken();
+            generator.writeStartObject();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (!COLUMNS.contains(name)) {
+                    parser.skipChildren();
+                } else if (name.equals(DECIMAL_COLUMN) && parser.currentToken().isNumeric()) {
+                    generator.writeFieldName(name);
+                    generator.writeNumber(parser.getDecimalValue().setScale(DECIMAL_SCALE, RoundingMode.HALF_UP));
+                } else {
+                    generator.writeFieldName(name);
+                    generator.copyCurrentStructure(parser);
+                }
+            }
+            generator.writeEndObject();
         }
     }
 
