@@ -2,6 +2,7 @@ package io.dataflow.flink.cli;
 
 import io.dataflow.flink.manifest.Manifest;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -22,6 +23,8 @@ final class JobEnvironments {
     static final int DEFAULT_RESTART_ATTEMPTS = 30;
     /** The Prometheus reporter's keys in the Flink configuration file (flink-conf/config.yaml). */
     static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.";
+    static final String LOCAL_SEGMENT_SIZE = "8kb";
+    static final String LOCAL_NETWORK_MEMORY = "16mb";
 
     private JobEnvironments() {
     }
@@ -48,6 +51,7 @@ final class JobEnvironments {
             // as flink-conf/config.yaml: a job that can never succeed ends FAILED instead of restarting forever
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, DEFAULT_RESTART_ATTEMPTS);
         }
+        smallNetworkBuffers(conf);
         // process sizes are for cluster pods; a MiniCluster lives in this JVM and warns about them
         conf.removeKey("taskmanager.memory.process.size");
         conf.removeKey("jobmanager.memory.process.size");
@@ -56,6 +60,23 @@ final class JobEnvironments {
         return setup.webPort() > 0
                 ? StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf)
                 : StreamExecutionEnvironment.createLocalEnvironment(manifest.settings().parallelism(), conf);
+    }
+
+    /**
+     * The MiniCluster's network buffers in {@value #LOCAL_SEGMENT_SIZE} segments, {@value #LOCAL_NETWORK_MEMORY} of them:
+     * as many buffers as Flink's local default (64 MiB of 32 KiB segments, 2 048), so every job that ran before still
+     * gets the buffers its shuffles need, in a quarter of the memory. The task manager allocates and zeroes all of it
+     * at start, which cost about 0.2 s of CPU per run (docs/BENCHMARKS.md, issue 21 eighth round); records larger than
+     * a segment span several, as in any Flink job. Not when the configuration file sets any of the three.
+     */
+    static void smallNetworkBuffers(Configuration conf) {
+        if (conf.contains(TaskManagerOptions.NETWORK_MEMORY_MIN) || conf.contains(TaskManagerOptions.NETWORK_MEMORY_MAX)
+                || conf.contains(TaskManagerOptions.MEMORY_SEGMENT_SIZE)) {
+            return;
+        }
+        conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, MemorySize.parse(LOCAL_SEGMENT_SIZE));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse(LOCAL_NETWORK_MEMORY));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse(LOCAL_NETWORK_MEMORY));
     }
 
     /**

@@ -6,8 +6,10 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +149,35 @@ class LocalSetupTest {
         assertThat(setup.conf().get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(30);
         assertThat(setup.metricsPort()).isEqualTo(9249);
         assertThat(setup.warning()).isNull();
+    }
+
+    @Test
+    void aLocalRunGetsTheDefaultNumberOfNetworkBuffersInAQuarterOfTheMemory() {
+        Configuration conf = localConfiguration(LocalSetup.resolve(PROJECT_FLINK_CONF, null, null));
+
+        assertThat(conf.get(TaskManagerOptions.MEMORY_SEGMENT_SIZE)).isEqualTo(MemorySize.parse("8kb"));
+        assertThat(conf.get(TaskManagerOptions.NETWORK_MEMORY_MIN)).isEqualTo(MemorySize.parse("16mb"));
+        assertThat(conf.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("16mb"));
+        // Flink's local default: 64 MiB of 32 KiB segments
+        assertThat(MemorySize.parse("16mb").getBytes() / MemorySize.parse("8kb").getBytes())
+                .isEqualTo(MemorySize.parse("64mb").getBytes() / MemorySize.parse("32kb").getBytes());
+    }
+
+    @Test
+    void networkMemoryTheFileSetsIsLeftAsItIs() throws Exception {
+        Files.writeString(dir.resolve("config.yaml"), "taskmanager.memory.network.max: 128mb\n");
+
+        Configuration conf = localConfiguration(LocalSetup.resolve(dir, null, null));
+
+        assertThat(conf.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("128mb"));
+        assertThat(conf.contains(TaskManagerOptions.NETWORK_MEMORY_MIN)).isFalse();
+        assertThat(conf.contains(TaskManagerOptions.MEMORY_SEGMENT_SIZE)).isFalse();
+    }
+
+    /** The configuration the local environment's MiniCluster starts from. */
+    private static Configuration localConfiguration(LocalSetup setup) {
+        StreamExecutionEnvironment env = JobEnvironments.local(setup, MANIFEST, conf -> { });
+        return Configuration.fromMap(env.getConfiguration().toMap());
     }
 
     /** The interval the job gets: the environment built from the setup, then the CLI's --checkpoint-interval. */
