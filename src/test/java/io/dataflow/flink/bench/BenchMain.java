@@ -216,7 +216,9 @@ public final class BenchMain {
                 "-Xlog:gc:file=" + gcDir.resolve(gcPrefix + "-%p.log")));
         String jfrDir = System.getenv("BENCH_JFR");
         if (jfrDir != null && !jfrDir.isBlank()) {
-            // Profiling (docs/BENCHMARKS.md): one JDK Flight Recorder file per contender and round.
+            // Profiling (docs/BENCHMARKS.md): one JDK Flight Recorder file per contender and round. The JVM refuses to
+            // start when the recording's directory does not exist.
+            Files.createDirectories(Path.of(jfrDir));
             command.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(jfrDir, scenario.name + "-" + contender + "-" + round + ".jfr").toAbsolutePath());
         }
