@@ -79,7 +79,7 @@ public final class KafkaClientProperties {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, String.valueOf(config.get(KafkaOptions.IDEMPOTENT)));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.get(KafkaOptions.COMPRESSION));
         putIfSet(p, config, KafkaOptions.MAX_OPEN_REQUESTS, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(config.get(KafkaOptions.FLUSH_BYTES)));
+        putIfSet(p, config, KafkaOptions.FLUSH_BYTES, ProducerConfig.BATCH_SIZE_CONFIG);
         config.getOptional(KafkaOptions.FLUSH_FREQUENCY).ifPresent(d -> p.put(ProducerConfig.LINGER_MS_CONFIG, millis(d)));
         if (KafkaOptions.EXACTLY_ONCE.equals(config.get(KafkaOptions.DELIVERY_GUARANTEE))) {
             // transactional.id itself is set per transaction by the sink.

@@ -151,15 +151,7 @@ public final class KafkaOptions {
             .description("async: every N records the sink sends what the producer has buffered and waits for the broker's "
                     + "acknowledgements (besides every checkpoint); 0 or not set: on checkpoints, flushBytes and flushFrequency "
                     + "only. Needs deliveryGuarantee at-least-once").build();
-    /**
-     * 128 KiB, eight times kafka-clients' own default: at 16 KiB a partition taking 1 KB records at tens of thousands
-     * a second sends a batch every 16 records, and the producer's per-batch work (the request, the compression, the
-     * acknowledgement) cost about 7 % of a postgres-to-kafka run's CPU (docs/BENCHMARKS.md, issue 21 eighth round).
-     * A batch is sent when full or after linger.ms (5 ms) anyway, so at low rates nothing waits longer; the
-     * producer's 32 MiB buffer still holds 256 such batches, one for each partition written at once.
-     */
-    public static final int DEFAULT_FLUSH_BYTES = 128 * 1024;
-    public static final ConfigField<Integer> FLUSH_BYTES = ConfigField.integer("flushBytes").min(0).defaultValue(DEFAULT_FLUSH_BYTES)
+    public static final ConfigField<Integer> FLUSH_BYTES = ConfigField.integer("flushBytes").min(0)
             .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
     public static final ConfigField<Duration> FLUSH_FREQUENCY = ConfigField.duration("flushFrequency")
             .description("How long a batch may wait to fill up before it is sent (linger.ms)").build();
