@@ -1,6 +1,5 @@
 package io.dataflow.flink.message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -80,8 +79,8 @@ public final class Message {
     public byte[] data() {
         if (data == null) {
             try {
-                data = JSON.writeValueAsBytes(tree);
-            } catch (JsonProcessingException e) {
+                data = TreeBytes.of(JSON, tree);
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot serialize JSON payload", e);
             }
         }
