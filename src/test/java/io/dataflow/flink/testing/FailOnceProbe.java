@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Injected after the source by tests: lets records through (slowed down a little so that checkpoints happen
  * mid-stream) and throws once, after a checkpoint has completed and enough records have passed, so that Flink
- * restarts the job from that checkpoint. State is static because the MiniCluster runs in the test JVM.
+ * restarts the job from that checkpoint; once enough records have passed it slows each record down until a
+ * checkpoint has completed, so that a fast job cannot end first. State is static because the MiniCluster runs in the
+ * test JVM.
  */
 public final class FailOnceProbe extends RichMapFunction<Message, Message> implements CheckpointListener {
 
     private static final long serialVersionUID = 1L;
+    private static final long WAIT_FOR_CHECKPOINT_MILLIS = 2;
 
     public static final AtomicBoolean FAILED = new AtomicBoolean();
     public static final AtomicLong SEEN = new AtomicLong();
@@ -40,8 +43,16 @@ public final class FailOnceProbe extends RichMapFunction<Message, Message> imple
         if (pauseEveryRecords > 0 && seen % pauseEveryRecords == 0) {
             Thread.sleep(1);
         }
-        if (seen >= failAfterRecords && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
-            throw new IllegalStateException("injected failure after " + seen + " records");
+        if (seen >= failAfterRecords && !FAILED.get()) {
+            if (CHECKPOINTED.get()) {
+                if (FAILED.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure after " + seen + " records");
+                }
+            } else {
+                // Holds the job back until a checkpoint completes: a job that read all its input first would end
+                // without the failure this probe is there to inject.
+                Thread.sleep(WAIT_FOR_CHECKPOINT_MILLIS);
+            }
         }
         return value;
     }
