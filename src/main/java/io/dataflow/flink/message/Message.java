@@ -79,7 +79,7 @@ public final class Message {
     public byte[] data() {
         if (data == null) {
             try {
-                data = TreeBytes.of(JSON, tree);
+                data = TreeBytes.of(tree);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot serialize JSON payload", e);
             }

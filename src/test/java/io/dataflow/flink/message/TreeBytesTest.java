@@ -22,7 +22,7 @@ class TreeBytesTest {
     void writesEveryKindOfTreeAsWriteValueAsBytesDoesCallAfterCall() throws Exception {
         for (int round = 0; round < 3; round++) {
             for (JsonNode tree : trees()) {
-                assertThat(TreeBytes.of(Message.JSON, tree)).as("%s", tree).isEqualTo(Message.JSON.writeValueAsBytes(tree));
+                assertThat(TreeBytes.of(tree)).as("%s", tree).isEqualTo(Message.JSON.writeValueAsBytes(tree));
             }
         }
     }
@@ -33,8 +33,8 @@ class TreeBytesTest {
         broken.putPOJO("b", new Object()); // no serializer for a bare Object: fails inside the object
         JsonNode next = NODES.objectNode().put("c", "d");
 
-        assertThatThrownBy(() -> TreeBytes.of(Message.JSON, broken)).isInstanceOf(java.io.IOException.class);
-        assertThat(TreeBytes.of(Message.JSON, next)).isEqualTo(Message.JSON.writeValueAsBytes(next));
+        assertThatThrownBy(() -> TreeBytes.of(broken)).isInstanceOf(java.io.IOException.class);
+        assertThat(TreeBytes.of(next)).isEqualTo(Message.JSON.writeValueAsBytes(next));
     }
 
     @Test
@@ -42,8 +42,8 @@ class TreeBytesTest {
         JsonNode large = NODES.objectNode().put("payload", "x".repeat(3 << 20));
         JsonNode small = NODES.arrayNode().add(1).add("two");
 
-        assertThat(TreeBytes.of(Message.JSON, large)).isEqualTo(Message.JSON.writeValueAsBytes(large));
-        assertThat(TreeBytes.of(Message.JSON, small)).isEqualTo(Message.JSON.writeValueAsBytes(small));
+        assertThat(TreeBytes.of(large)).isEqualTo(Message.JSON.writeValueAsBytes(large));
+        assertThat(TreeBytes.of(small)).isEqualTo(Message.JSON.writeValueAsBytes(small));
     }
 
     @Test
