@@ -70,7 +70,8 @@ public final class KafkaConnectorFactory implements ConnectorFactory {
         String topic = config.get(KafkaOptions.TOPIC);
         RecordKeys keys = config.getOptional(KafkaOptions.KEY).map(RecordKeys::byPath).orElseGet(RecordKeys::byMetadata);
         if (!isExactlyOnce(config)) {
-            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config), keys, flushEvery(config));
+            return new KafkaSinkConnector(topic, KafkaClientProperties.forProducer(config), KafkaClientProperties.forAdmin(config), keys,
+                    flushEvery(config));
         }
         String prefix = config.getOptional(KafkaOptions.TRANSACTIONAL_ID_PREFIX)
                 .orElseGet(() -> TransactionalIds.defaultPrefix(context.jobName(), context.role()));

@@ -128,8 +128,8 @@ public final class KafkaExactlyOnceSinkConnector extends LifecycleGuard implemen
             }
             restored = List.of();
             restoredOwners = List.of();
-            pool = new TransactionPool(producerProperties, ids, topic);
             limits = TopicLimits.of(topic, producerProperties, adminProperties);
+            pool = new TransactionPool(BatchSize.forTopic(producerProperties, limits.topicLimit()), ids, topic);
             connected = true;
             LOG.info("Successfully connected to Kafka (exactly-once): topic={}", topic);
         } finally {

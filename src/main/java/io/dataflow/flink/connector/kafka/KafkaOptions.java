@@ -152,7 +152,8 @@ public final class KafkaOptions {
                     + "acknowledgements (besides every checkpoint); 0 or not set: on checkpoints, flushBytes and flushFrequency "
                     + "only. Needs deliveryGuarantee at-least-once").build();
     public static final ConfigField<Integer> FLUSH_BYTES = ConfigField.integer("flushBytes").min(0)
-            .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own").build();
+            .description("Batch size in bytes per partition (batch.size); 0 sends every record on its own. Not set: 128 KiB, "
+                    + "capped at the topic's max.message.bytes (kafka-clients' 16 KiB when that cannot be read)").build();
     public static final ConfigField<Duration> FLUSH_FREQUENCY = ConfigField.duration("flushFrequency")
             .description("How long a batch may wait to fill up before it is sent (linger.ms)").build();
     public static final ConfigField<String> KEY = ConfigField.string("key")

@@ -43,6 +43,8 @@ public final class KafkaSinkConnector extends LifecycleGuard implements SinkConn
 
     private final String topic;
     private final KafkaClientProperties properties;
+    /** For reading the topic's max.message.bytes ({@link BatchSize}); null when flushBytes is set. */
+    private final KafkaClientProperties adminProperties;
     private final RecordKeys keys;
     /** Flush after this many writes; 0: only when the runtime flushes (every checkpoint). */
     private final int flushEvery;
@@ -57,17 +59,19 @@ public final class KafkaSinkConnector extends LifecycleGuard implements SinkConn
     /** Records that only shared a batch with a refused one: sent again. */
     private final Queue<Message> toResend = new ConcurrentLinkedQueue<>();
 
-    public KafkaSinkConnector(String topic, KafkaClientProperties properties, RecordKeys keys) {
-        this(topic, properties, keys, 0);
+    public KafkaSinkConnector(String topic, KafkaClientProperties properties, KafkaClientProperties adminProperties, RecordKeys keys) {
+        this(topic, properties, adminProperties, keys, 0);
     }
 
     /** @param flushEvery flush after this many writes (1: synchronous sends); 0: only on the runtime's flush */
-    public KafkaSinkConnector(String topic, KafkaClientProperties properties, RecordKeys keys, int flushEvery) {
+    public KafkaSinkConnector(String topic, KafkaClientProperties properties, KafkaClientProperties adminProperties, RecordKeys keys,
+                              int flushEvery) {
         if (flushEvery < 0) {
             throw new IllegalArgumentException("flushEvery must be >= 0, got " + flushEvery);
         }
         this.topic = topic;
         this.properties = properties;
+        this.adminProperties = adminProperties;
         this.keys = keys;
         this.flushEvery = flushEvery;
     }
@@ -86,7 +90,8 @@ public final class KafkaSinkConnector extends LifecycleGuard implements SinkConn
             LOG.info("Connecting to Kafka: brokers={}, topic={}, compression={}, requiredAcks={}, idempotent={}",
                     properties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), topic, properties.get(ProducerConfig.COMPRESSION_TYPE_CONFIG),
                     properties.get(ProducerConfig.ACKS_CONFIG), properties.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
-            producer = new KafkaProducer<>(properties.toProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(BatchSize.forTopic(topic, properties, adminProperties).toProperties(), new ByteArraySerializer(),
+                    new ByteArraySerializer());
             LOG.info("Successfully connected to Kafka: topic={}", topic);
         } finally {
             unlock();

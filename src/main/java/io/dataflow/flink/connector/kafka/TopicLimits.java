@@ -1,21 +1,16 @@
 package io.dataflow.flink.connector.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What the exactly-once sink checks before it sends a record into a transaction. A record Kafka refuses inside a
@@ -53,25 +48,22 @@ final class TopicLimits {
     static TopicLimits of(String topic, KafkaClientProperties producer, KafkaClientProperties admin) {
         String compressionName = producer.get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
         CompressionType compression = compressionName == null ? CompressionType.NONE : CompressionType.forName(compressionName);
-        int producerLimit = Math.min(intOr(producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 1024 * 1024),
+        int producerLimit = Math.min(TopicSettings.intOr(producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 1024 * 1024),
                 (int) Math.min(Integer.MAX_VALUE, longOr(producer.get(ProducerConfig.BUFFER_MEMORY_CONFIG), 32L * 1024 * 1024)));
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        try (Admin client = Admin.create(admin.toProperties())) {
-            Map<ConfigResource, Config> configs = client.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS);
-            Config config = configs.get(resource);
-            ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            ConfigEntry maxMessage = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            boolean compacted = policy != null && policy.value() != null && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT);
-            int topicLimit = maxMessage == null ? Integer.MAX_VALUE : intOr(maxMessage.value(), Integer.MAX_VALUE);
-            return new TopicLimits(topic, compression, producerLimit, compacted, topicLimit);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the configuration of Kafka topic " + topic, e);
-        } catch (Exception e) {
+        TopicSettings settings;
+        try {
+            settings = TopicSettings.read(topic, admin);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             LOG.warn("Cannot read the configuration of Kafka topic {} ({}); records the broker refuses will fail the transaction "
                     + "instead of going to the error sink", topic, e.toString());
-            return new TopicLimits(topic, compression, producerLimit, false, Integer.MAX_VALUE);
+            settings = new TopicSettings(false, Integer.MAX_VALUE);
         }
+        return new TopicLimits(topic, compression, producerLimit, settings.compacted(), settings.maxMessageBytes());
+    }
+
+    /** The topic's max.message.bytes, or Integer.MAX_VALUE when unknown. */
+    int topicLimit() {
+        return topicLimit;
     }
 
     /** Why Kafka would refuse {@code record}, or null when it would not as far as known. */
@@ -91,14 +83,6 @@ final class TopicLimits {
                     + " bytes serialized (before compression), more than the topic's max.message.bytes of " + topicLimit;
         }
         return null;
-    }
-
-    private static int intOr(String value, int fallback) {
-        try {
-            return value == null ? fallback : Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 
     private static long longOr(String value, long fallback) {

@@ -338,10 +338,13 @@ class KafkaConnectorsITCase {
     void sinkToAnUnreachableBrokerFailsNamingTheTopic() throws Exception {
         String topic = uniqueTopic("nowhere");
         ConfigValues config = sinkConfig("127.0.0.1:1", topic, ",\"sasl\":{\"username\":\"u\",\"password\":\"very-secret-pw\"}");
-        // The producer waits max.block.ms for metadata (60 s by default); a short wait keeps the test quick.
+        // The producer waits max.block.ms for metadata (60 s by default), the admin client reading the topic's limit
+        // default.api.timeout.ms; short waits keep the test quick.
         KafkaClientProperties properties = KafkaClientProperties.forProducer(config).with(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        KafkaClientProperties admin = KafkaClientProperties.forAdmin(config).with(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000")
+                .with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         long start = System.nanoTime();
-        try (KafkaSinkConnector sink = new KafkaSinkConnector(topic, properties, RecordKeys.byMetadata())) {
+        try (KafkaSinkConnector sink = new KafkaSinkConnector(topic, properties, admin, RecordKeys.byMetadata())) {
             sink.connect();
             assertThatThrownBy(() -> {
                 sink.write(Message.of("{\"a\":1}"));
