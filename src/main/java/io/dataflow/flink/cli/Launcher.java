@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -21,12 +23,15 @@ import java.util.stream.Stream;
  * loader is not enough: Flink's MiniCluster resolves job classes through the system class loader.
  * The child maps the jar's class-data archive when one is written for it ({@link ClassDataArchive}; the
  * {@code class-archive} command writes it) and compiles with C2 thresholds for a short run's start-up
- * ({@link CompilationThresholds}). This class must not touch any Flink class itself. The child halts when this
- * process ends, even by {@code kill -9} ({@link ParentWatch}).
+ * ({@link CompilationThresholds}) and keeps its temporary files in a directory this process deletes after it
+ * ({@link ChildTempDirectory}). This class must not touch any Flink class itself. The child halts when this process
+ * ends, even by {@code kill -9} ({@link ParentWatch}).
  */
 public final class Launcher {
 
     private static final String PROBE = "org.apache.flink.streaming.api.environment.StreamExecutionEnvironment";
+
+    private static final Duration CHILD_STOP_WAIT = Duration.ofSeconds(20);
 
     private Launcher() {
     }
@@ -51,13 +56,33 @@ public final class Launcher {
         if (args.length > 0 && args[0].equals(ClassDataArchive.COMMAND)) {
             System.exit(new ClassArchiveWriter(java, jvmOptions).write(archive, System.out, System.err));
         }
+        Path tempDirectory = ChildTempDirectory.create();
         List<String> options = new ArrayList<>(archive.optionsToMap(jvmOptions));
         options.addAll(CompilationThresholds.options(jvmOptions));
         options.addAll(jvmOptions);
+        options.add(ChildTempDirectory.jvmOption(tempDirectory));
         List<String> command = childJvm(java, options, archive.classpath(), Main.class, Arrays.asList(args));
         Process child = new ProcessBuilder(command).inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(child, tempDirectory)));
         System.exit(child.waitFor());
+    }
+
+    /**
+     * Run by the shutdown hook, after the child ended or on Ctrl-C / SIGTERM: stops the child, gives it
+     * {@link #CHILD_STOP_WAIT} to run its own shutdown (before, the launcher exited at once and {@link ParentWatch} cut
+     * that short), then deletes its temporary directory. A child still running then keeps its directory.
+     */
+    private static void stop(Process child, Path tempDirectory) {
+        child.destroy();
+        try {
+            if (!child.waitFor(CHILD_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        ChildTempDirectory.delete(tempDirectory);
     }
 
     /**
