@@ -17,6 +17,8 @@ final class ClickHouseColumnType {
     private final List<String> arguments;
     /** An Array's element or a Map's value type, parsed once (rows are converted value by value). */
     private final ClickHouseColumnType nested;
+    /** A Decimal's scale, read once: the sink rounds every value of the column to it. */
+    private final Integer scale;
 
     private ClickHouseColumnType(String name, List<String> arguments) {
         this.name = name;
@@ -28,6 +30,7 @@ final class ClickHouseColumnType {
         } else {
             nested = null;
         }
+        scale = decimalScale(name, arguments);
     }
 
     /** The type without its Nullable/LowCardinality wrappers. */
@@ -149,7 +152,11 @@ final class ClickHouseColumnType {
 
     /** The scale of a Decimal: {@code Decimal(P, S)}, {@code Decimal64(S)}; null when not given. */
     Integer scale() {
-        if (!isDecimal() || arguments.isEmpty()) {
+        return scale;
+    }
+
+    private static Integer decimalScale(String name, List<String> arguments) {
+        if (!name.startsWith("Decimal") || arguments.isEmpty()) {
             return null;
         }
         if (name.equals("Decimal") && arguments.size() == 1) {

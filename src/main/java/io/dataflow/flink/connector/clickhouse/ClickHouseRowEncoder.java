@@ -12,7 +12,6 @@ import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -143,7 +142,7 @@ final class ClickHouseRowEncoder {
     }
 
     /** Appends the record's line (JSON object and newline) to {@code out}. */
-    void encode(Message message, ByteArrayOutputStream out) throws RecordRefusedException {
+    void encode(Message message, ClickHouseLines out) throws RecordRefusedException {
         int start = out.size();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -160,16 +159,10 @@ final class ClickHouseRowEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RecordRefusedException e) {
-            truncate(out, start);
+            out.truncate(start);
             throw e;
         }
         out.write('\n');
-    }
-
-    private static void truncate(ByteArrayOutputStream out, int size) {
-        byte[] kept = java.util.Arrays.copyOf(out.toByteArray(), size);
-        out.reset();
-        out.write(kept, 0, size);
     }
 
     /** The record's object (unwrapped from {@code {"value": …}}), or why it cannot be a row. */

@@ -19,7 +19,6 @@ import io.dataflow.flink.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -56,6 +55,9 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSinkConnector.class);
 
     static final int MAX_ATTEMPTS = 5;
+    private static final int INITIAL_LINES_BYTES = 64 * 1024;
+    /** A batch's lines above this size are not kept for the next batch: 10 000 rows of 6 KB. */
+    private static final int MAX_KEPT_LINES_BYTES = 64 * 1024 * 1024;
 
     private final ClickHouseSinkSettings settings;
     private final ConnectorContext context;
@@ -72,6 +74,8 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
     private ClickHouseTableEvolution evolution;
     /** Null until the table is known to exist (it may be created from the first batch). */
     private ClickHouseRowEncoder encoder;
+    /** The lines of the batch being written; used by the background thread only. */
+    private ClickHouseLines lines = new ClickHouseLines(INITIAL_LINES_BYTES);
 
     public ClickHouseSinkConnector(ClickHouseSinkSettings settings, ConnectorContext context) {
         this(settings, context, Duration.ofSeconds(2));
@@ -148,8 +152,15 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
         refusedRecordListener.refused(r.record(), r.reason());
     }
 
-    /** A record of the batch as one JSONEachRow line, with its position for reporting in batch order. */
-    private record Row(int position, Message message, byte[] line) {
+    /**
+     * A record of the batch as one JSONEachRow line ({@code length} bytes at {@code offset} in {@link #lines}), with its
+     * position for reporting in batch order.
+     */
+    private record Row(int position, Message message, int offset, int length) {
+    }
+
+    /** An INSERT's body: the first {@code length} bytes of {@code bytes}. */
+    private record Body(byte[] bytes, int length) {
     }
 
     /** Runs on the background thread; never touches the buffer and never calls the listener. */
@@ -236,19 +247,22 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
     }
 
     private void encode(List<Message> batch, List<Row> rows, List<RefusedRecordFinder.Refusal<Row>> refused) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        if (lines.array().length > MAX_KEPT_LINES_BYTES) {
+            lines = new ClickHouseLines(INITIAL_LINES_BYTES); // one batch of unusually large records is not kept for good
+        }
+        lines.reset();
         for (int i = 0; i < batch.size(); i++) {
-            line.reset();
+            int start = lines.size();
             try {
                 if (encoder == null) {
                     // the table does not exist yet and no record of this batch could define its columns
                     ClickHouseRowEncoder.body(batch.get(i));
                     throw new RecordRefusedException("an empty object cannot define the columns of the new table");
                 }
-                encoder.encode(batch.get(i), line);
-                rows.add(new Row(i, batch.get(i), line.toByteArray()));
+                encoder.encode(batch.get(i), lines);
+                rows.add(new Row(i, batch.get(i), start, lines.size() - start));
             } catch (RecordRefusedException e) {
-                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), null), e.getMessage()));
+                refused.add(new RefusedRecordFinder.Refusal<>(new Row(i, batch.get(i), start, 0), e.getMessage()));
             }
         }
     }
@@ -273,9 +287,9 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
             return RefusedRecordFinder.findThenWrite(rows, new RefusedRecordFinder.Probe<Row, ClickHouseException>() {
                 @Override
                 public String tryWrite(List<Row> tried) throws ClickHouseException {
-                    byte[] body = body(tried);
+                    Body body = body(tried);
                     try {
-                        return withRetries(() -> probe.tryInsert(body, body.length));
+                        return withRetries(() -> probe.tryInsert(body.bytes(), body.length()));
                     } catch (ClickHouseException e) {
                         probeFailure.cause = e;
                         throw e;
@@ -302,29 +316,36 @@ public final class ClickHouseSinkConnector extends LifecycleGuard implements Sin
         ClickHouseException cause;
     }
 
-    private static byte[] body(List<Row> rows) {
+    /**
+     * The rows' lines: {@link #lines} as it is when they are all of its lines (every INSERT of a batch that ClickHouse
+     * takes whole), else a copy of theirs (the tries that find refused records).
+     */
+    private Body body(List<Row> rows) {
         int size = 0;
         for (Row r : rows) {
-            size += r.line().length;
+            size += r.length();
+        }
+        if (!rows.isEmpty() && rows.get(0).offset() == 0 && size == lines.size()) {
+            return new Body(lines.array(), size); // rows come in buffer order, so these are all of it
         }
         byte[] body = new byte[size];
         int pos = 0;
         for (Row r : rows) {
-            System.arraycopy(r.line(), 0, body, pos, r.line().length);
-            pos += r.line().length;
+            System.arraycopy(lines.array(), r.offset(), body, pos, r.length());
+            pos += r.length();
         }
-        return body;
+        return new Body(body, size);
     }
 
     /** One INSERT of these rows, retried on transient failures; null when written, else the data error's reason. */
     private String insert(List<Row> rows) throws ClickHouseException {
-        byte[] body = body(rows);
+        Body body = body(rows);
         // the same token on every retry: an INSERT the server stored before the answer was lost is stored once
         String token = features.insertDeduplicationToken()
                 ? ClickHouseDeduplicationToken.of(rows.stream().map(r -> r.message().data()).toList()) : null;
         try {
             withRetries(() -> {
-                access.insertJsonEachRow(settings.table(), body, body.length, token);
+                access.insertJsonEachRow(settings.table(), body.bytes(), body.length(), token);
                 return null;
             });
             return null;

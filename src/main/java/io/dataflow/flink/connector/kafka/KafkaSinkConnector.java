@@ -43,7 +43,7 @@ public final class KafkaSinkConnector extends LifecycleGuard implements SinkConn
 
     private final String topic;
     private final KafkaClientProperties properties;
-    /** For reading the topic's max.message.bytes ({@link BatchSize}); null when flushBytes is set. */
+    /** For reading the topic's max.message.bytes ({@link BatchSize}) when flushBytes is not set. */
     private final KafkaClientProperties adminProperties;
     private final RecordKeys keys;
     /** Flush after this many writes; 0: only when the runtime flushes (every checkpoint). */

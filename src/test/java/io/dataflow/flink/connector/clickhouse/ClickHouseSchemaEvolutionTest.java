@@ -10,7 +10,6 @@ import io.dataflow.flink.connector.SchemaEvolution;
 import io.dataflow.flink.message.Message;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -143,7 +142,7 @@ class ClickHouseSchemaEvolutionTest {
     }
 
     private static String encode(ClickHouseRowEncoder encoder, String body) throws RecordRefusedException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ClickHouseLines out = new ClickHouseLines(256);
         encoder.encode(Message.of(body), out);
         return out.toString(StandardCharsets.UTF_8);
     }
