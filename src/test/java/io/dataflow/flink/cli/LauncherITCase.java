@@ -116,6 +116,20 @@ class LauncherITCase {
         assertThat(listing(tmp)).as("the temporary directory after the run").isEmpty();
     }
 
+    /** A launcher ended by kill -9 cleans up nothing; the next one removes what it left. */
+    @Test
+    void aRunRemovesWhatAKilledLauncherLeftInTheTemporaryDirectory() throws Exception {
+        Path tmp = Files.createDirectories(work.resolve("tmp"));
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path left = Files.createDirectories(tmp.resolve("dataflow-run-" + ended.pid() + "-1"));
+        Files.writeString(left.resolve("flink-rpc-akka.jar"), "left by a launcher that was killed");
+        Result result = run(List.of("-Djava.io.tmpdir=" + tmp), "run", "--local", "--web-port", "0", "--metrics-port", "0",
+                "--checkpoint-dir", work.resolve("cp").toString(), boundedManifest().toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(listing(tmp)).as("the temporary directory after the run").isEmpty();
+    }
+
     @Test
     void sigtermStopsTheJobAndLeavesNothingInTheTemporaryDirectory() throws Exception {
         Path tmp = Files.createDirectories(work.resolve("tmp"));
