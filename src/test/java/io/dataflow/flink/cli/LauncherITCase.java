@@ -110,9 +110,7 @@ class LauncherITCase {
     @Test
     void aFinishedLocalRunLeavesNothingInTheTemporaryDirectory() throws Exception {
         Path tmp = Files.createDirectories(work.resolve("tmp"));
-        Result result = run(List.of("-Djava.io.tmpdir=" + tmp), "run", "--local", "--web-port", "0", "--metrics-port", "0",
-                "--checkpoint-dir", work.resolve("cp").toString(), boundedManifest().toString());
-        assertThat(result.exitCode()).as(result.output()).isZero();
+        runBoundedJobWithTemporaryDirectory(tmp);
         assertThat(listing(tmp)).as("the temporary directory after the run").isEmpty();
     }
 
@@ -124,10 +122,15 @@ class LauncherITCase {
         ended.waitFor();
         Path left = Files.createDirectories(tmp.resolve("dataflow-run-" + ended.pid() + "-1"));
         Files.writeString(left.resolve("flink-rpc-akka.jar"), "left by a launcher that was killed");
+        runBoundedJobWithTemporaryDirectory(tmp);
+        assertThat(listing(tmp)).as("the temporary directory after the run").isEmpty();
+    }
+
+    /** {@code java -Djava.io.tmpdir=TMP -jar … run --local} of a bounded job, which must succeed. */
+    private void runBoundedJobWithTemporaryDirectory(Path tmp) throws Exception {
         Result result = run(List.of("-Djava.io.tmpdir=" + tmp), "run", "--local", "--web-port", "0", "--metrics-port", "0",
                 "--checkpoint-dir", work.resolve("cp").toString(), boundedManifest().toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(listing(tmp)).as("the temporary directory after the run").isEmpty();
     }
 
     @Test
