@@ -40,4 +40,10 @@ class BatchSizeTest {
         assertThat(BatchSize.forTopic(p, 4096).get("batch.size")).isEqualTo("500000");
         assertThat(BatchSize.forTopic("t", p, null).get("batch.size")).as("no admin request when set").isEqualTo("500000");
     }
+
+    @Test
+    void flushBytesZeroStillSendsEveryRecordOnItsOwn() throws Exception {
+        KafkaClientProperties p = producer("{'brokers':['a:9092'],'topic':'t','flushBytes':0}");
+        assertThat(BatchSize.forTopic(p, 1_048_588).get("batch.size")).isEqualTo("0");
+    }
 }
